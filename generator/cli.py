@@ -1,0 +1,197 @@
+"""The `propgen` command: parses arguments, calls the library, prints.
+
+Every command is a thin wrapper over a library function of the same purpose; user errors
+are printed as messages (exit 2 for bad input, 3 for a missing tool), never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import InputError, UserError
+from .i18n import detect_lang
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "ko"]),
+        default=None,
+        help="Language of messages (default: from your locale, LANG=ko_KR.UTF-8 gives Korean).",
+    )(func)
+
+
+def _program_option(func: F) -> F:
+    return click.option(
+        "--program",
+        "program_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A program profile YAML to use instead of the one shipped with propgen.",
+    )(func)
+
+
+def _fail(error: UserError) -> None:
+    click.echo(str(error), err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="propgen")
+def cli() -> None:
+    """Bilingual American AI Exports Program documents from one YAML file.
+
+    \b
+    Start from a sample or a starter file, check it, then build Word files:
+      propgen init proposal my-proposal.yaml
+      propgen validate my-proposal.yaml
+      propgen build my-proposal.yaml -o out/
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--draft", is_flag=True, help="Allow text given in one language only.")
+@_lang_option
+@_program_option
+def validate(files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None) -> None:
+    """Check that YAML files are complete submissions; print every problem found.
+
+    \b
+    Example:
+      propgen validate samples/*.yaml
+    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
+    """
+    from .loader import load_submission
+    from .program import load_profile
+
+    lang = detect_lang(lang)
+    try:
+        profile = load_profile(program_path)
+    except UserError as error:
+        _fail(error)
+    failed = False
+    for path in files:
+        try:
+            load_submission(path, lang=lang, draft=draft, profile=profile)
+        except InputError as error:
+            click.echo(str(error), err=True)
+            failed = True
+        else:
+            click.echo(f"{path}: ok")
+    if failed:
+        sys.exit(InputError.exit_code)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of submission files, for editor autocompletion.
+
+    \b
+    Example (VS Code with the YAML extension):
+      propgen schema -o propgen.schema.json
+    then start your YAML file with
+      # yaml-language-server: $schema=propgen.schema.json
+    """
+    from .models import submission_json_schema
+
+    text = json.dumps(submission_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .output import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["proposal", "letter"]))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(kind: str, path: Path, force: bool) -> None:
+    """Write a starter YAML file with comments in English and Korean.
+
+    \b
+    Example:
+      propgen init proposal my-proposal.yaml
+      propgen init letter my-letter.yaml
+    Replace every value marked FILL-IN, then run `propgen validate`.
+    """
+    from .starters import write_starter
+
+    try:
+        write_starter(kind, path, force=force)
+    except UserError as error:
+        _fail(error)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the documents.")
+@click.option("--draft", is_flag=True, help="Allow text in one language only.")
+@click.option("--public", is_flag=True,
+              help="Comment letters: replace business-confidential answers with a notice.")
+@click.option("--pdf", is_flag=True, help="Also convert every document to PDF (LibreOffice).")
+@click.option("--preview", is_flag=True, help="Also write a PNG of each PDF's first page.")
+@_lang_option
+@_program_option
+def build(
+    files: tuple[Path, ...],
+    output_dir: Path,
+    draft: bool,
+    public: bool,
+    pdf: bool,
+    preview: bool,
+    lang: str | None,
+    program_path: Path | None,
+) -> None:
+    """Build English, Korean and side-by-side Word documents from YAML files.
+
+    \b
+    Example:
+      propgen build samples/proposal-lodestar.yaml -o out/
+    writes out/proposal-lodestar.en.docx, .ko.docx and .bilingual.docx.
+      propgen build samples/*.yaml -o out/ --pdf
+    also converts them to PDF with one LibreOffice process.
+    """
+    from .build import BuildOptions, build_files
+
+    options = BuildOptions(
+        output_dir=output_dir,
+        draft=draft,
+        public=public,
+        pdf=pdf or preview,
+        preview=preview,
+        lang=detect_lang(lang),
+        program_path=program_path,
+    )
+    try:
+        result = build_files(list(files), options)
+    except UserError as error:
+        _fail(error)
+    for written in result.written:
+        click.echo(f"wrote {written}")
+    for problem in result.errors:
+        click.echo(str(problem), err=True)
+    if result.tool_error is not None:
+        _fail(result.tool_error)
+    if result.errors:
+        sys.exit(InputError.exit_code)
+
+
+def main() -> None:
+    cli(prog_name="propgen")

@@ -1,0 +1,46 @@
+"""Errors that are the user's doing, as types the CLI prints without a traceback.
+
+Anything that is not a `UserError` is a bug in propgen and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_BAD_INPUT = 2
+EXIT_MISSING_TOOL = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located complaint about an input file, already in the user's language."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class UserError(Exception):
+    """Bad input or environment: printed as a message, exit code `exit_code`."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class InputError(UserError):
+    """One or more located problems in an input file."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ToolMissingError(UserError):
+    """An external program (LibreOffice, pdftoppm) is not installed."""
+
+    exit_code = EXIT_MISSING_TOOL

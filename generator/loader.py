@@ -1,0 +1,542 @@
+"""YAML file -> validated model, with every problem located at file:line:column.
+
+pydantic reports an error as a `loc` path; the one function `locate` maps that path onto
+the YAML node positions that ruamel.yaml keeps, so no other module formats positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import InputError, Problem
+from .i18n import N_, gettext_for
+from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, CommentLetter, Proposal
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much input a file may hold before it is refused unread."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = MAX_DEPTH
+    max_nodes: int = MAX_NODES
+
+
+@dataclass
+class Loaded:
+    """A parsed YAML document and the file it came from."""
+
+    path: Path
+    data: Any
+    display: str = field(default="")
+
+    def __post_init__(self) -> None:
+        self.display = self.display or str(self.path)
+
+
+# --- messages -------------------------------------------------------------------------
+
+# pydantic's own error types, in our words and through our catalogs.
+MESSAGES: dict[str, str] = {
+    "missing": N_("required field is missing"),
+    "extra_forbidden": N_("unknown field '{field}'{hint}"),
+    "string_type": N_("expected text, got {got}"),
+    "int_type": N_("expected a whole number, got {got}"),
+    "int_parsing": N_("expected a whole number, got {got}"),
+    "float_type": N_("expected a number, got {got}"),
+    "float_parsing": N_("expected a number, got {got}"),
+    "decimal_type": N_("expected a number, got {got}"),
+    "decimal_parsing": N_("expected a number, got {got}"),
+    "bool_type": N_("expected true or false, got {got}"),
+    "bool_parsing": N_("expected true or false, got {got}"),
+    "date_type": N_("expected a date written YYYY-MM-DD, got {got}"),
+    "date_parsing": N_("expected a date written YYYY-MM-DD, got {got}"),
+    "date_from_datetime_parsing": N_("expected a date written YYYY-MM-DD, got {got}"),
+    "date_from_datetime_inexact": N_("expected a date without a time, written YYYY-MM-DD"),
+    "model_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
+    "model_attributes_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
+    "dict_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
+    "list_type": N_("expected a list (lines starting with '- '), got {got}"),
+    "literal_error": N_("must be one of: {expected}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is longer than {max_length} characters"),
+    "too_short": N_("needs at least {min_length} entry"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "decimal_max_places": N_("has more than {decimal_places} decimal places"),
+    "decimal_max_digits": N_("has more than {max_digits} digits"),
+    "union_tag_invalid": N_("'{tag}' is not a kind of submission; use {expected_tags}"),
+    "union_tag_not_found": N_(
+        "the file must say what it is: 'kind: proposal' or 'kind: comment_letter'"
+    ),
+    "string_pattern_mismatch": N_("'{input}' is not in the expected form"),
+}
+
+_PATTERN_MESSAGES = {
+    "^[a-z0-9][a-z0-9_-]*$": N_(
+        "'{input}' is not a valid id; use lower-case letters, digits, - and _"
+    ),
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": N_("'{input}' is not an e-mail address"),
+    r"^[A-Z](\.[0-9]+)?$": N_(
+        "'{input}' is not a question id; write a question such as A.1 or a section such as C"
+    ),
+}
+
+_GOT = {
+    type(None): N_("nothing"),
+    bool: N_("true/false"),
+    int: N_("a number"),
+    float: N_("a number"),
+    str: N_("text"),
+    date: N_("a date"),
+    CommentedMap: N_("a mapping"),
+    dict: N_("a mapping"),
+    CommentedSeq: N_("a list"),
+    list: N_("a list"),
+}
+
+
+def _describe(value: Any, lang: str) -> str:
+    _ = gettext_for(lang)
+    label = _GOT.get(type(value))
+    if label is None:
+        return repr(value)
+    if isinstance(value, str):
+        return f"{_(label)} '{value[:40]}'"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{_(label)} {value}"
+    return _(label)
+
+
+def message(kind: str, template: str, ctx: dict[str, Any], lang: str) -> str:
+    """Translate one message template and fill in its placeholders."""
+    _ = gettext_for(lang)
+    text = _(template)
+    try:
+        return text.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template.format(**ctx) if ctx else template
+
+
+def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], lang: str) -> str:
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    value = error.get("input")
+    ctx.setdefault("got", _describe(value, lang))
+    ctx.setdefault("input", value if isinstance(value, str) else str(value))
+    if kind == "extra_forbidden":
+        ctx["field"] = loc[-1] if loc else ""
+        allowed = _allowed_keys(schema, data, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1) if allowed else []
+        ctx["hint"] = (
+            message("hint", N_("; did you mean '{name}'?"), {"name": close[0]}, lang)
+            if close
+            else message("hint", N_("; allowed here: {names}"), {"names": ", ".join(allowed)}, lang)
+            if allowed
+            else ""
+        )
+    if kind == "string_pattern_mismatch":
+        template = _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind])
+        return message(kind, template, ctx, lang)
+    if kind == "too_short" and ctx.get("min_length") not in (None, 1):
+        return message(kind, N_("needs at least {min_length} entries"), ctx, lang)
+    template = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
+    if template:
+        return message(kind, template, ctx, lang)
+    return str(error.get("msg", kind))
+
+
+# --- reading YAML ---------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loaded:
+    """Parse one YAML file, keeping node positions; refuse what is unsafe or too big."""
+    limits = limits or Limits()
+    display = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise _single(
+                display,
+                1,
+                1,
+                "file_too_large",
+                N_(
+                    "the file is {size} bytes, more than the limit of {limit} bytes; split it "
+                    "or raise the limit with --max-bytes"
+                ),
+                {"size": size, "limit": limits.max_bytes},
+                lang,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _single(display, 1, 1, "no_file", N_("no such file"), {}, lang) from None
+    except IsADirectoryError:
+        raise _single(display, 1, 1, "no_file", N_("is a folder, not a file"), {}, lang) from None
+    return parse_yaml(raw, display, path, lang, limits)
+
+
+def parse_yaml(
+    raw: bytes, display: str, path: Path, lang: str = "en", limits: Limits | None = None
+) -> Loaded:
+    limits = limits or Limits()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _single(
+            display,
+            line,
+            col,
+            "encoding",
+            N_("the file is not UTF-8 text; save it as UTF-8 in your editor"),
+            {},
+            lang,
+        ) from None
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise _single(
+            display,
+            line,
+            col,
+            "yaml_syntax",
+            N_("YAML syntax error: {problem}"),
+            {"problem": problem},
+            lang,
+        ) from None
+    except YAMLError as exc:
+        raise _single(
+            display,
+            1,
+            1,
+            "yaml_syntax",
+            N_("YAML syntax error: {problem}"),
+            {"problem": str(exc)},
+            lang,
+        ) from None
+    except RecursionError:
+        raise _single(
+            display,
+            1,
+            1,
+            "too_deep",
+            N_("the YAML is nested too deeply (more than {limit} levels)"),
+            {"limit": limits.max_depth},
+            lang,
+        ) from None
+    if data is None:
+        raise _single(
+            display,
+            1,
+            1,
+            "empty",
+            N_("the file is empty; start from 'propgen init proposal FILE' or a sample"),
+            {},
+            lang,
+        )
+    _guard(data, display, lang, limits)
+    return Loaded(path=path, data=data, display=display)
+
+
+def _guard(data: Any, display: str, lang: str, limits: Limits) -> None:
+    """Refuse custom tags, deep nesting, and alias expansions that would explode."""
+    sizes: dict[int, int] = {}
+
+    def visit(node: Any, depth: int, loc: Loc) -> int:
+        if depth > limits.max_depth:
+            line, col = locate(data, loc)
+            raise _single(
+                display,
+                line,
+                col,
+                "too_deep",
+                N_("the YAML is nested too deeply (more than {limit} levels)"),
+                {"limit": limits.max_depth},
+                lang,
+            )
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if (tag and isinstance(node, CommentedMap | CommentedSeq)) or _is_tagged_scalar(node):
+            line, col = locate(data, loc)
+            raise _single(
+                display,
+                line,
+                col,
+                "yaml_tag",
+                N_("YAML tags such as '{tag}' are not allowed; write plain values"),
+                {"tag": tag or getattr(getattr(node, "tag", None), "value", "!")},
+                lang,
+            )
+        if id(node) in sizes:
+            return sizes[id(node)]
+        total = 1
+        if isinstance(node, dict):
+            for key, value in node.items():
+                total += visit(value, depth + 1, (*loc, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                total += visit(value, depth + 1, (*loc, index))
+        if isinstance(node, dict | list):
+            sizes[id(node)] = total
+        if total > limits.max_nodes:
+            raise _single(
+                display,
+                1,
+                1,
+                "too_many_nodes",
+                N_(
+                    "the file expands to more than {limit} values (are YAML aliases repeating "
+                    "each other?); refused"
+                ),
+                {"limit": limits.max_nodes},
+                lang,
+            )
+        return total
+
+    visit(data, 0, ())
+
+
+def _is_tagged_scalar(node: Any) -> bool:
+    from ruamel.yaml.comments import TaggedScalar
+
+    return isinstance(node, TaggedScalar)
+
+
+def _single(
+    display: str, line: int, col: int, kind: str, template: str, ctx: dict[str, Any], lang: str
+) -> InputError:
+    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang))])
+
+
+# --- positions ------------------------------------------------------------------------
+
+
+def locate(data: Any, loc: Sequence[str | int]) -> tuple[int, int]:
+    """1-based line and column of the node at `loc`, or of its nearest existing parent."""
+    line, col = _start(data)
+    node = data
+    for step in loc:
+        if isinstance(node, CommentedMap) and step in node:
+            key_line, key_col = node.lc.key(step)
+            value = node[step]
+            if step == loc[-1] or not isinstance(value, CommentedMap | CommentedSeq):
+                value_line, value_col = node.lc.value(step)
+                line, col = (
+                    (value_line + 1, value_col + 1)
+                    if value is not None and not isinstance(value, CommentedMap | CommentedSeq)
+                    else (key_line + 1, key_col + 1)
+                )
+            else:
+                line, col = key_line + 1, key_col + 1
+            node = value
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            item_line, item_col = node.lc.item(step)
+            line, col = item_line + 1, item_col + 1
+            node = node[step]
+        else:
+            break
+    return line, col
+
+
+def key_position(data: Any, loc: Sequence[str | int]) -> tuple[int, int]:
+    """Where the key at the end of `loc` is written (for unknown-key errors)."""
+    parent = data
+    for step in loc[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return locate(data, loc)
+    if isinstance(parent, CommentedMap) and loc and loc[-1] in parent:
+        line, col = parent.lc.key(loc[-1])
+        return line + 1, col + 1
+    return locate(data, loc)
+
+
+def _start(data: Any) -> tuple[int, int]:
+    lc = getattr(data, "lc", None)
+    if lc is not None and lc.line is not None:
+        return lc.line + 1, lc.col + 1
+    return 1, 1
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+# --- schema look-up for "did you mean" --------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _schema_for(model_name: str) -> dict[str, Any]:
+    from .models import submission_json_schema
+    from .program import Profile
+
+    if model_name == "Profile":
+        return Profile.model_json_schema()
+    return submission_json_schema()
+
+
+def _allowed_keys(schema: dict[str, Any], data: Any, loc: Loc) -> list[str]:
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def options(node: dict[str, Any]) -> list[dict[str, Any]]:
+        node = resolve(node)
+        for key in ("oneOf", "anyOf"):
+            if key in node:
+                return [o for sub in node[key] for o in options(sub)]
+        return [node]
+
+    current = [schema]
+    if isinstance(data, dict) and "oneOf" in schema:
+        kind = data.get("kind")
+        current = [
+            o
+            for o in options(schema)
+            if o.get("properties", {}).get("kind", {}).get("const") == kind
+        ] or options(schema)
+    for step in loc:
+        nxt: list[dict[str, Any]] = []
+        for node in current:
+            for option in options(node):
+                if isinstance(step, int) and "items" in option:
+                    nxt.append(option["items"])
+                elif isinstance(step, str) and step in option.get("properties", {}):
+                    nxt.append(option["properties"][step])
+        current = nxt
+    names: list[str] = []
+    for node in current:
+        for option in options(node):
+            names.extend(k for k in option.get("properties", {}) if k not in names)
+    return names
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+def problems_from_validation(
+    exc: ValidationError, loaded: Loaded, lang: str, model_name: str, strip_tag: bool
+) -> list[Problem]:
+    schema = _schema_for(model_name)
+    problems: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(error["loc"])
+        if strip_tag and loc and loc[0] in ("proposal", "comment_letter"):
+            loc = loc[1:]
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = ("kind",) if isinstance(loaded.data, dict) and "kind" in loaded.data else ()
+        if error["type"] == "extra_forbidden":
+            line, col = key_position(loaded.data, loc)
+        else:
+            line, col = locate(loaded.data, loc)
+        if error["type"] == "union_tag_invalid":
+            error = {
+                **error,
+                "ctx": {**error.get("ctx", {}), "expected_tags": "'proposal' or 'comment_letter'"},
+            }
+        text = pydantic_message(error, loaded.data, loc, schema, lang)
+        key = (line, col, text)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(loaded.display, line, col, format_path(loc), text))
+    return problems
+
+
+def load_model(path: Path, model: type[M], lang: str = "en") -> M:
+    """Load a YAML file straight into one model (used for program profiles)."""
+    loaded = read_yaml(path, lang)
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise InputError(
+            problems_from_validation(exc, loaded, lang, model.__name__, strip_tag=False)
+        ) from None
+
+
+def load_submission(
+    path: Path,
+    *,
+    lang: str = "en",
+    draft: bool = False,
+    profile: Any = None,
+    limits: Limits | None = None,
+) -> tuple[Proposal | CommentLetter, Loaded]:
+    """Read, validate and cross-check one submission; raise `InputError` with every problem."""
+    from .checks import structural_findings
+    from .program import load_profile
+
+    profile = profile or load_profile()
+    loaded = read_yaml(path, lang, limits)
+    if not isinstance(loaded.data, dict):
+        raise _single(
+            loaded.display,
+            *_start(loaded.data),
+            "top_level",
+            N_(
+                "the file must be a mapping that starts with 'kind: proposal' or "
+                "'kind: comment_letter', not {got}"
+            ),
+            {"got": _describe(loaded.data, lang)},
+            lang,
+        )
+    try:
+        submission = SUBMISSION_ADAPTER.validate_python(
+            loaded.data, context={"draft": draft, "profile": profile}
+        )
+    except ValidationError as exc:
+        raise InputError(
+            problems_from_validation(exc, loaded, lang, "Submission", strip_tag=True)
+        ) from None
+    structural = [f for f in structural_findings(submission, profile) if f.severity == "error"]
+    if structural:
+        raise InputError([finding_problem(f, loaded, lang) for f in structural])
+    return submission, loaded
+
+
+def finding_problem(finding: Any, loaded: Loaded, lang: str) -> Problem:
+    line, col = locate(loaded.data, finding.loc)
+    return Problem(
+        loaded.display,
+        line,
+        col,
+        format_path(finding.loc),
+        message(finding.rule, finding.template, finding.ctx, lang),
+    )

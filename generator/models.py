@@ -1,0 +1,386 @@
+"""The submission a team describes in YAML, as pydantic models.
+
+Field names are the YAML keys, so `propgen schema` and error paths speak the user's words.
+Rules that need the program profile (instrument ids, question ids) read it from the
+validation context, so that their errors are located like any other field error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from babel import Locale
+from babel.numbers import list_currencies
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .i18n import N_
+
+LANGS: tuple[str, ...] = ("en", "ko")
+
+CUSTOM_MESSAGES: dict[str, str] = {
+    "xml_invalid_char": N_(
+        "contains the control character U+{codepoint} at position {position}, "
+        "which a Word document cannot hold; delete it"
+    ),
+    "country_code": N_(
+        "'{value}' is not an ISO 3166 country code; use two letters such as US or KR"
+    ),
+    "currency_code": N_(
+        "'{value}' is not an ISO 4217 currency code; use three letters such as USD or KRW"
+    ),
+    "bilingual_plain": N_("give this text in both languages as a mapping: {{en: ..., ko: ...}}"),
+    "bilingual_empty": N_("the text is empty in both languages"),
+    "bilingual_missing": N_("the '{lang}' text is missing; add it, or use --draft"),
+    "target_kind": N_("give either 'country' or 'bloc' (with 'bloc_countries')"),
+    "unknown_choice": N_("'{value}' is not one of: {choices}"),
+    "confidential_justification": N_(
+        "a confidential answer needs a 'justification' for non-disclosure"
+    ),
+}
+
+
+def user_error(kind: str, ctx: dict[str, Any] | None = None) -> PydanticCustomError:
+    """A validation error whose English template is also its catalog msgid."""
+    return PydanticCustomError(kind, CUSTOM_MESSAGES[kind], ctx)
+
+
+# XML 1.0 forbids C0 controls other than tab, newline and carriage return, lone surrogates
+# and U+FFFE/U+FFFF; Word refuses a document that contains them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: str) -> str:
+    match = _XML_INVALID.search(value)
+    if match:
+        raise user_error(
+            "xml_invalid_char",
+            {"codepoint": f"{ord(match.group()):04X}", "position": match.start() + 1},
+        )
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+Text = Annotated[str, AfterValidator(_xml_safe)]
+NonEmptyText = Annotated[str, Field(min_length=1), AfterValidator(_xml_safe)]
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=64,
+        description="Short id used to refer to this entry: lower-case letters, digits, - and _.",
+    ),
+]
+
+_ALPHA2 = frozenset(code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code))
+_CURRENCIES = frozenset(list_currencies())
+
+
+def _country(value: Any) -> Any:
+    if isinstance(value, str) and value.upper() in _ALPHA2 and value.upper() not in {"ZZ"}:
+        return value.upper()
+    if isinstance(value, str):
+        raise user_error("country_code", {"value": value})
+    return value
+
+
+def _currency(value: Any) -> Any:
+    if isinstance(value, str) and value.upper() in _CURRENCIES:
+        return value.upper()
+    if isinstance(value, str):
+        raise user_error("currency_code", {"value": value})
+    return value
+
+
+Country = Annotated[
+    str,
+    BeforeValidator(_country),
+    Field(description="ISO 3166-1 alpha-2 country code, e.g. US, KR."),
+]
+Currency = Annotated[
+    str,
+    BeforeValidator(_currency),
+    Field(description="ISO 4217 currency code, e.g. USD, KRW."),
+]
+
+
+class Strict(BaseModel):
+    """Base for every YAML mapping: unknown keys are errors, so typos never vanish."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(Strict):
+    """Text a reader sees in both the English and the Korean document."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"required": ["en", "ko"]},
+    )
+
+    en: Text | None = Field(default=None, description="English text.")
+    ko: Text | None = Field(default=None, description="Korean text (한국어).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_plain_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            raise user_error("bilingual_plain")
+        return data
+
+    @model_validator(mode="after")
+    def _both_languages(self, info: ValidationInfo) -> Bilingual:
+        draft = bool(info.context and info.context.get("draft"))
+        missing = [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
+        if len(missing) == len(LANGS):
+            raise user_error("bilingual_empty")
+        if missing and not draft:
+            raise user_error("bilingual_missing", {"lang": missing[0]})
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to the other language in drafts."""
+        own = getattr(self, lang, None)
+        if own:
+            return str(own)
+        return next((str(getattr(self, other)) for other in LANGS if getattr(self, other)), "")
+
+
+class Contact(Strict):
+    name: Bilingual
+    title: Bilingual | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Text | None = None
+
+
+class Person(Strict):
+    """Someone who signs a document."""
+
+    name: Bilingual
+    title: Bilingual
+
+
+class Member(Strict):
+    id: Identifier
+    name: Bilingual
+    role: Literal["anchor", "member"] = Field(
+        description="anchor: the lead entity that submits the proposal; member: any other."
+    )
+    country: Country = Field(description="Where the company is incorporated.")
+    headquarters: Country = Field(description="Where the company is headquartered.")
+    controlled_from: Country = Field(
+        description="Country of the persons who ultimately own or control the company."
+    )
+    contribution: Bilingual = Field(description="What this member brings to the package.")
+    contact: Contact | None = None
+
+
+class Consortium(Strict):
+    name: Bilingual
+    members: list[Member] = Field(min_length=1)
+
+
+class Layer(Strict):
+    providers: list[Identifier] = Field(
+        min_length=1, description="Ids of the consortium members that provide this layer."
+    )
+    description: Bilingual
+
+
+class HardwareLayer(Layer):
+    us_manufacturing: Bilingual = Field(
+        description="Whether and to what extent these items are manufactured in the United "
+        "States (EO 14320 §3(b)(i)(A))."
+    )
+    us_origin_percent: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+        default=None,
+        description="U.S.-origin share of the hardware layer's aggregate value, in percent.",
+    )
+
+
+class Stack(Strict):
+    """The five layers of EO 14320 §3(b)(i)(A)-(E)."""
+
+    hardware: HardwareLayer
+    data: Layer
+    models: Layer
+    security: Layer
+    applications: Layer
+
+
+LAYER_KEYS: tuple[str, ...] = tuple(Stack.model_fields)
+
+
+class Target(Strict):
+    country: Country | None = None
+    bloc: Bilingual | None = Field(default=None, description="A regional bloc, e.g. ASEAN.")
+    bloc_countries: list[Country] = Field(default_factory=list)
+    rationale: Bilingual
+
+    @model_validator(mode="after")
+    def _one_of_country_or_bloc(self) -> Target:
+        if (self.country is None) == (self.bloc is None):
+            raise user_error("target_kind")
+        return self
+
+
+class DataCenters(Strict):
+    build: list[Identifier] = Field(min_length=1)
+    own: list[Identifier] = Field(min_length=1)
+    operate: list[Identifier] = Field(min_length=1)
+
+
+class BusinessModel(Strict):
+    summary: Bilingual
+    manufacturers: list[Identifier] = Field(
+        min_length=1, description="Members that manufacture the hardware."
+    )
+    data_centers: DataCenters
+
+
+class Money(Strict):
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    currency: Currency
+
+
+class SupportRequest(Strict):
+    instrument: Identifier = Field(description="An instrument id from the program profile.")
+    agency: Identifier | str = Field(description="An agency id from the program profile.")
+    amount: Money | None = None
+    purpose: Bilingual
+
+    @field_validator("instrument")
+    @classmethod
+    def _known_instrument(cls, value: str, info: ValidationInfo) -> str:
+        profile = (info.context or {}).get("profile")
+        if profile is not None and value not in profile.proposal.instrument_ids:
+            raise user_error(
+                "unknown_choice",
+                {"value": value, "choices": ", ".join(profile.proposal.instrument_ids)},
+            )
+        return value
+
+    @field_validator("agency")
+    @classmethod
+    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
+        profile = (info.context or {}).get("profile")
+        if profile is not None and value not in profile.proposal.agency_ids:
+            raise user_error(
+                "unknown_choice",
+                {"value": value, "choices": ", ".join(profile.proposal.agency_ids)},
+            )
+        return value
+
+
+class Compliance(Strict):
+    export_controls: Bilingual
+    outbound_investment: Bilingual
+    end_user_policies: Bilingual
+
+
+class Milestone(Strict):
+    date: dt.date
+    description: Bilingual
+
+
+class Signatory(Person):
+    member: Identifier | None = Field(
+        default=None, description="Id of the member the signatory represents."
+    )
+
+
+class Proposal(Strict):
+    kind: Literal["proposal"]
+    program: str | None = Field(default=None, description="Program profile id (optional).")
+    date: dt.date
+    title: Bilingual
+    consortium: Consortium
+    executive_summary: Bilingual
+    stack: Stack
+    targets: list[Target] = Field(min_length=1)
+    business_model: BusinessModel
+    federal_support: list[SupportRequest] = Field(min_length=1)
+    compliance: Compliance
+    milestones: list[Milestone] = Field(default_factory=list)
+    signatory: Signatory
+
+
+class Commenter(Strict):
+    name: Bilingual
+    country: Country
+    address: Bilingual | None = None
+    website: Text | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Text | None = None
+    description: Bilingual = Field(description="Who the commenter is, for the introduction.")
+
+
+class Answer(Strict):
+    question: Annotated[str, Field(pattern=r"^[A-Z](\.[0-9]+)?$")] = Field(
+        description="A question id such as A.1, or a section letter such as C to answer a "
+        "whole section."
+    )
+    text: Bilingual
+    confidential: bool = Field(
+        default=False, description="True if the answer holds business confidential information."
+    )
+    justification: Bilingual | None = Field(
+        default=None,
+        description="Why confidential information should not be disclosed (required when "
+        "confidential).",
+    )
+
+    @model_validator(mode="after")
+    def _justified(self) -> Answer:
+        if self.confidential and self.justification is None:
+            raise user_error("confidential_justification")
+        return self
+
+
+class CommentLetter(Strict):
+    kind: Literal["comment_letter"]
+    program: str | None = Field(default=None, description="Program profile id (optional).")
+    notice: str = Field(description="Id of the notice in the program profile, e.g. rfi-2025.")
+    date: dt.date
+    reference: Text | None = Field(default=None, description="Your own document number.")
+    commenter: Commenter
+    signatory: Person
+    subject: Bilingual | None = None
+    introduction: Bilingual
+    answers: list[Answer] = Field(min_length=1)
+    closing: Bilingual
+
+    @field_validator("notice")
+    @classmethod
+    def _known_notice(cls, value: str, info: ValidationInfo) -> str:
+        profile = (info.context or {}).get("profile")
+        if profile is not None and value not in profile.notice_ids:
+            raise user_error(
+                "unknown_choice", {"value": value, "choices": ", ".join(profile.notice_ids)}
+            )
+        return value
+
+
+Submission = Annotated[Proposal | CommentLetter, Field(discriminator="kind")]
+SUBMISSION_ADAPTER: TypeAdapter[Proposal | CommentLetter] = TypeAdapter(Submission)
+
+
+def submission_json_schema() -> dict[str, Any]:
+    """JSON Schema of the YAML file, for editors' autocompletion."""
+    schema = SUBMISSION_ADAPTER.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "propgen submission (proposal or comment letter)"
+    return schema

@@ -1,0 +1,174 @@
+"""The program profile: the program's rules and notice details, kept as data.
+
+Nothing in propgen hard-codes a docket number or a threshold; templates and checks read
+this profile, and a team can point `--program` at a newer copy when Commerce publishes one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "ai-exports-2026.yaml"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Words(_Data):
+    en: str
+    ko: str
+
+    def get(self, lang: str) -> str:
+        return str(getattr(self, lang, self.en))
+
+
+class Source(_Data):
+    id: str
+    title: str
+    status: str
+    note: str | None = None
+
+
+class Element(_Data):
+    id: str
+    title: Words
+    citation: str
+    source: str
+
+
+class CountryList(_Data):
+    codes: list[str]
+    source: str
+    as_of: dt.date
+    status: str = "verified"
+
+
+class Instrument(_Data):
+    id: str
+    name: Words
+    agency: str | None = None
+    citation: str
+
+
+class Agency(_Data):
+    id: str
+    name: Words
+
+
+class ProposalRules(_Data):
+    required_elements: list[Element]
+    countries_of_concern: CountryList
+    restricted_software_provider_countries: CountryList
+    us_content_threshold_percent: float
+    us_content_source: str
+    instruments: list[Instrument]
+    agencies: list[Agency]
+
+    @property
+    def instrument_ids(self) -> list[str]:
+        return [item.id for item in self.instruments]
+
+    @property
+    def agency_ids(self) -> list[str]:
+        return [item.id for item in self.agencies]
+
+    def instrument(self, key: str) -> Instrument:
+        return next(item for item in self.instruments if item.id == key)
+
+    def agency(self, key: str) -> Agency:
+        return next(item for item in self.agencies if item.id == key)
+
+
+class Question(_Data):
+    id: str
+    text: Words
+
+
+class NoticeSection(_Data):
+    id: str
+    title: Words
+    title_inferred: bool = False
+    questions: list[Question] = Field(default_factory=list)
+
+
+class Notice(_Data):
+    id: str
+    title: Words
+    kind: Words
+    agency: Words
+    submit_via: list[Words]
+    fr_doc: str
+    published: dt.date
+    docket_ids: list[str]
+    deadline: dt.date
+    deadline_note: Words | None = None
+    caption: str
+    caption_ko: str
+    one_response_per_respondent: bool = True
+    min_font_pt: int | None = None
+    page_numbers_required: bool = False
+    page_limit: int | None = None
+    source: str
+    sections: list[NoticeSection]
+
+    def section_of(self, question_id: str) -> NoticeSection | None:
+        """The section a question id ('A.1') or section id ('A') belongs to."""
+        letter = question_id.split(".", 1)[0]
+        return next((s for s in self.sections if s.id == letter), None)
+
+    def question(self, question_id: str) -> Question | None:
+        section = self.section_of(question_id)
+        if section is None:
+            return None
+        return next((q for q in section.questions if q.id == question_id), None)
+
+    def knows(self, question_id: str) -> bool:
+        section = self.section_of(question_id)
+        if section is None:
+            return False
+        return section.id == question_id or self.question(question_id) is not None
+
+    @property
+    def answerable_ids(self) -> list[str]:
+        ids: list[str] = []
+        for section in self.sections:
+            ids.append(section.id)
+            ids.extend(q.id for q in section.questions)
+        return ids
+
+
+class Profile(_Data):
+    id: str
+    as_of: dt.date
+    name: Words
+    executive_order: Words
+    sources: list[Source]
+    proposal: ProposalRules
+    notices: list[Notice]
+
+    @property
+    def notice_ids(self) -> list[str]:
+        return [n.id for n in self.notices]
+
+    def notice(self, key: str) -> Notice:
+        return next(n for n in self.notices if n.id == key)
+
+    def source(self, key: str) -> Source | None:
+        return next((s for s in self.sources if s.id == key), None)
+
+
+def load_profile(path: Path | None = None) -> Profile:
+    """Read and validate a profile; bad profiles are input errors like bad submissions."""
+    return _load_profile_cached(Path(path or DEFAULT_PROFILE).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_profile_cached(path: Path) -> Profile:
+    from .loader import load_model
+
+    return load_model(path, Profile)
