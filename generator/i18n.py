@@ -131,13 +131,14 @@ _KO_UNITS = ((10**12, "조"), (10**8, "억"), (10**4, "만"))
 def money_prose(amount: Decimal, currency: str, lang: str) -> str:
     """`$1.5 billion` / `15억 달러`: amounts as a writer puts them in a sentence."""
     if lang != "ko":
-        from babel.numbers import format_compact_currency
+        from babel.numbers import format_compact_decimal, get_currency_symbol
 
         if amount < 1_000_000:
             return money_table(amount, currency, lang)
-        return format_compact_currency(
-            amount, currency, locale=babel_locale(lang), fraction_digits=2, format_type="short"
+        figure = format_compact_decimal(
+            amount, format_type="long", locale=babel_locale(lang), fraction_digits=4
         )
+        return f"{get_currency_symbol(currency, babel_locale(lang))}{figure}"
     unit_word = _KO_UNIT_WORDS.get(currency)
     if unit_word is None:
         unit_word = str(Locale.parse("ko").currencies.get(currency, currency))

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
 from .i18n import N_, gettext_for
@@ -117,11 +119,13 @@ _GOT = {
 
 def _describe(value: Any, lang: str) -> str:
     _ = gettext_for(lang)
-    label = _GOT.get(type(value))
+    # ruamel.yaml gives subclasses (ScalarInt, ScalarFloat, LiteralScalarString...).
+    label = next((name for kind, name in _GOT.items() if isinstance(value, kind)), None)
     if label is None:
         return repr(value)
     if isinstance(value, str):
-        return f"{_(label)} '{value[:40]}'"
+        shown = " ".join(value.split())  # one line, whatever the YAML block style
+        return f"{_(label)} '{shown if len(shown) <= 40 else shown[:39] + '…'}'"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{_(label)} {value}"
     return _(label)
@@ -168,10 +172,53 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
 # --- reading YAML ---------------------------------------------------------------------
 
 
+class _DuplicateKey(YAMLError):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+        self.mark = mark
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor with errors a user can act on.
+
+    An impossible date (2025-13-45) stays text: ruamel.yaml raises a bare ValueError for it,
+    without a position; as text it reaches validation, which reports it in place. A duplicate
+    key is reported with the key's name in a message we can translate.
+    """
+
+    def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> bool:
+        if key in mapping:
+            raise _DuplicateKey(key, key_node.start_mark)
+        return True
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of the character at `index` in `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _short_tag(tag: str) -> str:
+    """`tag:yaml.org,2002:python/object` as the user wrote it: `!!python/object`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loaded:
@@ -221,6 +268,32 @@ def parse_yaml(
         ) from None
     try:
         data = _yaml().load(text)
+    except ReaderError as exc:
+        # A character YAML refuses outright (a raw control character): point at it.
+        position = exc.position if isinstance(exc.position, int) else 0
+        line, col = _line_col(text, position)
+        raise _single(
+            display,
+            line,
+            col,
+            "control_char",
+            N_(
+                "the file contains the control character U+{codepoint}, which a Word document "
+                "cannot hold; delete it"
+            ),
+            {"codepoint": f"{ord(text[position]) if position < len(text) else 0:04X}"},
+            lang,
+        ) from None
+    except _DuplicateKey as exc:
+        raise _single(
+            display,
+            exc.mark.line + 1,
+            exc.mark.column + 1,
+            "duplicate_key",
+            N_("'{key}' is written twice in the same mapping; keep only one"),
+            {"key": exc.key},
+            lang,
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -293,7 +366,7 @@ def _guard(data: Any, display: str, lang: str, limits: Limits) -> None:
                 col,
                 "yaml_tag",
                 N_("YAML tags such as '{tag}' are not allowed; write plain values"),
-                {"tag": tag or getattr(getattr(node, "tag", None), "value", "!")},
+                {"tag": _short_tag(tag or getattr(getattr(node, "tag", None), "value", "!"))},
                 lang,
             )
         if id(node) in sizes:

@@ -47,6 +47,8 @@ CUSTOM_MESSAGES: dict[str, str] = {
     "bilingual_missing": N_("the '{lang}' text is missing; add it, or use --draft"),
     "target_kind": N_("give either 'country' or 'bloc' (with 'bloc_countries')"),
     "unknown_choice": N_("'{value}' is not one of: {choices}"),
+    "placeholder": N_("replace the placeholder '{value}' with your own text"),
+    "date_calendar": N_("'{value}' is not a day in the calendar; check the month and the day"),
     "confidential_justification": N_(
         "a confidential answer needs a 'justification' for non-disclosure"
     ),
@@ -73,8 +75,23 @@ def _xml_safe(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-Text = Annotated[str, AfterValidator(_xml_safe)]
-NonEmptyText = Annotated[str, Field(min_length=1), AfterValidator(_xml_safe)]
+# Starter files (`propgen init`) mark every value to supply with a string that starts with
+# this; such text must never reach a document.
+PLACEHOLDER = "FILL-IN"
+
+
+def _not_placeholder(value: str) -> str:
+    if value.lstrip().startswith(PLACEHOLDER):
+        shown = " ".join(value.split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        raise user_error("placeholder", {"value": shown})
+    return value
+
+
+Text = Annotated[str, AfterValidator(_xml_safe), AfterValidator(_not_placeholder)]
+NonEmptyText = Annotated[
+    str, Field(min_length=1), AfterValidator(_xml_safe), AfterValidator(_not_placeholder)
+]
 Identifier = Annotated[
     str,
     Field(
@@ -103,6 +120,21 @@ def _currency(value: Any) -> Any:
         raise user_error("currency_code", {"value": value})
     return value
 
+
+def _date(value: Any) -> Any:
+    """Only YAML dates and YYYY-MM-DD text are dates (pydantic would read 0 as 1970-01-01)."""
+    if isinstance(value, bool | int | float | Decimal):
+        raise PydanticCustomError("date_type", "expected a date written YYYY-MM-DD")
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*", value):
+        year, month, day = (int(part) for part in value.strip().split("-"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise user_error("date_calendar", {"value": value.strip()}) from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
 
 Country = Annotated[
     str,
@@ -258,7 +290,7 @@ class Money(Strict):
 
 class SupportRequest(Strict):
     instrument: Identifier = Field(description="An instrument id from the program profile.")
-    agency: Identifier | str = Field(description="An agency id from the program profile.")
+    agency: str = Field(description="An agency id from the program profile, e.g. EXIM.")
     amount: Money | None = None
     purpose: Bilingual
 
@@ -292,7 +324,7 @@ class Compliance(Strict):
 
 
 class Milestone(Strict):
-    date: dt.date
+    date: Date
     description: Bilingual
 
 
@@ -305,7 +337,7 @@ class Signatory(Person):
 class Proposal(Strict):
     kind: Literal["proposal"]
     program: str | None = Field(default=None, description="Program profile id (optional).")
-    date: dt.date
+    date: Date
     title: Bilingual
     consortium: Consortium
     executive_summary: Bilingual
@@ -354,7 +386,7 @@ class CommentLetter(Strict):
     kind: Literal["comment_letter"]
     program: str | None = Field(default=None, description="Program profile id (optional).")
     notice: str = Field(description="Id of the notice in the program profile, e.g. rfi-2025.")
-    date: dt.date
+    date: Date
     reference: Text | None = Field(default=None, description="Your own document number.")
     commenter: Commenter
     signatory: Person

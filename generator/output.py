@@ -1,0 +1,119 @@
+"""Writing outputs: deterministic DOCX bytes, atomic files, safe names, and the manifest.
+
+A build either leaves a complete file or none (temporary file + rename in the same folder),
+and never overwrites a file someone edited after propgen wrote it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .errors import UserError
+from .i18n import N_
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MANIFEST_NAME = ".propgen-manifest.json"
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+class EditedOutputError(UserError):
+    """An output file was changed by hand since propgen wrote it."""
+
+
+def deterministic_docx(data: bytes) -> bytes:
+    """Re-pack a DOCX with fixed timestamps and attributes, so equal input gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            target.writestr(entry, source.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(temp_name, 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem from user data: no separators, no `..`, no reserved device names."""
+    stem = re.sub(r"[^\w.\-]+", "-", name, flags=re.UNICODE).strip(".-_ ")
+    stem = re.sub(r"\.{2,}", ".", stem)[:120] or "document"
+    if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    return stem
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Manifest:
+    """Hashes of the files propgen wrote into one output folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / MANIFEST_NAME
+        try:
+            self.hashes: dict[str, str] = json.loads(self.path.read_text("utf-8"))["files"]
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            self.hashes = {}
+
+    def edited(self, target: Path) -> bool:
+        """True if `target` exists and differs from what propgen last wrote there."""
+        if not target.exists():
+            return False
+        recorded = self.hashes.get(target.name)
+        return recorded is None or recorded != sha256(target.read_bytes())
+
+    def check_writable(self, targets: list[Path], force: bool, lang: str = "en") -> None:
+        from .loader import message
+
+        if force:
+            return
+        edited = [t for t in targets if self.edited(t)]
+        if edited:
+            raise EditedOutputError("\n".join(
+                message("edited", N_("{file}: changed since propgen wrote it (or not written "
+                                     "by propgen); not overwritten. Move it away or use "
+                                     "--force"), {"file": str(t)}, lang)
+                for t in edited
+            ))
+
+    def record(self, target: Path, data: bytes) -> None:
+        self.hashes[target.name] = sha256(data)
+
+    def save(self) -> None:
+        body = {"generator": "propgen", "files": dict(sorted(self.hashes.items()))}
+        write_atomic(self.path, (json.dumps(body, indent=2) + "\n").encode("utf-8"))

@@ -1,0 +1,270 @@
+"""Render contexts into DOCX through docxtpl, and compose the side-by-side review copy.
+
+Templates run in Jinja's sandbox with autoescaping, so text from YAML is always data and a
+template cannot reach Python internals. A renderer is made once per template and process:
+it keeps the template bytes and the compiled Jinja of each XML part, which docxtpl would
+otherwise re-read and recompile for every document.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import UserError
+from .output import deterministic_docx
+
+PAGE_SIZES = {"en": (Cm(21.59), Cm(27.94)), "ko": (Cm(21.0), Cm(29.7))}  # Letter, A4
+
+
+class TemplateProblem(UserError):
+    """A template that cannot be rendered: syntax, a missing variable, or unsafe code."""
+
+
+class _CachingSandbox(SandboxedEnvironment):
+    """A sandbox that compiles each distinct template source once."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        if globals is None and template_class is None and isinstance(source, str):
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+        return super().from_string(source, globals, template_class)
+
+
+class _Template(DocxTemplate):
+    """docxtpl with its XML clean-up cached per part, and data never read as markup."""
+
+    def __init__(self, data: bytes, patched: dict[str, str]) -> None:
+        super().__init__(io.BytesIO(data))
+        self._patched = patched
+
+    def patch_xml(self, src_xml: str) -> str:
+        result = self._patched.get(src_xml)
+        if result is None:
+            result = self._patched[src_xml] = super().patch_xml(src_xml)
+        return result
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        # docxtpl's version also turns "{_{" in the *output* into "{{", which would change
+        # what a user typed; propgen does not use that escape, so the output is left as is.
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        self.current_rendering_part = part
+        rendered = jinja_env.from_string(source).render(context)
+        rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
+        return str(self.resolve_listing(rendered))
+
+
+class Renderer:
+    """One DOCX template, loaded and compiled once, rendered for many contexts."""
+
+    def __init__(self, template_path: Path) -> None:
+        self.template_path = template_path
+        self._data = template_path.read_bytes()
+        self._env = _CachingSandbox()
+        self._patched: dict[str, str] = {}
+
+    def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
+               date: dt.date) -> DocumentObject:
+        """The rendered document, not yet saved (the bilingual copy reuses it)."""
+        template = _Template(self._data, self._patched)
+        try:
+            template.render(context, self._env, autoescape=True)
+        except SecurityError as exc:
+            raise TemplateProblem(
+                f"{self.template_path}: the template tried something unsafe and was stopped "
+                f"({exc}). Templates may only use the data propgen gives them."
+            ) from None
+        except UndefinedError as exc:
+            raise TemplateProblem(
+                f"{self.template_path}: the template uses a value propgen does not provide "
+                f"({exc})."
+            ) from None
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f" near template line {line}" if line else ""
+            raise TemplateProblem(
+                f"{self.template_path}: template error{where}: {exc}"
+            ) from None
+        document = template.docx
+        set_page(document, lang)
+        set_properties(document, lang=lang, title=title, author=author, date=date)
+        return document
+
+
+def set_page(document: DocumentObject, lang: str, landscape: bool = False) -> None:
+    width, height = PAGE_SIZES.get(lang, PAGE_SIZES["en"])
+    for section in document.sections:
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = height, width
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = width, height
+
+
+def set_properties(document: DocumentObject, *, lang: str, title: str, author: str,
+                   date: dt.date) -> None:
+    """Fixed document properties: the submission's date, never the build time."""
+    props = document.core_properties
+    stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+    props.language = {"en": "en-US", "ko": "ko-KR"}.get(lang, lang)
+    props.comments = "Generated by propgen"
+
+
+def to_bytes(document: DocumentObject) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return deterministic_docx(buffer.getvalue())
+
+
+# --- side-by-side review copy ----------------------------------------------------------
+
+
+def _blocks(document: DocumentObject) -> list[list[Any]]:
+    """Body elements split at each Heading 1; the first block is the cover."""
+    blocks: list[list[Any]] = [[]]
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:sectPr"):
+            continue
+        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) == "Heading1":
+            blocks.append([])
+        blocks[-1].append(element)
+    return blocks
+
+
+def section_headings(document: DocumentObject) -> list[tuple[str, str]]:
+    """(style id, text) of every heading, for comparing document structure."""
+    out = []
+    for paragraph in _iter_paragraphs(document.element.body):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")).startswith("Heading"):
+            texts = paragraph.findall(f".//{qn('w:t')}")
+            out.append((style.get(qn("w:val")), "".join(t.text or "" for t in texts)))
+    return out
+
+
+def _iter_paragraphs(element: Any) -> Iterator[Any]:
+    yield from element.iter(qn("w:p"))
+
+
+def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title: str,
+                      author: str, date: dt.date) -> DocumentObject:
+    """English left, Korean right, one table row per Heading 1 section."""
+    en_blocks, ko_blocks = _blocks(english), _blocks(korean)
+    if len(en_blocks) != len(ko_blocks):
+        raise RuntimeError(
+            f"English and Korean documents differ in structure: {len(en_blocks)} vs "
+            f"{len(ko_blocks)} sections"
+        )
+    composed = english
+    set_page(composed, "ko", landscape=True)
+    section = composed.sections[0]
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    column = Emu(usable // 2).twips
+    body = composed.element.body
+    for element in list(body.iterchildren()):
+        if element.tag != qn("w:sectPr"):
+            body.remove(element)
+    table = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="PropgenBilingual"/>'
+        '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{column}"/><w:gridCol w:w="{column}"/></w:tblGrid></w:tbl>'
+    )
+    table.append(_row([[_label_paragraph("English")], [_label_paragraph("한국어")]], column,
+                      header=True))
+    for en_block, ko_block in zip(en_blocks, ko_blocks, strict=True):
+        table.append(_row([en_block, ko_block], column))
+    body.insert(0, table)
+    set_properties(composed, lang="ko", title=title, author=author, date=date)
+    return composed
+
+
+def _label_paragraph(label: str) -> Any:
+    return parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="TableText"/></w:pPr>'
+        f'<w:r><w:rPr><w:b/></w:rPr><w:t>{label}</w:t></w:r></w:p>'
+    )
+
+
+def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
+    row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
+    if header:
+        row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    for content in cells:
+        cell = parse_xml(
+            f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
+        )
+        for element in content:
+            cell.append(_fit(copy.deepcopy(element), column))
+        if not len(cell) or cell[-1].tag != qn("w:p"):
+            cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
+        row.append(cell)
+    return row
+
+
+def _fit(element: Any, column: int) -> Any:
+    """Make copied content fit a half-page cell: no page breaks, tables scaled down.
+
+    Keep-with-next is switched off too: LibreOffice otherwise moves a whole row to the
+    next page when a heading inside it asks to stay with what follows.
+    """
+    for ppr in element.iter(qn("w:pPr")):
+        for name in ("w:keepNext", "w:keepLines"):
+            for old in ppr.findall(qn(name)):
+                ppr.remove(old)
+        ppr.append(parse_xml(f'<w:keepNext {nsdecls("w")} w:val="0"/>'))
+        ppr.append(parse_xml(f'<w:keepLines {nsdecls("w")} w:val="0"/>'))
+    for br in element.iter(qn("w:br")):
+        if br.get(qn("w:type")) == "page":
+            br.getparent().remove(br)
+    tables = [element] if element.tag == qn("w:tbl") else []
+    tables += list(element.iter(qn("w:tbl")))[len(tables):]
+    for tbl in tables:
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None:
+            continue
+        cols = grid.findall(qn("w:gridCol"))
+        total = sum(int(c.get(qn("w:w"), "0")) for c in cols)
+        limit = column - 200
+        if total <= limit or total == 0:
+            continue
+        factor = limit / total
+        for col in cols:
+            col.set(qn("w:w"), str(int(int(col.get(qn("w:w"))) * factor)))
+        for width in tbl.iter(qn("w:tcW")):
+            if width.get(qn("w:type")) == "dxa":
+                width.set(qn("w:w"), str(int(int(width.get(qn("w:w"))) * factor)))
+    return element
+
+
+def open_document(data: bytes) -> DocumentObject:
+    return Document(io.BytesIO(data))

@@ -1,0 +1,470 @@
+"""Make templates/proposal.docx and templates/comment-letter.docx.
+
+The templates are ordinary Word documents: a team can open them in Word and restyle them
+(fonts, colours, spacing) without running this script. The script exists so that the
+starting point is reproducible and reviewable:
+
+    python tools/make_templates.py            # rewrite both templates
+    python tools/make_templates.py --check    # exit 1 if the committed files differ
+
+Korean settings follow ../shared/domain/korean-documents.md: explicit fonts without theme
+attributes (a theme font wins over a named one), an East Asian font and `ko-KR` language on
+the document defaults and every style, and word-level wrapping for Hangul.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.output import deterministic_docx  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LATIN_FONT = "Arial"
+# Word on Windows has Malgun Gothic; LibreOffice without it falls back by the ko-KR language
+# tag to an installed Korean face (NanumGothic with Debian's fonts-nanum).
+EAST_ASIAN_FONT = "Malgun Gothic"
+ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+
+
+# --- styles ------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr: object) -> None:
+    """Explicit Latin and East Asian faces and languages on one w:rPr element."""
+    fonts = rpr.find(qn("w:rFonts"))  # type: ignore[attr-defined]
+    if fonts is None:
+        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+        rpr.insert(0, fonts)  # type: ignore[attr-defined]
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "cs"):
+        fonts.set(qn(f"w:{attr}"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    fonts.set(qn("w:hint"), "eastAsia")
+    lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
+    if lang is None:
+        lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
+        rpr.append(lang)  # type: ignore[attr-defined]
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "ko-KR")
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def _setup_styles(doc: Document) -> None:  # type: ignore[valid-type]
+    styles_el = doc.styles.element
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr_default)
+    # Every style that names fonts names ours, with no theme fonts left anywhere.
+    for rfonts in styles_el.iter(qn("w:rFonts")):
+        rpr = rfonts.getparent()
+        _set_fonts(rpr)
+
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    ppr = normal.element.get_or_add_pPr()
+    # Hangul wraps between words (어절), not inside them.
+    ppr.append(parse_xml(f'<w:wordWrap {nsdecls("w")} w:val="0"/>'))
+    ppr.append(parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="1"/>'))
+    ppr.append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="1"/>'))
+
+    def para_style(name: str, base: str = "Normal", size: float = 12, bold: bool = False,
+                   italic: bool = False, color: RGBColor | None = None,
+                   align: WD_ALIGN_PARAGRAPH | None = None, before: float = 0,
+                   after: float = 6, keep_next: bool = False, indent_cm: float = 0) -> None:
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            style = doc.styles.add_style(name, 1)
+        style.base_style = doc.styles[base]
+        style.quick_style = True
+        font = style.font
+        font.size = Pt(size)
+        font.bold = bold
+        font.italic = italic
+        if color is not None:
+            font.color.rgb = color
+        fmt = style.paragraph_format
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        fmt.keep_with_next = keep_next
+        if align is not None:
+            fmt.alignment = align
+        if indent_cm:
+            fmt.left_indent = Cm(indent_cm)
+        _set_fonts(style.element.get_or_add_rPr())
+
+    para_style("Title", size=24, bold=True, color=ACCENT, after=6)
+    para_style("Subtitle", size=16, color=ACCENT, after=18)
+    para_style("Heading 1", size=16, bold=True, color=ACCENT, before=18, after=8, keep_next=True)
+    para_style("Heading 2", size=14, bold=True, color=ACCENT, before=12, after=6, keep_next=True)
+    para_style("Heading 3", size=12, bold=True, color=ACCENT, before=10, after=4, keep_next=True)
+    for level in (1, 2, 3):
+        style = doc.styles[f"Heading {level}"]
+        style.font.italic = False
+        style.paragraph_format.keep_together = True
+    para_style("Letterhead", size=18, bold=True, color=ACCENT, after=2)
+    para_style("Letterhead Detail", size=10, color=RGBColor(0x44, 0x44, 0x44), after=0)
+    para_style("Caption Line", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+               before=12, after=12)
+    para_style("Reference Line", size=12, bold=True, after=12)
+    para_style("Question", italic=True, indent_cm=0.75, color=RGBColor(0x33, 0x33, 0x33))
+    para_style("Notice Box", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A), after=12)
+    para_style("Confidential Label", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A))
+    para_style("Redaction", size=12, italic=True, color=RGBColor(0x55, 0x55, 0x55))
+    para_style("Signature", after=0, keep_next=True)
+    para_style("Table Text", after=0)
+    para_style("Provider Line", bold=True, after=4, keep_next=True)
+    para_style("Page Header", size=10, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
+               align=WD_ALIGN_PARAGRAPH.RIGHT, after=0)
+    para_style("Page Footer", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    doc.styles["Notice Box"].element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/>'
+        '<w:bottom w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/></w:pBdr>'
+    ))
+
+    styles_el.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="PropgenTable">'
+        '<w:name w:val="Propgen Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+        '<w:qFormat/><w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>'
+        '<w:tblPr><w:tblBorders>'
+        '<w:top w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
+        '<w:left w:val="nil"/><w:right w:val="nil"/>'
+        '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
+        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
+        '<w:insideV w:val="nil"/></w:tblBorders>'
+        '<w:tblCellMar><w:top w:w="60" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>'
+        '<w:bottom w:w="60" w:type="dxa"/><w:right w:w="100" w:type="dxa"/></w:tblCellMar>'
+        '</w:tblPr>'
+        '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'
+        '<w:tblPr/><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F3A5F"/></w:tcPr>'
+        '</w:tblStylePr></w:style>'
+    ))
+    styles_el.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="PropgenBilingual">'
+        '<w:name w:val="Propgen Bilingual"/><w:basedOn w:val="TableNormal"/>'
+        '<w:uiPriority w:val="59"/><w:qFormat/>'
+        '<w:tblPr><w:tblBorders>'
+        '<w:top w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
+        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
+        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
+        '<w:insideV w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
+        '</w:tblBorders><w:tblCellMar><w:top w:w="80" w:type="dxa"/>'
+        '<w:left w:w="140" w:type="dxa"/><w:bottom w:w="80" w:type="dxa"/>'
+        '<w:right w:w="140" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+    ))
+
+
+def _setup_page(doc: Document, title: str) -> None:  # type: ignore[valid-type]
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # US Letter
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.54))
+    header = section.header.paragraphs[0]
+    header.style = doc.styles["Page Header"]
+    header.text = "{{ page_header }}"
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Page Footer"]
+    footer._p.append(parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+    ))
+    footer.add_run(" / ")
+    footer._p.append(parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+    ))
+    props = doc.core_properties
+    props.title = title
+    props.author = "propgen"
+    props.comments = "Template for propgen; Jinja tags are filled in by `propgen build`."
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _p(doc: Document, text: str, style: str = "Normal") -> None:  # type: ignore[valid-type]
+    doc.add_paragraph(text, style=style)
+
+
+def _table(doc: Document, header: list[str], row: list[str], loop: str,  # type: ignore[valid-type]
+           widths: list[float], total_rows: tuple[str, list[str]] | None = None) -> None:
+    """A header row, then template rows repeated by docxtpl `{%tr for %}` loops."""
+    layout: list[list[str]] = [header, ["{%tr " + loop + " %}"], row, ["{%tr endfor %}"]]
+    if total_rows:
+        total_loop, total_cells = total_rows
+        layout += [["{%tr " + total_loop + " %}"], total_cells, ["{%tr endfor %}"]]
+    table = doc.add_table(rows=len(layout), cols=len(header))
+    table.style = doc.styles["Propgen Table"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for table_row, texts in zip(table.rows, layout, strict=True):
+        for index, text in enumerate(texts):
+            table_row.cells[index].text = text
+    # Word repeats the header row on every page; data rows do not split across pages.
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    for table_row in table.rows[1:]:
+        table_row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    for table_row in table.rows:
+        for index, cell in enumerate(table_row.cells):
+            cell.width = Cm(widths[index])
+            for paragraph in cell.paragraphs:
+                paragraph.style = doc.styles["Table Text"]
+    _grid(table, widths)
+    if total_rows:
+        for cell in table.rows[-2].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+
+
+def _grid(table: object, widths: list[float] | tuple[float, ...]) -> None:
+    """Column widths in the grid too: LibreOffice lays tables out by w:gridCol."""
+    grid = table._tbl.tblGrid  # type: ignore[attr-defined]
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(Cm(width).twips))
+
+
+def _kv_table(doc: Document, pairs: list[tuple[str, str]], widths: tuple[float, float]) -> None:  # type: ignore[valid-type]
+    table = doc.add_table(rows=len(pairs), cols=2)
+    table.style = doc.styles["Propgen Table"]
+    table.autofit = False
+    # No shaded header row in a key/value table.
+    tbl_look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if tbl_look is None:
+        tbl_look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
+        table._tbl.tblPr.append(tbl_look)
+    tbl_look.set(qn("w:firstRow"), "0")
+    tbl_look.set(qn("w:val"), "0000")
+    for row, (key, value) in zip(table.rows, pairs, strict=True):
+        row.cells[0].text = key
+        row.cells[1].text = value
+        row.cells[0].width, row.cells[1].width = Cm(widths[0]), Cm(widths[1])
+        for cell in row.cells:
+            cell.paragraphs[0].style = doc.styles["Table Text"]
+        row.cells[0].paragraphs[0].runs[0].bold = True
+    _grid(table, widths)
+
+
+def _page_break(doc: Document) -> None:  # type: ignore[valid-type]
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def make_proposal() -> Document:  # type: ignore[valid-type]
+    doc = Document()
+    _setup_styles(doc)
+    _setup_page(doc, "Proposal")
+    _p(doc, "{{ title }}", "Title")
+    _p(doc, "{{ consortium_name }}", "Subtitle")
+    _kv_table(doc, [
+        ("{{ _('Program') }}", "{{ program_name }}"),
+        ("{{ _('Submitted under') }}", "{{ executive_order }}"),
+        ("{{ _('Document') }}", "{{ _('Proposal for a full-stack AI export package') }}"),
+        ("{{ _('Anchor member') }}", "{{ anchor_name }}"),
+        ("{{ _('Consortium members') }}", "{{ member_names }}"),
+        ("{{ _('Date') }}", "{{ date }}"),
+    ], (4.5, 12.0))
+    _p(doc, "{%p if draft_note %}")
+    _p(doc, "{{ draft_note }}", "Notice Box")
+    _p(doc, "{%p endif %}")
+    _page_break(doc)
+
+    _p(doc, "1. {{ _('Executive Summary') }}", "Heading 1")
+    _p(doc, "{{ executive_summary }}")
+
+    _p(doc, "2. {{ _('Consortium Members and Roles') }}", "Heading 1")
+    _p(doc, "{{ members_intro }}")
+    _table(doc,
+           ["{{ _('Member') }}", "{{ _('Role') }}", "{{ _('Country') }}",
+            "{{ _('Contribution') }}"],
+           ["{{ m.name }}", "{{ m.role }}", "{{ m.location }}", "{{ m.contribution }}"],
+           "for m in members", [4.2, 2.6, 3.4, 6.3])
+
+    _p(doc, "3. {{ _('Full-Stack AI Technology Package') }}", "Heading 1")
+    _p(doc, "{{ _('The package covers the five layers set out in section 3(b)(i) of Executive "
+            "Order 14320.') }}")
+    _p(doc, "{%p for layer in layers %}")
+    _p(doc, "{{ layer.heading }}", "Heading 2")
+    _p(doc, "{{ _('Provided by') }}: {{ layer.providers }}", "Provider Line")
+    _p(doc, "{{ layer.description }}")
+    _p(doc, "{%p if layer.hardware %}")
+    _p(doc, "{{ _('U.S. Manufacturing and U.S.-Origin Content') }}", "Heading 3")
+    _p(doc, "{{ layer.us_manufacturing }}")
+    _p(doc, "{{ layer.us_origin_statement }}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "4. {{ _('Target Countries and Regional Blocs') }}", "Heading 1")
+    _table(doc,
+           ["{{ _('Target') }}", "{{ _('Type') }}", "{{ _('Rationale') }}"],
+           ["{{ t.name }}", "{{ t.type }}", "{{ t.rationale }}"],
+           "for t in targets", [4.6, 3.2, 8.7])
+
+    _p(doc, "5. {{ _('Business and Operational Model') }}", "Heading 1")
+    _p(doc, "{{ business.summary }}")
+    _kv_table(doc, [
+        ("{{ _('Manufactures the hardware') }}", "{{ business.manufacturers }}"),
+        ("{{ _('Builds the data centers') }}", "{{ business.build }}"),
+        ("{{ _('Owns the data centers') }}", "{{ business.own }}"),
+        ("{{ _('Operates the data centers') }}", "{{ business.operate }}"),
+    ], (6.0, 10.5))
+
+    _p(doc, "6. {{ _('Federal Support Requested') }}", "Heading 1")
+    _p(doc, "{{ support_summary }}")
+    _table(doc,
+           ["{{ _('Instrument') }}", "{{ _('Agency') }}", "{{ _('Amount') }}",
+            "{{ _('Purpose') }}"],
+           ["{{ s.instrument }}", "{{ s.agency }}", "{{ s.amount }}", "{{ s.purpose }}"],
+           "for s in support", [3.8, 3.6, 3.6, 5.5],
+           total_rows=("for t in support_totals",
+                       ["{{ t.label }}", "", "{{ t.amount }}", ""]))
+
+    _p(doc, "7. {{ _('Compliance with Export Controls, Outbound Investment and End-User "
+            "Policies') }}", "Heading 1")
+    _p(doc, "7.1 {{ _('Export controls') }}", "Heading 2")
+    _p(doc, "{{ compliance.export_controls }}")
+    _p(doc, "7.2 {{ _('Outbound investment') }}", "Heading 2")
+    _p(doc, "{{ compliance.outbound_investment }}")
+    _p(doc, "7.3 {{ _('End-user policies') }}", "Heading 2")
+    _p(doc, "{{ compliance.end_user_policies }}")
+
+    _p(doc, "8. {{ _('Milestones') }}", "Heading 1")
+    _p(doc, "{%p if milestones %}")
+    _table(doc, ["{{ _('Date') }}", "{{ _('Milestone') }}"],
+           ["{{ ms.date }}", "{{ ms.description }}"], "for ms in milestones", [3.6, 12.9])
+    _p(doc, "{%p else %}")
+    _p(doc, "{{ _('No milestones are given.') }}")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "9. {{ _('Signature') }}", "Heading 1")
+    _p(doc, "{{ signature_intro }}", "Signature")
+    _p(doc, "", "Signature")
+    _p(doc, "{{ signatory.name }}", "Signature")
+    _p(doc, "{{ signatory.title }}", "Signature")
+    _p(doc, "{{ signatory.organization }}", "Signature")
+    _p(doc, "{{ date }}", "Signature")
+
+    _p(doc, "{%p if annex %}")
+    _p(doc, "{{ _('Annex') }}. {{ _('Compliance Matrix') }}", "Heading 1")
+    _p(doc, "{{ annex.intro }}")
+    _table(doc,
+           ["{{ _('Requirement') }}", "{{ _('Citation') }}", "{{ _('Where addressed') }}",
+            "{{ _('Status') }}"],
+           ["{{ r.requirement }}", "{{ r.citation }}", "{{ r.section }}", "{{ r.status }}"],
+           "for r in annex.rows", [6.8, 3.6, 3.6, 2.5])
+    _p(doc, "{%p endif %}")
+    return doc
+
+
+def make_letter() -> Document:  # type: ignore[valid-type]
+    doc = Document()
+    _setup_styles(doc)
+    _setup_page(doc, "Comment letter")
+    _p(doc, "{{ commenter.name }}", "Letterhead")
+    _p(doc, "{%p if commenter.address %}")
+    _p(doc, "{{ commenter.address }}", "Letterhead Detail")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ commenter.contacts }}", "Letterhead Detail")
+    _p(doc, "")
+    _p(doc, "{%p if governing_note %}")
+    _p(doc, "{{ governing_note }}", "Notice Box")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ date }}")
+    _p(doc, "{%p if reference %}")
+    _p(doc, "{{ _('Our reference') }}: {{ reference }}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "")
+    _p(doc, "{{ addressee.agency }}", "Signature")
+    _p(doc, "{{ addressee.notice }}", "Signature")
+    _p(doc, "{{ _('Submitted via') }}: {{ addressee.submit_via }}", "Signature")
+    _p(doc, "{{ caption }}", "Caption Line")
+    _p(doc, "{{ _('RE') }}: {{ re_line }}", "Reference Line")
+    _p(doc, "{%p if subject %}")
+    _p(doc, "{{ _('Subject') }}: {{ subject }}", "Reference Line")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{{ intro_heading }}", "Heading 1")
+    _p(doc, "{{ introduction }}")
+    _p(doc, "{{ commenter.description }}")
+
+    _p(doc, "{%p for s in sections %}")
+    _p(doc, "{{ s.heading }}", "Heading 1")
+    _p(doc, "{%p if s.inferred_note %}")
+    _p(doc, "{{ s.inferred_note }}", "Redaction")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p for a in s.answers %}")
+    _p(doc, "{%p if a.heading %}")
+    _p(doc, "{{ a.heading }}", "Heading 2")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if a.question %}")
+    _p(doc, "{{ a.question }}", "Question")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if a.redacted %}")
+    _p(doc, "{{ redaction_notice }}", "Redaction")
+    _p(doc, "{%p else %}")
+    _p(doc, "{%p if a.confidential %}")
+    _p(doc, "{{ confidential_label }}", "Confidential Label")
+    _p(doc, "{{ a.justification }}", "Redaction")
+    _p(doc, "[{{ a.text }}]")
+    _p(doc, "{%p else %}")
+    _p(doc, "{{ a.text }}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "{{ closing_heading }}", "Heading 1")
+    _p(doc, "{{ closing }}")
+    _p(doc, "", "Signature")
+    _p(doc, "{{ _('Respectfully submitted,') }}", "Signature")
+    _p(doc, "", "Signature")
+    _p(doc, "{{ signatory.name }}", "Signature")
+    _p(doc, "{{ signatory.title }}", "Signature")
+    _p(doc, "{{ commenter.name }}", "Signature")
+    return doc
+
+
+def _bytes(doc: Document) -> bytes:  # type: ignore[valid-type]
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return deterministic_docx(buffer.getvalue())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare with the files")
+    args = parser.parse_args()
+    stale = []
+    for name, maker in (("proposal.docx", make_proposal), ("comment-letter.docx", make_letter)):
+        data = _bytes(maker())
+        target = ROOT / "templates" / name
+        if args.check:
+            if not target.exists() or target.read_bytes() != data:
+                stale.append(name)
+        else:
+            target.write_bytes(data)
+            print(f"wrote {target.relative_to(ROOT)}")
+    if stale:
+        print("stale templates: " + ", ".join(stale) + "; run python tools/make_templates.py")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
