@@ -38,6 +38,8 @@ class BuildOptions:
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
 
 
@@ -69,6 +71,7 @@ def build_submission(
     template_dir: Path | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}."""
+    from .checks import check_submission, compliance_matrix
     from .context import letter_context, proposal_context
     from .render import compose_bilingual, to_bytes
 
@@ -80,12 +83,14 @@ def build_submission(
     else:
         author = submission.commenter.name.get("en")
         title = submission.subject or submission.commenter.name
+    findings = check_submission(submission, profile)
     names = document_names(stem, public=public)
     documents = {}
     out: dict[str, bytes] = {}
     for lang in DOC_LANGS:
         if isinstance(submission, Proposal):
             ctx = proposal_context(submission, profile, lang, draft=draft)
+            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang)
         else:
             ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
@@ -100,8 +105,20 @@ def build_submission(
     return out
 
 
+def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
+    from .i18n import gettext_for
+
+    _ = gettext_for(lang)
+    return {
+        "intro": _("Each requirement of Executive Order 14320 and the 2026 call, where this "
+                   "proposal addresses it, and the result of propgen's checks."),
+        "rows": rows,
+    }
+
+
 def build_files(paths: list[Path], options: BuildOptions) -> BuildResult:
     """Build every file; one bad file does not stop the others."""
+    from .checks import check_submission, locate_finding
     from .loader import load_submission
     from .output import Manifest, safe_stem, write_atomic
 
@@ -110,7 +127,7 @@ def build_files(paths: list[Path], options: BuildOptions) -> BuildResult:
     manifest = Manifest(options.output_dir)
     for path in paths:
         try:
-            submission, _loaded = load_submission(
+            submission, loaded = load_submission(
                 path, lang=options.lang, draft=options.draft, profile=profile
             )
             documents = build_submission(
@@ -119,6 +136,12 @@ def build_files(paths: list[Path], options: BuildOptions) -> BuildResult:
             )
         except InputError as error:
             result.errors.extend(error.problems)
+            continue
+        findings = [locate_finding(f, loaded, options.lang)
+                    for f in check_submission(submission, profile)]
+        result.findings.extend(findings)
+        if not options.draft and any(f.severity == "error" for f in findings):
+            result.refused.append(path)
             continue
         targets = [options.output_dir / name for name in documents]
         manifest.check_writable(targets, options.force, options.lang)

@@ -1,8 +1,11 @@
-"""Program checks: findings about a valid submission, each located by its field path.
+"""Program checks: findings about a submission, each with a rule id, a place and a citation.
+
+Which rule verifies which program requirement is data in the profile (`rules` on each
+required element), so the compliance matrix follows the profile, not this code.
 
 Structural findings (a member id referenced that does not exist, two anchor members) make
-a file unusable and are raised by the loader as input errors; program findings are rules
-from the profile, reported by `propgen check`.
+a file unusable: `validate` and `build` raise them as input errors (exit 2), while `check`
+reports them with the other findings (exit 1).
 """
 
 from __future__ import annotations
@@ -10,43 +13,70 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-from .i18n import N_
-from .models import LAYER_KEYS, CommentLetter, Proposal
-from .program import Profile
+from pydantic import BaseModel
+
+from .i18n import N_, gettext_for
+from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
+from .program import Element, Profile
 
 Severity = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+
+CALL_2026 = "2026 call (FR Doc. 2026-06952)"
+EO = "EO 14320"
+STRUCTURAL_RULES = frozenset(
+    {"MEMBER-ID-UNIQUE", "ANCHOR-MEMBER", "STACK-LAYER", "MEMBER-REF", "QUESTION-ID",
+     "QUESTION-ONCE"}
+)
+SOFTWARE_LAYERS = ("data", "models", "security", "applications")
 
 
 @dataclass(frozen=True)
 class Finding:
     rule: str
     severity: Severity
-    loc: tuple[str | int, ...]
+    loc: Loc
     template: str
     ctx: dict[str, Any] = field(default_factory=dict)
     citation: str = ""
+
+    @property
+    def structural(self) -> bool:
+        return self.rule in STRUCTURAL_RULES
 
 
 def structural_findings(
     submission: Proposal | CommentLetter, profile: Profile
 ) -> Iterator[Finding]:
     """References inside the file that must hold before anything else can be said."""
+    return (f for f in check_submission(submission, profile) if f.structural)
+
+
+def check_submission(submission: Proposal | CommentLetter, profile: Profile) -> list[Finding]:
+    """Every finding about one submission, in file order of the rules."""
     if isinstance(submission, Proposal):
-        yield from _proposal_structure(submission)
+        findings = list(_proposal_findings(submission, profile))
     else:
-        yield from _letter_structure(submission, profile)
+        findings = list(_letter_findings(submission, profile))
+    findings.extend(_translation_findings(submission))
+    return findings
 
 
-def _proposal_structure(proposal: Proposal) -> Iterator[Finding]:
+# --- proposals ---------------------------------------------------------------------------
+
+
+def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    rules = profile.proposal
     members = proposal.consortium.members
     counts = Counter(m.id for m in members)
     seen: set[str] = set()
     for index, member in enumerate(members):
-        if counts[member.id] > 1 and member.id in seen:
+        if member.id in seen:
             yield Finding(
-                "member-id-unique", "error", ("consortium", "members", index, "id"),
+                "MEMBER-ID-UNIQUE", "error", ("consortium", "members", index, "id"),
                 N_("member id '{id}' is used twice; give each member its own id"),
                 {"id": member.id},
             )
@@ -54,22 +84,28 @@ def _proposal_structure(proposal: Proposal) -> Iterator[Finding]:
     anchors = [i for i, m in enumerate(members) if m.role == "anchor"]
     if not anchors:
         yield Finding(
-            "anchor-member", "error", ("consortium", "members"),
+            "ANCHOR-MEMBER", "error", ("consortium", "members"),
             N_("no member has 'role: anchor'; mark the lead entity that submits the proposal"),
-            citation="2026 call (FR Doc. 2026-06952)",
+            citation=CALL_2026,
         )
     for index in anchors[1:]:
         yield Finding(
-            "anchor-member", "error", ("consortium", "members", index, "role"),
+            "ANCHOR-MEMBER", "error", ("consortium", "members", index, "role"),
             N_("a consortium has exactly one anchor member; '{first}' is already the anchor"),
-            {"first": members[anchors[0]].id},
-            citation="2026 call (FR Doc. 2026-06952)",
+            {"first": members[anchors[0]].id}, CALL_2026,
         )
     known = set(counts)
-    refs: list[tuple[tuple[str | int, ...], str]] = []
     for layer in LAYER_KEYS:
         for index, ref in enumerate(getattr(proposal.stack, layer).providers):
-            refs.append((("stack", layer, "providers", index), ref))
+            if ref not in known:
+                yield Finding(
+                    "STACK-LAYER", "error", ("stack", layer, "providers", index),
+                    N_("'{ref}' is not the id of a consortium member, so this layer has a "
+                       "provider outside the consortium; known ids: {known}"),
+                    {"ref": ref, "known": ", ".join(sorted(known))},
+                    f"{EO} §3(b)(i)({'ABCDE'[LAYER_KEYS.index(layer)]})",
+                )
+    refs: list[tuple[Loc, str]] = []
     for index, ref in enumerate(proposal.business_model.manufacturers):
         refs.append((("business_model", "manufacturers", index), ref))
     for role in ("build", "own", "operate"):
@@ -80,26 +116,385 @@ def _proposal_structure(proposal: Proposal) -> Iterator[Finding]:
     for loc, ref in refs:
         if ref not in known:
             yield Finding(
-                "member-ref", "error", loc,
+                "MEMBER-REF", "error", loc,
                 N_("'{ref}' is not the id of a consortium member; known ids: {known}"),
                 {"ref": ref, "known": ", ".join(sorted(known))},
             )
 
+    hardware = proposal.stack.hardware
+    if hardware.us_manufacturing is None:
+        yield Finding(
+            "US-MANUFACTURING", "error", ("stack", "hardware"),
+            N_("say whether and to what extent the hardware is manufactured in the United "
+               "States ('us_manufacturing')"),
+            citation=f"{EO} §3(b)(i)(A)",
+        )
+    threshold = Decimal(str(rules.us_content_threshold_percent))
+    if hardware.us_origin_percent is None:
+        yield Finding(
+            "US-CONTENT", "error", ("stack", "hardware"),
+            N_("give the U.S.-origin share of the hardware layer's value "
+               "('us_origin_percent'); the call presumes the U.S.-content component met at "
+               "{threshold}% or more"),
+            {"threshold": threshold}, CALL_2026,
+        )
+    elif hardware.us_origin_percent < threshold:
+        yield Finding(
+            "US-CONTENT", "warning", ("stack", "hardware", "us_origin_percent"),
+            N_("U.S.-origin content is {share}%, under the {threshold}% at which the call "
+               "presumes the U.S.-content component met; explain how the package meets it"),
+            {"share": hardware.us_origin_percent, "threshold": threshold}, CALL_2026,
+        )
 
-def _letter_structure(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    concern = set(rules.countries_of_concern.codes)
+    for index, member in enumerate(members):
+        for key in ("country", "headquarters", "controlled_from"):
+            code = getattr(member, key)
+            if code in concern:
+                yield Finding(
+                    "COUNTRY-OF-CONCERN", "error", ("consortium", "members", index, key),
+                    N_("'{member}' is located in, or owned or controlled from, {code}, a "
+                       "country of concern; such entities may not take part"),
+                    {"member": member.id, "code": code}, CALL_2026,
+                )
+    restricted = set(rules.restricted_software_provider_countries.codes)
+    by_id = {m.id: m for m in members}
+    for layer in SOFTWARE_LAYERS:
+        for index, ref in enumerate(getattr(proposal.stack, layer).providers):
+            provider = by_id.get(ref)
+            if provider and {provider.country, provider.headquarters} & restricted:
+                yield Finding(
+                    "SOFTWARE-PROVIDER-COUNTRY", "warning",
+                    ("stack", layer, "providers", index),
+                    N_("'{member}' provides the {layer} layer but is based in {code}, whose "
+                       "laws can compel data sharing with its government (reported rule of "
+                       "the call; confirm against the notice)"),
+                    {"member": ref, "layer": layer,
+                     "code": ", ".join(
+                         sorted({provider.country, provider.headquarters} & restricted))},
+                    CALL_2026,
+                )
+
+    if not proposal.targets:
+        yield Finding(
+            "TARGETS", "error", ("targets",),
+            N_("name at least one target country or regional bloc"),
+            citation=f"{EO} §3(b)(ii)",
+        )
+    for index, target in enumerate(proposal.targets):
+        if target.rationale is None:
+            yield Finding(
+                "TARGETS", "error", ("targets", index),
+                N_("give a rationale for this target"), citation=f"{EO} §3(b)(ii)",
+            )
+        codes = [target.country] if target.country else list(target.bloc_countries)
+        for group in rules.export_control_attention:
+            hits = sorted(set(codes) & set(group.codes))
+            if hits:
+                yield Finding(
+                    "TARGET-EXPORT-CONTROL", "warning",
+                    ("targets", index, "country" if target.country else "bloc_countries"),
+                    N_("{codes} is among the {group} (as of {as_of}); check export-control "
+                       "licensing before proposing it as a target"),
+                    {"codes": ", ".join(hits), "group": group.name.en,
+                     "as_of": group.as_of.isoformat()},
+                    "EO 14320 §3(b)(v)",
+                )
+
+    model = proposal.business_model
+    if not model.manufacturers:
+        yield Finding(
+            "BUSINESS-MODEL", "error", ("business_model",),
+            N_("name the members that manufacture the hardware ('manufacturers')"),
+            citation=f"{EO} §3(b)(iii)",
+        )
+    for role in ("build", "own", "operate"):
+        if not getattr(model.data_centers, role):
+            yield Finding(
+                "BUSINESS-MODEL", "error", ("business_model", "data_centers"),
+                N_("name who will {role} the data centers ('data_centers.{role}')"),
+                {"role": role}, f"{EO} §3(b)(iii)",
+            )
+
+    if not proposal.federal_support:
+        yield Finding(
+            "FEDERAL-SUPPORT", "error", ("federal_support",),
+            N_("detail the federal incentives and support mechanisms requested"),
+            citation=f"{EO} §3(b)(iv)",
+        )
+    for index, item in enumerate(proposal.federal_support):
+        instrument = rules.instrument(item.instrument)
+        if instrument.financial and item.amount is None:
+            yield Finding(
+                "FEDERAL-SUPPORT", "error", ("federal_support", index),
+                N_("a {instrument} request needs an amount ('amount: {{amount: ..., "
+                   "currency: USD}}')"),
+                {"instrument": instrument.id}, f"{EO} §3(b)(iv), §4(d)",
+            )
+        if instrument.agency and item.agency != instrument.agency:
+            yield Finding(
+                "FEDERAL-SUPPORT", "warning", ("federal_support", index, "agency"),
+                N_("{instrument} is provided by {expected} ({citation}), not {agency}"),
+                {"instrument": instrument.id, "expected": instrument.agency,
+                 "citation": instrument.citation, "agency": item.agency},
+                f"{EO} §4(d)",
+            )
+
+    for key in ("export_controls", "outbound_investment", "end_user_policies"):
+        if getattr(proposal.compliance, key) is None:
+            yield Finding(
+                "COMPLIANCE", "error", ("compliance",),
+                N_("add the '{key}' compliance statement"), {"key": key}, f"{EO} §3(b)(v)",
+            )
+
+
+# --- comment letters ---------------------------------------------------------------------
+
+# Words per page of 12-point text on a Letter page with 1-inch margins, and Hangul
+# characters per page; rough, only to warn before a page limit is reached.
+WORDS_PER_PAGE = 500
+HANGUL_CHARS_PER_PAGE = 1100
+
+
+def _letter_findings(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
     notice = profile.notice(letter.notice)
+    source = f"FR Doc. {notice.fr_doc}"
     seen: dict[str, int] = {}
     for index, answer in enumerate(letter.answers):
         if not notice.knows(answer.question):
             yield Finding(
-                "question-id", "error", ("answers", index, "question"),
+                "QUESTION-ID", "error", ("answers", index, "question"),
                 N_("'{id}' is not a question or section of the notice; known: {known}"),
-                {"id": answer.question, "known": ", ".join(notice.answerable_ids)},
+                {"id": answer.question, "known": ", ".join(notice.answerable_ids)}, source,
             )
-        elif answer.question in seen:
+            continue
+        if answer.question in seen:
             yield Finding(
-                "question-once", "error", ("answers", index, "question"),
+                "QUESTION-ONCE", "error", ("answers", index, "question"),
                 N_("'{id}' is already answered in answer {first}; put both texts in one answer"),
                 {"id": answer.question, "first": seen[answer.question] + 1},
             )
         seen.setdefault(answer.question, index)
+        section = notice.section_of(answer.question)
+        if section is not None and section.title_inferred:
+            yield Finding(
+                "SECTION-TITLE", "warning", ("answers", index, "question"),
+                N_("the title of section {section} ('{title}') is inferred from the notice's "
+                   "summary, not read in the notice; confirm it against the notice"),
+                {"section": section.id, "title": section.title.en, "source": source}, source,
+            )
+    if not notice.caption.strip() or not notice.docket_ids:
+        yield Finding(
+            "NOTICE-CAPTION", "error", ("notice",),
+            N_("the program profile gives no caption or docket number for notice '{notice}'; "
+               "update the profile"),
+            {"notice": notice.id}, source,
+        )
+    if letter.date > notice.deadline:
+        yield Finding(
+            "NOTICE-DEADLINE", "warning", ("date",),
+            N_("comments on this notice were due on {deadline}"),
+            {"deadline": notice.deadline.isoformat()}, source,
+        )
+    if notice.page_limit:
+        pages = estimate_pages(letter)
+        if pages > notice.page_limit:
+            yield Finding(
+                "PAGE-LIMIT", "warning", ("answers",),
+                N_("about {pages} pages at 12 pt, more than the notice's limit of {limit}"),
+                {"pages": pages, "limit": notice.page_limit}, source,
+            )
+
+
+def estimate_pages(letter: CommentLetter) -> int:
+    """Pages of the English letter at 12 pt: one for the letterhead and address block, then
+    the text at about 500 words a page."""
+    texts = [letter.introduction, letter.commenter.description, letter.closing]
+    texts += [a.text for a in letter.answers]
+    words = sum(len(t.get("en").split()) for t in texts)
+    return 1 + -(-words // WORDS_PER_PAGE)
+
+
+# --- both --------------------------------------------------------------------------------
+
+
+def _translation_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+    for loc, value in _bilinguals(submission, ()):
+        for lang in ("en", "ko"):
+            if not (getattr(value, lang) or "").strip():
+                yield Finding(
+                    "TRANSLATION", "warning", (*loc, lang),
+                    N_("the '{lang}' text is missing; the {lang} document shows the other "
+                       "language here"),
+                    {"lang": lang},
+                )
+
+
+def _bilinguals(value: Any, loc: Loc) -> Iterator[tuple[Loc, Bilingual]]:
+    if isinstance(value, Bilingual):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _bilinguals(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bilinguals(item, (*loc, index))
+
+
+def cross_file_findings(
+    letters: list[tuple[int, CommentLetter]], profile: Profile
+) -> Iterator[tuple[int, Finding]]:
+    """One response per institution: the same commenter twice on one notice."""
+    seen: dict[tuple[str, str], int] = {}
+    for file_index, letter in letters:
+        key = (letter.notice, letter.commenter.name.get("en").casefold())
+        if key in seen:
+            notice = profile.notice(letter.notice)
+            yield file_index, Finding(
+                "ONE-RESPONSE", "warning", ("commenter", "name"),
+                N_("the notice accepts one response per institution, and another file "
+                   "already answers it for this commenter"),
+                citation=f"FR Doc. {notice.fr_doc}",
+            )
+        seen.setdefault(key, file_index)
+
+
+# --- compliance matrix -------------------------------------------------------------------
+
+SECTION_TITLES: dict[str, tuple[str, str]] = {
+    "consortium": ("2", N_("Consortium Members and Roles")),
+    **{f"stack.{key}": (f"3.{i}", LAYER_HEADINGS[key]) for i, key in enumerate(LAYER_KEYS, 1)},
+    "targets": ("4", N_("Target Countries and Regional Blocs")),
+    "business_model": ("5", N_("Business and Operational Model")),
+    "federal_support": ("6", N_("Federal Support Requested")),
+    "compliance": ("7", N_("Compliance with Export Controls, Outbound Investment and "
+                           "End-User Policies")),
+}
+STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met")}
+
+
+def element_status(element: Element, findings: list[Finding], profile: Profile) -> str:
+    """met / attention / missing, from the findings of the rules that verify `element`.
+
+    A rule that verifies several elements (STACK-LAYER for each layer) counts for the
+    element whose section holds the finding; a rule of one element counts wherever it is.
+    """
+    prefix = tuple(element.section.split("."))
+    shared = Counter(r for e in profile.proposal.required_elements for r in e.rules)
+    related = [
+        f for f in findings
+        if f.rule in element.rules and (shared[f.rule] == 1 or f.loc[: len(prefix)] == prefix)
+    ]
+    if any(f.severity == "error" for f in related):
+        return "missing"
+    if related:
+        return "attention"
+    return "met"
+
+
+def compliance_matrix(
+    findings: list[Finding], profile: Profile, lang: str
+) -> list[dict[str, str]]:
+    """One row per required element: requirement, citation, where addressed, status."""
+    _ = gettext_for(lang)
+    rows = []
+    for element in profile.proposal.required_elements:
+        number, title = SECTION_TITLES.get(element.section, ("", element.section))
+        status = element_status(element, findings, profile)
+        rows.append({
+            "id": element.id,
+            "requirement": element.title.get(lang),
+            "citation": element.citation,
+            "section": f"{number} {_(title)}".strip(),
+            "status": _(STATUS[status]),
+            "status_key": status,
+        })
+    return rows
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocatedFinding:
+    """A finding placed in its file and worded in the reader's language."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    severity: Severity
+    rule: str
+    message: str
+    citation: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        cite = f" ({self.citation})" if self.citation else ""
+        field_path = f"{self.path}: " if self.path else ""
+        return f"{where}: {self.severity} [{self.rule}] {field_path}{self.message}{cite}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "line": self.line, "column": self.column, "path": self.path,
+            "severity": self.severity, "rule": self.rule, "message": self.message,
+            "citation": self.citation,
+        }
+
+
+def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
+    from .loader import format_path, locate, message
+
+    line, column = locate(loaded.data, finding.loc)
+    return LocatedFinding(
+        loaded.display, line, column, format_path(finding.loc), finding.severity,
+        finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
+        finding.citation,
+    )
+
+
+@dataclass
+class CheckReport:
+    findings: list[LocatedFinding] = field(default_factory=list)
+    input_errors: list[Any] = field(default_factory=list)
+    matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check_files(
+    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False
+) -> CheckReport:
+    """Load and check every file; the report holds findings, input errors and matrices."""
+    from .errors import InputError
+    from .loader import load_submission
+
+    report = CheckReport()
+    letters: list[tuple[int, CommentLetter]] = []
+    loaded_files: list[Any] = []
+    for path in paths:
+        try:
+            submission, loaded = load_submission(
+                path, lang=lang, draft=True, profile=profile, structural=False
+            )
+        except InputError as error:
+            report.input_errors.extend(error.problems)
+            continue
+        findings = check_submission(submission, profile)
+        if not draft:
+            findings = [
+                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
+                if f.rule == "TRANSLATION" else f
+                for f in findings
+            ]
+        report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
+        if isinstance(submission, Proposal):
+            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
+        else:
+            letters.append((len(loaded_files), submission))
+        loaded_files.append(loaded)
+    for index, finding in cross_file_findings(letters, profile):
+        report.findings.append(locate_finding(finding, loaded_files[index], lang))
+    return report

@@ -93,6 +93,60 @@ def validate(files: tuple[Path, ...], draft: bool, lang: str | None, program_pat
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one object for programs.")
+@click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
+@click.option("--draft", is_flag=True, help="Missing translations are warnings, not errors.")
+@_lang_option
+@_program_option
+def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool,
+          lang: str | None, program_path: Path | None) -> None:
+    """Check submissions against the program's rules, with citations.
+
+    \b
+    Example:
+      propgen check samples/*.yaml --matrix
+    prints FILE:LINE:COL: error|warning [RULE-ID] FIELD: MESSAGE (CITATION)
+    Exit code 1 if any error, 2 if a file cannot be read, 0 otherwise.
+    """
+    from .checks import check_files
+    from .program import load_profile
+
+    lang = detect_lang(lang)
+    try:
+        profile = load_profile(program_path)
+    except UserError as error:
+        _fail(error)
+    report = check_files(list(files), profile, lang=lang, draft=draft)
+    if output_format == "json":
+        body = {
+            "findings": [f.as_dict() for f in report.findings],
+            "input_errors": [str(p) for p in report.input_errors],
+            "matrix": report.matrices if matrix else {},
+        }
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        for problem in report.input_errors:
+            click.echo(str(problem), err=True)
+        for finding in report.findings:
+            click.echo(str(finding))
+        if matrix:
+            for name, rows in report.matrices.items():
+                click.echo(f"\n{name}")
+                for row in rows:
+                    click.echo(f"  {row['status']:<8} {row['citation']:<32} "
+                               f"{row['section']:<40} {row['requirement']}")
+        errors = sum(f.severity == "error" for f in report.findings)
+        warnings = len(report.findings) - errors
+        click.echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", err=True)
+    if report.input_errors:
+        sys.exit(InputError.exit_code)
+    if report.has_errors:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def schema(output: Path | None) -> None:
@@ -187,10 +241,17 @@ def build(
         click.echo(f"wrote {written}")
     for problem in result.errors:
         click.echo(str(problem), err=True)
+    for finding in result.findings:
+        click.echo(str(finding), err=True)
+    for path in result.refused:
+        click.echo(f"{path}: not built: the program checks found errors (fix them, or build "
+                   "a draft with --draft)", err=True)
     if result.tool_error is not None:
         _fail(result.tool_error)
     if result.errors:
         sys.exit(InputError.exit_code)
+    if result.refused:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -21,19 +21,11 @@ from .i18n import (
     money_table,
     percent,
 )
-from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
+from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
 
-LAYER_HEADINGS: dict[str, str] = {
-    "hardware": N_("AI-Optimized Computer Hardware, Data Center Storage, Cloud Services and "
-                   "Networking"),
-    "data": N_("Data Pipelines and Labeling Systems"),
-    "models": N_("AI Models and Systems"),
-    "security": N_("Security and Cybersecurity Measures"),
-    "applications": N_("AI Applications for Specific Use Cases"),
-}
 LAYER_LETTERS = dict(zip(LAYER_KEYS, "ABCDE", strict=True))
 ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
@@ -43,6 +35,13 @@ def text(value: Bilingual | None, lang: str) -> str:
     if value is None:
         return ""
     return value.get(lang).strip().replace("\n\n", "\a")
+
+
+def required_text(value: Bilingual | None, lang: str) -> str:
+    """Text the program requires: a visible gap in drafts rather than nothing."""
+    if value is None:
+        return gettext_for(lang)("[To be completed]")
+    return text(value, lang)
 
 
 def join_names(names: Iterable[str], lang: str) -> str:
@@ -98,9 +97,9 @@ def proposal_context(
             "operate": names(proposal.business_model.data_centers.operate),
         },
         compliance={
-            "export_controls": text(proposal.compliance.export_controls, lang),
-            "outbound_investment": text(proposal.compliance.outbound_investment, lang),
-            "end_user_policies": text(proposal.compliance.end_user_policies, lang),
+            "export_controls": required_text(proposal.compliance.export_controls, lang),
+            "outbound_investment": required_text(proposal.compliance.outbound_investment, lang),
+            "end_user_policies": required_text(proposal.compliance.end_user_policies, lang),
         },
         milestones=[
             {"date": date_short(m.date, lang), "description": text(m.description, lang)}
@@ -164,7 +163,7 @@ def _layer(
         "hardware": key == "hardware",
     }
     if key == "hardware":
-        entry["us_manufacturing"] = text(layer.us_manufacturing, lang)
+        entry["us_manufacturing"] = required_text(layer.us_manufacturing, lang)
         threshold = Decimal(str(profile.proposal.us_content_threshold_percent))
         if layer.us_origin_percent is None:
             entry["us_origin_statement"] = _(
@@ -184,14 +183,14 @@ def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, str]:
         return {
             "name": country_name(target.country, lang),
             "type": _("Country"),
-            "rationale": text(target.rationale, lang),
+            "rationale": required_text(target.rationale, lang),
         }
     countries = ", ".join(country_name(c, lang) for c in target.bloc_countries)
     name = text(target.bloc, lang)
     return {
         "name": f"{name}: {countries}" if countries else name,
         "type": _("Regional bloc"),
-        "rationale": text(target.rationale, lang),
+        "rationale": required_text(target.rationale, lang),
     }
 
 

@@ -136,7 +136,7 @@ def money_prose(amount: Decimal, currency: str, lang: str) -> str:
         if amount < 1_000_000:
             return money_table(amount, currency, lang)
         figure = format_compact_decimal(
-            amount, format_type="long", locale=babel_locale(lang), fraction_digits=4
+            float(amount), format_type="long", locale=babel_locale(lang), fraction_digits=4
         )
         return f"{get_currency_symbol(currency, babel_locale(lang))}{figure}"
     unit_word = _KO_UNIT_WORDS.get(currency)
@@ -196,5 +196,5 @@ def extract_docx(
     jinja_options = dict(options)
     jinja_options.setdefault("extensions", "jinja2.ext.i18n")
     yield from babel_extract(
-        io.BytesIO(source.encode("utf-8")), keywords, comment_tags, jinja_options
+        io.BytesIO(source.encode("utf-8")), list(keywords), list(comment_tags), jinja_options
     )

@@ -101,7 +101,9 @@ Identifier = Annotated[
     ),
 ]
 
-_ALPHA2 = frozenset(code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code))
+_ALPHA2 = frozenset(
+    str(code) for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", str(code))
+)
 _CURRENCIES = frozenset(list_currencies())
 
 
@@ -233,7 +235,8 @@ class Layer(Strict):
 
 
 class HardwareLayer(Layer):
-    us_manufacturing: Bilingual = Field(
+    us_manufacturing: Bilingual | None = Field(
+        default=None,
         description="Whether and to what extent these items are manufactured in the United "
         "States (EO 14320 §3(b)(i)(A))."
     )
@@ -254,13 +257,21 @@ class Stack(Strict):
 
 
 LAYER_KEYS: tuple[str, ...] = tuple(Stack.model_fields)
+LAYER_HEADINGS: dict[str, str] = {
+    "hardware": N_("AI-Optimized Computer Hardware, Data Center Storage, Cloud Services and "
+                   "Networking"),
+    "data": N_("Data Pipelines and Labeling Systems"),
+    "models": N_("AI Models and Systems"),
+    "security": N_("Security and Cybersecurity Measures"),
+    "applications": N_("AI Applications for Specific Use Cases"),
+}
 
 
 class Target(Strict):
     country: Country | None = None
     bloc: Bilingual | None = Field(default=None, description="A regional bloc, e.g. ASEAN.")
     bloc_countries: list[Country] = Field(default_factory=list)
-    rationale: Bilingual
+    rationale: Bilingual | None = Field(default=None, description="Why this target.")
 
     @model_validator(mode="after")
     def _one_of_country_or_bloc(self) -> Target:
@@ -270,17 +281,19 @@ class Target(Strict):
 
 
 class DataCenters(Strict):
-    build: list[Identifier] = Field(min_length=1)
-    own: list[Identifier] = Field(min_length=1)
-    operate: list[Identifier] = Field(min_length=1)
+    """Who builds, owns and operates the data centers (EO 14320 §3(b)(iii))."""
+
+    build: list[Identifier] = Field(default_factory=list)
+    own: list[Identifier] = Field(default_factory=list)
+    operate: list[Identifier] = Field(default_factory=list)
 
 
 class BusinessModel(Strict):
     summary: Bilingual
     manufacturers: list[Identifier] = Field(
-        min_length=1, description="Members that manufacture the hardware."
+        default_factory=list, description="Members that manufacture the hardware."
     )
-    data_centers: DataCenters
+    data_centers: DataCenters = Field(default_factory=DataCenters)
 
 
 class Money(Strict):
@@ -318,9 +331,11 @@ class SupportRequest(Strict):
 
 
 class Compliance(Strict):
-    export_controls: Bilingual
-    outbound_investment: Bilingual
-    end_user_policies: Bilingual
+    """EO 14320 §3(b)(v); `propgen check` reports a missing statement."""
+
+    export_controls: Bilingual | None = None
+    outbound_investment: Bilingual | None = None
+    end_user_policies: Bilingual | None = None
 
 
 class Milestone(Strict):
@@ -342,10 +357,10 @@ class Proposal(Strict):
     consortium: Consortium
     executive_summary: Bilingual
     stack: Stack
-    targets: list[Target] = Field(min_length=1)
+    targets: list[Target] = Field(default_factory=list)
     business_model: BusinessModel
-    federal_support: list[SupportRequest] = Field(min_length=1)
-    compliance: Compliance
+    federal_support: list[SupportRequest] = Field(default_factory=list)
+    compliance: Compliance = Field(default_factory=Compliance)
     milestones: list[Milestone] = Field(default_factory=list)
     signatory: Signatory
 

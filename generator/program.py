@@ -39,6 +39,15 @@ class Element(_Data):
     title: Words
     citation: str
     source: str
+    section: str = Field(description="Where a proposal addresses it, e.g. stack.hardware.")
+    rules: list[str] = Field(description="Ids of the checks that verify it.")
+
+
+class CountryGroup(_Data):
+    name: Words
+    codes: list[str]
+    source: str
+    as_of: dt.date
 
 
 class CountryList(_Data):
@@ -53,6 +62,7 @@ class Instrument(_Data):
     name: Words
     agency: str | None = None
     citation: str
+    financial: bool = False
 
 
 class Agency(_Data):
@@ -64,6 +74,7 @@ class ProposalRules(_Data):
     required_elements: list[Element]
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList
+    export_control_attention: list[CountryGroup] = Field(default_factory=list)
     us_content_threshold_percent: float
     us_content_source: str
     instruments: list[Instrument]

@@ -188,7 +188,8 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     composed = english
     set_page(composed, "ko", landscape=True)
     section = composed.sections[0]
-    usable = int(section.page_width - section.left_margin - section.right_margin)
+    usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(
+        section.right_margin or 0)
     column = Emu(usable // 2).twips
     body = composed.element.body
     for element in list(body.iterchildren()):
