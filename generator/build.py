@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ class BuildOptions:
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    built_files: int = 0
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
@@ -69,6 +72,7 @@ def build_submission(
     draft: bool = False,
     public: bool = False,
     template_dir: Path | None = None,
+    findings: list[Any] | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}."""
     from .checks import check_submission, compliance_matrix
@@ -83,7 +87,8 @@ def build_submission(
     else:
         author = submission.commenter.name.get("en")
         title = submission.subject or submission.commenter.name
-    findings = check_submission(submission, profile)
+    if findings is None:
+        findings = check_submission(submission, profile)
     names = document_names(stem, public=public)
     documents = {}
     out: dict[str, bytes] = {}
@@ -116,39 +121,104 @@ def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
     }
 
 
-def build_files(paths: list[Path], options: BuildOptions) -> BuildResult:
-    """Build every file; one bad file does not stop the others."""
+def find_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                                and p.is_file() and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class FileOutcome:
+    """What building one input file gave: documents, or the reasons it gave none."""
+
+    path: Path
+    documents: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    refused: bool = False
+
+
+def build_one(path: Path, options: BuildOptions) -> FileOutcome:
+    """Load, check and render one file; never raises for the user's mistakes."""
     from .checks import check_submission, locate_finding
     from .loader import load_submission
-    from .output import Manifest, safe_stem, write_atomic
+    from .output import safe_stem
+
+    outcome = FileOutcome(path)
+    try:
+        profile = load_profile(options.program_path)
+        submission, loaded = load_submission(
+            path, lang=options.lang, draft=options.draft, profile=profile
+        )
+        findings = check_submission(submission, profile)
+        outcome.findings = [locate_finding(f, loaded, options.lang) for f in findings]
+        if not options.draft and any(f.severity == "error" for f in findings):
+            outcome.refused = True
+            return outcome
+        outcome.documents = build_submission(
+            submission, profile, stem=safe_stem(path.stem), draft=options.draft,
+            public=options.public, template_dir=options.template_dir, findings=findings,
+        )
+    except InputError as error:
+        outcome.problems = error.problems
+    except UserError as error:
+        outcome.problems = [Problem(str(path), 1, 1, "", str(error))]
+    return outcome
+
+
+def build_files(
+    paths: list[Path],
+    options: BuildOptions,
+    jobs: int = 1,
+    progress: Callable[[FileOutcome], None] | None = None,
+) -> BuildResult:
+    """Build every file, across `jobs` processes; one bad file does not stop the others.
+
+    Workers only render; this process writes every file, in input order, so a parallel
+    build gives exactly the bytes of a serial one.
+    """
+    from .output import Manifest, write_atomic
 
     result = BuildResult()
-    profile = load_profile(options.program_path)
+    inputs = find_inputs(paths)
     manifest = Manifest(options.output_dir)
-    for path in paths:
-        try:
-            submission, loaded = load_submission(
-                path, lang=options.lang, draft=options.draft, profile=profile
-            )
-            documents = build_submission(
-                submission, profile, stem=safe_stem(path.stem), draft=options.draft,
-                public=options.public, template_dir=options.template_dir,
-            )
-        except InputError as error:
-            result.errors.extend(error.problems)
+    claimed: dict[str, Path] = {}
+    for outcome in _outcomes(inputs, options, jobs):
+        if progress is not None:
+            progress(outcome)
+        result.errors.extend(outcome.problems)
+        result.findings.extend(outcome.findings)
+        if outcome.refused:
+            result.refused.append(outcome.path)
+        if not outcome.documents:
             continue
-        findings = [locate_finding(f, loaded, options.lang)
-                    for f in check_submission(submission, profile)]
-        result.findings.extend(findings)
-        if not options.draft and any(f.severity == "error" for f in findings):
-            result.refused.append(path)
+        clash = next((claimed[n] for n in outcome.documents if n in claimed), None)
+        if clash is not None:
+            result.errors.append(Problem(
+                str(outcome.path), 1, 1, "",
+                f"writes the same file names as {clash}; rename one of the two files",
+            ))
             continue
-        targets = [options.output_dir / name for name in documents]
-        manifest.check_writable(targets, options.force, options.lang)
-        for target, data in zip(targets, documents.values(), strict=True):
+        targets = [options.output_dir / name for name in outcome.documents]
+        edited = manifest.edited_targets(targets, options.force)
+        if edited:
+            result.errors.extend(
+                Problem(str(t), 1, 1, "", manifest.edited_message(t, options.lang))
+                for t in edited
+            )
+            continue
+        for target, data in zip(targets, outcome.documents.values(), strict=True):
+            claimed[target.name] = outcome.path
             write_atomic(target, data)
             manifest.record(target, data)
             result.written.append(target)
+        result.built_files += 1
     if result.written:
         manifest.save()
     if options.pdf and result.written:
@@ -157,6 +227,20 @@ def build_files(paths: list[Path], options: BuildOptions) -> BuildResult:
         except UserError as error:
             result.tool_error = error
     return result
+
+
+def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[FileOutcome]:
+    if jobs <= 1 or len(inputs) <= 1:
+        for path in inputs:
+            yield build_one(path, options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context) as pool:
+        chunk = max(1, len(inputs) // (jobs * 8))
+        yield from pool.map(build_one, inputs, [options] * len(inputs), chunksize=chunk)
 
 
 def _convert(docx_paths: list[Path], preview: bool) -> list[Path]:

@@ -63,7 +63,9 @@ def cli() -> None:
 @click.option("--draft", is_flag=True, help="Allow text given in one language only.")
 @_lang_option
 @_program_option
-def validate(files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None) -> None:
+def validate(
+    files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None
+) -> None:
     """Check that YAML files are complete submissions; print every problem found.
 
     \b
@@ -193,37 +195,56 @@ def init(kind: str, path: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the documents.")
-@click.option("--draft", is_flag=True, help="Allow text in one language only.")
+@click.option("--draft", is_flag=True,
+              help="Build even when checks find errors or text is in one language only.")
 @click.option("--public", is_flag=True,
               help="Comment letters: replace business-confidential answers with a notice.")
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF (LibreOffice).")
 @click.option("--preview", is_flag=True, help="Also write a PNG of each PDF's first page.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to build with (default: the number of cores).")
+@click.option("--force", is_flag=True,
+              help="Overwrite output files even if they were edited after propgen wrote them.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None,
+              help="Use your own proposal.docx / comment-letter.docx from this folder.")
 @_lang_option
 @_program_option
 def build(
-    files: tuple[Path, ...],
+    inputs: tuple[Path, ...],
     output_dir: Path,
     draft: bool,
     public: bool,
     pdf: bool,
     preview: bool,
+    jobs: int | None,
+    force: bool,
+    template_dir: Path | None,
     lang: str | None,
     program_path: Path | None,
 ) -> None:
-    """Build English, Korean and side-by-side Word documents from YAML files.
+    """Build English, Korean and side-by-side Word documents from YAML files or folders.
 
     \b
     Example:
       propgen build samples/proposal-lodestar.yaml -o out/
     writes out/proposal-lodestar.en.docx, .ko.docx and .bilingual.docx.
-      propgen build samples/*.yaml -o out/ --pdf
-    also converts them to PDF with one LibreOffice process.
+      propgen build samples/ -o out/ --pdf
+    builds every *.yaml below samples/ and converts the documents to PDF with one
+    LibreOffice process.
+    \b
+    Exit codes: 0 built; 1 a file has check errors (see --draft); 2 a file cannot be
+    read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing.
     """
-    from .build import BuildOptions, build_files
+    import os
+    import time
 
+    from .build import BuildOptions, build_files, find_inputs
+
+    started = time.perf_counter()
     options = BuildOptions(
         output_dir=output_dir,
         draft=draft,
@@ -232,11 +253,15 @@ def build(
         preview=preview,
         lang=detect_lang(lang),
         program_path=program_path,
+        template_dir=template_dir,
+        force=force,
     )
-    try:
-        result = build_files(list(files), options)
-    except UserError as error:
-        _fail(error)
+    count = len(find_inputs(list(inputs)))
+    show_bar = count > 1 and sys.stderr.isatty()
+    with click.progressbar(length=count, label="building", file=sys.stderr,
+                           hidden=not show_bar) as bar:
+        result = build_files(list(inputs), options, jobs=jobs or os.cpu_count() or 1,
+                             progress=lambda _outcome: bar.update(1))
     for written in result.written:
         click.echo(f"wrote {written}")
     for problem in result.errors:
@@ -246,6 +271,9 @@ def build(
     for path in result.refused:
         click.echo(f"{path}: not built: the program checks found errors (fix them, or build "
                    "a draft with --draft)", err=True)
+    documents = sum(p.suffix == ".docx" for p in result.written)
+    click.echo(f"{documents} documents from {result.built_files} of {count} files in "
+               f"{time.perf_counter() - started:.1f} s", err=True)
     if result.tool_error is not None:
         _fail(result.tool_error)
     if result.errors:

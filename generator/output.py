@@ -16,17 +16,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .errors import UserError
 from .i18n import N_
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST_NAME = ".propgen-manifest.json"
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
-
-
-class EditedOutputError(UserError):
-    """An output file was changed by hand since propgen wrote it."""
 
 
 def deterministic_docx(data: bytes) -> bytes:
@@ -97,19 +92,20 @@ class Manifest:
         recorded = self.hashes.get(target.name)
         return recorded is None or recorded != sha256(target.read_bytes())
 
-    def check_writable(self, targets: list[Path], force: bool, lang: str = "en") -> None:
+    def edited_targets(self, targets: list[Path], force: bool) -> list[Path]:
+        """The targets that must not be overwritten (none with `force`)."""
+        return [] if force else [t for t in targets if self.edited(t)]
+
+    @staticmethod
+    def edited_message(target: Path, lang: str = "en") -> str:
         from .loader import message
 
-        if force:
-            return
-        edited = [t for t in targets if self.edited(t)]
-        if edited:
-            raise EditedOutputError("\n".join(
-                message("edited", N_("{file}: changed since propgen wrote it (or not written "
-                                     "by propgen); not overwritten. Move it away or use "
-                                     "--force"), {"file": str(t)}, lang)
-                for t in edited
-            ))
+        return message(
+            "edited",
+            N_("changed since propgen wrote it, or not written by propgen; not overwritten. "
+               "Move it away, or build with --force to replace it"),
+            {"file": str(target)}, lang,
+        )
 
     def record(self, target: Path, data: bytes) -> None:
         self.hashes[target.name] = sha256(data)

@@ -44,7 +44,7 @@ class _CachingSandbox(SandboxedEnvironment):
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
         self._compiled: dict[str, Template] = {}
 
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is None and template_class is None and isinstance(source, str):
             compiled = self._compiled.get(source)
             if compiled is None:
