@@ -31,10 +31,12 @@ ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
 
 def text(value: Bilingual | None, lang: str) -> str:
-    """Bilingual text for one document; blank lines start a new paragraph."""
+    """Bilingual text for one document, as the user typed it, with three rules: newlines at
+    the very start and end are dropped, a blank line starts a new paragraph, and any other
+    newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
     if value is None:
         return ""
-    return value.get(lang).strip().replace("\n\n", "\a")
+    return value.get(lang).strip("\n").replace("\n\n", "\a")
 
 
 def required_text(value: Bilingual | None, lang: str) -> str:
