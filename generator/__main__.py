@@ -1,0 +1,5 @@
+"""`python -m generator` is `propgen`."""
+
+from .cli import main
+
+main()
