@@ -145,6 +145,10 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
     value = error.get("input")
+    if kind in ("literal_error", "union_tag_invalid"):
+        # pydantic lists choices as "'a', 'b' or 'c'": the "or" is in the user's language.
+        key = "expected" if kind == "literal_error" else "expected_tags"
+        ctx[key] = str(ctx.get(key, "")).replace(" or ", gettext_for(lang)(N_(" or ")))
     ctx.setdefault("got", _describe(value, lang))
     ctx.setdefault("input", value if isinstance(value, str) else str(value))
     if kind == "extra_forbidden":
@@ -163,9 +167,9 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
         return message(kind, template, ctx, lang)
     if kind == "too_short" and ctx.get("min_length") not in (None, 1):
         return message(kind, N_("needs at least {min_length} entries"), ctx, lang)
-    template = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
-    if template:
-        return message(kind, template, ctx, lang)
+    known = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
+    if known:
+        return message(kind, known, ctx, lang)
     return str(error.get("msg", kind))
 
 
@@ -187,7 +191,9 @@ class _Constructor(RoundTripConstructor):
     key is reported with the key's name in a message we can translate.
     """
 
-    def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> bool:
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
         if key in mapping:
             raise _DuplicateKey(key, key_node.start_mark)
         return True
@@ -366,7 +372,7 @@ def _guard(data: Any, display: str, lang: str, limits: Limits) -> None:
                 col,
                 "yaml_tag",
                 N_("YAML tags such as '{tag}' are not allowed; write plain values"),
-                {"tag": _short_tag(tag or getattr(getattr(node, "tag", None), "value", "!"))},
+                {"tag": _short_tag(str(tag or getattr(getattr(node, "tag", None), "value", "!")))},
                 lang,
             )
         if id(node) in sizes:
@@ -571,8 +577,12 @@ def load_submission(
     draft: bool = False,
     profile: Any = None,
     limits: Limits | None = None,
+    structural: bool = True,
 ) -> tuple[Proposal | CommentLetter, Loaded]:
-    """Read, validate and cross-check one submission; raise `InputError` with every problem."""
+    """Read, validate and cross-check one submission; raise `InputError` with every problem.
+
+    With `structural=False` broken references are left to `propgen check` to report.
+    """
     from .checks import structural_findings
     from .program import load_profile
 
@@ -598,9 +608,9 @@ def load_submission(
         raise InputError(
             problems_from_validation(exc, loaded, lang, "Submission", strip_tag=True)
         ) from None
-    structural = [f for f in structural_findings(submission, profile) if f.severity == "error"]
-    if structural:
-        raise InputError([finding_problem(f, loaded, lang) for f in structural])
+    broken = [f for f in structural_findings(submission, profile)] if structural else []
+    if broken:
+        raise InputError([finding_problem(f, loaded, lang) for f in broken])
     return submission, loaded
 
 

@@ -1,0 +1,62 @@
+"""Starter YAML files for `propgen init`: commented skeletons a team fills in.
+
+Every value the user must supply is a string that starts with `FILL-IN` (models.PLACEHOLDER),
+and every such value fails validation until it is replaced, so a half-filled starter can
+never turn into a document. Optional fields are present as commented-out lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UserError
+from .i18n import N_, detect_lang, gettext_for
+from .models import PLACEHOLDER
+
+KINDS: tuple[str, ...] = ("proposal", "letter")
+STARTER_DIR = Path(__file__).parent / "starters"
+
+__all__ = ["KINDS", "PLACEHOLDER", "StarterError", "starter_path", "starter_text", "write_starter"]
+
+
+class StarterError(UserError):
+    """The starter file cannot be written where the user asked."""
+
+
+def _error(template: str, lang: str | None, **ctx: object) -> StarterError:
+    return StarterError(gettext_for(detect_lang(lang))(template).format(**ctx))
+
+
+def starter_path(kind: str) -> Path:
+    """The packaged starter for `kind` ("proposal" or "letter")."""
+    if kind not in KINDS:
+        raise _error(
+            N_("'{kind}' is not a kind of starter; use one of: {choices}"),
+            None,
+            kind=kind,
+            choices=", ".join(KINDS),
+        )
+    return STARTER_DIR / f"{kind}.yaml"
+
+
+def starter_text(kind: str) -> str:
+    return starter_path(kind).read_text(encoding="utf-8")
+
+
+def write_starter(kind: str, path: Path, force: bool = False, lang: str | None = None) -> None:
+    """Copy the starter for `kind` to `path`; refuse to replace a file unless `force`."""
+    data = starter_path(kind).read_bytes()
+    path = Path(path)
+    if path.is_dir():
+        raise _error(N_("{path} is a folder; give a file name such as {path}/{kind}.yaml"),
+                     lang, path=path, kind=kind)
+    if path.exists() and not force:
+        raise _error(N_("{path} exists; use --force to overwrite"), lang, path=path)
+    from .output import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise _error(
+            N_("cannot write {path}: {reason}"), lang, path=path, reason=exc.strerror or exc
+        ) from None
