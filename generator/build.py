@@ -48,12 +48,12 @@ class BuildResult:
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     """The process-wide renderer of a template: loaded and compiled once."""
-    from .render import Renderer
+    from .render import Renderer, TemplateProblem
 
     path = ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
     if path not in _renderers:
         if not path.is_file():
-            raise UserError(f"{path}: template not found")
+            raise TemplateProblem(f"{path}: template not found")
         _renderers[path] = Renderer(path)
     return _renderers[path]
 
@@ -142,6 +142,7 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     findings: list[Any] = field(default_factory=list)
     refused: bool = False
+    template_error: UserError | None = None
 
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
@@ -149,6 +150,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     from .checks import check_submission, locate_finding
     from .loader import load_submission
     from .output import safe_stem
+    from .render import TemplateProblem
 
     outcome = FileOutcome(path)
     try:
@@ -167,6 +169,9 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         )
     except InputError as error:
         outcome.problems = error.problems
+    except TemplateProblem as error:
+        # The template, not this file, is at fault: reported once, without a position.
+        outcome.template_error = error
     except UserError as error:
         outcome.problems = [Problem(str(path), 1, 1, "", str(error))]
     return outcome
@@ -189,53 +194,69 @@ def build_files(
     inputs = find_inputs(paths)
     manifest = Manifest(options.output_dir)
     claimed: dict[str, Path] = {}
-    for outcome in _outcomes(inputs, options, jobs):
-        if progress is not None:
-            progress(outcome)
-        result.errors.extend(outcome.problems)
-        result.findings.extend(outcome.findings)
-        if outcome.refused:
-            result.refused.append(outcome.path)
-        if not outcome.documents:
-            continue
-        clash = next((claimed[n] for n in outcome.documents if n in claimed), None)
-        if clash is not None:
-            result.errors.append(Problem(
-                str(outcome.path), 1, 1, "",
-                f"writes the same file names as {clash}; rename one of the two files",
-            ))
-            continue
-        targets = [options.output_dir / name for name in outcome.documents]
-        edited = manifest.edited_targets(targets, options.force)
-        if edited:
-            result.errors.extend(
-                Problem(str(t), 1, 1, "", manifest.edited_message(t, options.lang))
-                for t in edited
-            )
-            continue
-        for target, data in zip(targets, outcome.documents.values(), strict=True):
-            claimed[target.name] = outcome.path
-            write_atomic(target, data)
-            manifest.record(target, data)
-            result.written.append(target)
-        result.built_files += 1
-    if result.written:
-        manifest.save()
+    try:
+        for outcome in _outcomes(inputs, options, jobs):
+            if progress is not None:
+                progress(outcome)
+            result.errors.extend(outcome.problems)
+            result.findings.extend(outcome.findings)
+            if outcome.template_error is not None and result.tool_error is None:
+                result.tool_error = outcome.template_error
+            if outcome.refused:
+                result.refused.append(outcome.path)
+            if not outcome.documents:
+                continue
+            clash = next((claimed[n] for n in outcome.documents if n in claimed), None)
+            if clash is not None:
+                result.errors.append(Problem(
+                    str(outcome.path), 1, 1, "",
+                    f"writes the same file names as {clash}; rename one of the two files",
+                ))
+                continue
+            targets = [options.output_dir / name for name in outcome.documents]
+            edited = manifest.edited_targets(targets, options.force)
+            if edited:
+                result.errors.extend(
+                    Problem(str(t), 1, 1, "", manifest.edited_message(t, options.lang))
+                    for t in edited
+                )
+                continue
+            for target, data in zip(targets, outcome.documents.values(), strict=True):
+                claimed[target.name] = outcome.path
+                write_atomic(target, data)
+                manifest.record(target, data)
+                result.written.append(target)
+            result.built_files += 1
+    finally:
+        # Also when interrupted: the files already written are propgen's, and the next
+        # build must not refuse to overwrite them as if someone had edited them.
+        if result.written:
+            manifest.save()
     if options.pdf and result.written:
         try:
             result.written.extend(_convert(result.written, options.preview))
         except UserError as error:
-            result.tool_error = error
+            result.tool_error = result.tool_error or error
     return result
 
 
+# Below this many files per process, starting workers costs more than it saves.
+MIN_FILES_PER_JOB = 3
+
+
 def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[FileOutcome]:
-    if jobs <= 1 or len(inputs) <= 1:
+    jobs = min(jobs, len(inputs) // MIN_FILES_PER_JOB)
+    if jobs <= 1:
         for path in inputs:
             yield build_one(path, options)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    # Load what every worker needs once, before forking, so workers share it.
+    load_profile(options.program_path)
+    for kind in TEMPLATE_NAMES:
+        renderer_for(kind, options.template_dir)
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context) as pool:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .i18n import N_, gettext_for
+from .i18n import N_, Msg, gettext_for
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Profile
 
@@ -32,6 +32,7 @@ STRUCTURAL_RULES = frozenset(
      "QUESTION-ONCE"}
 )
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
+DATA_CENTER_VERBS = {"build": N_("build"), "own": N_("own"), "operate": N_("operate")}
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
         yield Finding(
             "US-CONTENT", "error", ("stack", "hardware"),
             N_("give the U.S.-origin share of the hardware layer's value "
-               "('us_origin_percent'); the call presumes the U.S.-content component met at "
-               "{threshold}% or more"),
+               "('us_origin_percent'); the call presumes the U.S.-content component met from "
+               "{threshold}% up"),
             {"threshold": threshold}, CALL_2026,
         )
     elif hardware.us_origin_percent < threshold:
@@ -166,10 +167,10 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 yield Finding(
                     "SOFTWARE-PROVIDER-COUNTRY", "warning",
                     ("stack", layer, "providers", index),
-                    N_("'{member}' provides the {layer} layer but is based in {code}, whose "
+                    N_("'{member}' provides the layer '{layer}' but is based in {code}, whose "
                        "laws can compel data sharing with its government (reported rule of "
                        "the call; confirm against the notice)"),
-                    {"member": ref, "layer": layer,
+                    {"member": ref, "layer": Msg(LAYER_HEADINGS[layer]),
                      "code": ", ".join(
                          sorted({provider.country, provider.headquarters} & restricted))},
                     CALL_2026,
@@ -196,7 +197,7 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                     ("targets", index, "country" if target.country else "bloc_countries"),
                     N_("{codes} is among the {group} (as of {as_of}); check export-control "
                        "licensing before proposing it as a target"),
-                    {"codes": ", ".join(hits), "group": group.name.en,
+                    {"codes": ", ".join(hits), "group": group.name,
                      "as_of": group.as_of.isoformat()},
                     "EO 14320 §3(b)(v)",
                 )
@@ -212,8 +213,8 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
         if not getattr(model.data_centers, role):
             yield Finding(
                 "BUSINESS-MODEL", "error", ("business_model", "data_centers"),
-                N_("name who will {role} the data centers ('data_centers.{role}')"),
-                {"role": role}, f"{EO} §3(b)(iii)",
+                N_("name who will {verb} the data centers ('data_centers.{role}')"),
+                {"role": role, "verb": Msg(DATA_CENTER_VERBS[role])}, f"{EO} §3(b)(iii)",
             )
 
     if not proposal.federal_support:
@@ -281,7 +282,7 @@ def _letter_findings(letter: CommentLetter, profile: Profile) -> Iterator[Findin
                 "SECTION-TITLE", "warning", ("answers", index, "question"),
                 N_("the title of section {section} ('{title}') is inferred from the notice's "
                    "summary, not read in the notice; confirm it against the notice"),
-                {"section": section.id, "title": section.title.en, "source": source}, source,
+                {"section": section.id, "title": section.title, "source": source}, source,
             )
     if not notice.caption.strip() or not notice.docket_ids:
         yield Finding(

@@ -42,7 +42,8 @@ def text(value: Bilingual | None, lang: str) -> str:
 def required_text(value: Bilingual | None, lang: str) -> str:
     """Text the program requires: a visible gap in drafts rather than nothing."""
     if value is None:
-        return gettext_for(lang)("[To be completed]")
+        _ = gettext_for(lang)
+        return _("[To be completed]")
     return text(value, lang)
 
 
@@ -325,10 +326,11 @@ def _letter_sections(
             by_section[section_id],
             key=lambda a: (a.question != section.id, question_order.get(a.question, 0)),
         )
+        section_word = _("Section")
         if lang == "ko":
-            heading = f"{number}. {section.title.get(lang)}({_('Section')} {section.id})"
+            heading = f"{number}. {section.title.get(lang)}({section_word} {section.id})"
         else:
-            heading = f"{_('Section')} {section.id}. {section.title.get(lang)}"
+            heading = f"{section_word} {section.id}. {section.title.get(lang)}"
         rows = []
         item = 0
         for answer in answers:
@@ -337,7 +339,8 @@ def _letter_sections(
                 mark = (f"{KO_ITEM_MARKS[item % len(KO_ITEM_MARKS)]}. "
                         if lang == "ko" else "")
                 item += 1
-                answer_heading = f"{mark}{_('Question')} {question.id}"
+                question_word = _("Question")
+                answer_heading = f"{mark}{question_word} {question.id}"
                 question_text = question.text.get(lang)
             else:
                 answer_heading, question_text = "", ""

@@ -35,6 +35,12 @@ def resource_dir(name: str) -> Path:
     return Path(__file__).resolve().parent.parent / name
 
 
+class Msg(str):
+    """A placeholder value that is itself a msgid, translated when the message is."""
+
+    __slots__ = ()
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction where it is translated later."""
     return message

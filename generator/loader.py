@@ -22,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
-from .i18n import N_, gettext_for
+from .i18n import N_, Msg, gettext_for
 from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, CommentLetter, Proposal
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
@@ -135,10 +135,20 @@ def message(kind: str, template: str, ctx: dict[str, Any], lang: str) -> str:
     """Translate one message template and fill in its placeholders."""
     _ = gettext_for(lang)
     text = _(template)
+    ctx = {key: _localized(value, lang) for key, value in ctx.items()}
     try:
         return text.format(**ctx)
     except (KeyError, IndexError, ValueError):
         return template.format(**ctx) if ctx else template
+
+
+def _localized(value: Any, lang: str) -> Any:
+    """Placeholder values that are words themselves: marked msgids, or {en, ko} pairs."""
+    if isinstance(value, Msg):
+        return gettext_for(lang)(value)
+    if isinstance(value, BaseModel) and hasattr(value, "get"):
+        return value.get(lang)
+    return value
 
 
 def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], lang: str) -> str:

@@ -23,9 +23,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from .errors import UserError
 from .output import deterministic_docx
@@ -37,11 +38,24 @@ class TemplateProblem(UserError):
     """A template that cannot be rendered: syntax, a missing variable, or unsafe code."""
 
 
+class _NoFiles(BaseLoader):
+    """Templates are self-contained: include, import and extend are refused, not run.
+
+    (Without any loader Jinja raises a bare TypeError, which would surface as a traceback.)
+    """
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        raise SecurityError(
+            f"templates may not include, import or extend other files, such as {template!r}"
+        )
+
+
 class _CachingSandbox(SandboxedEnvironment):
     """A sandbox that compiles each distinct template source once."""
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                         loader=_NoFiles())
         self._compiled: dict[str, Template] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
@@ -59,21 +73,32 @@ class _Template(DocxTemplate):
     def __init__(self, data: bytes, patched: dict[str, str]) -> None:
         super().__init__(io.BytesIO(data))
         self._patched = patched
+        self.source = ""
 
     def patch_xml(self, src_xml: str) -> str:
         result = self._patched.get(src_xml)
         if result is None:
-            result = self._patched[src_xml] = super().patch_xml(src_xml)
+            # A value's leading and trailing spaces must survive in Word and LibreOffice,
+            # which drop them from a <w:t> that lacks xml:space="preserve".
+            result = self._patched[src_xml] = re.sub(
+                r"<w:t>(?=[^<]*\{\{)", '<w:t xml:space="preserve">', super().patch_xml(src_xml)
+            )
         return result
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         # docxtpl's version also turns "{_{" in the *output* into "{{", which would change
         # what a user typed; propgen does not use that escape, so the output is left as is.
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        source = self.source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
         self.current_rendering_part = part
         rendered = jinja_env.from_string(source).render(context)
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
         return str(self.resolve_listing(rendered))
+
+    def fix_tables(self, xml: str) -> Any:
+        # docxtpl parses the rendered body in lxml's recover mode, which silently drops
+        # whatever does not parse; a template that writes broken XML must fail instead.
+        etree.fromstring(xml)
+        return super().fix_tables(xml)
 
 
 class Renderer:
@@ -94,23 +119,50 @@ class Renderer:
         except SecurityError as exc:
             raise TemplateProblem(
                 f"{self.template_path}: the template tried something unsafe and was stopped "
-                f"({exc}). Templates may only use the data propgen gives them."
+                f"({_clause(exc)}). Templates may only use the data propgen gives them."
             ) from None
         except UndefinedError as exc:
             raise TemplateProblem(
                 f"{self.template_path}: the template uses a value propgen does not provide "
-                f"({exc})."
+                f"({_clause(exc)})."
             ) from None
         except TemplateError as exc:
-            line = getattr(exc, "lineno", None)
-            where = f" near template line {line}" if line else ""
+            where = _paragraph_at(template.source, getattr(exc, "lineno", None))
             raise TemplateProblem(
                 f"{self.template_path}: template error{where}: {exc}"
+            ) from None
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(
+                f"{self.template_path}: the template produced a document that is not valid "
+                f"Word XML ({exc}); check what it marks |safe."
+            ) from None
+        except Exception as exc:
+            # Not propgen's data (that is validated and escaped): the template's own code
+            # failed ({{ 1/0 }}), or the file is not a Word document at all.
+            raise TemplateProblem(
+                f"{self.template_path}: the template could not be rendered "
+                f"({type(exc).__name__}: {_clause(exc)})."
             ) from None
         document = template.docx
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document
+
+
+def _clause(exc: BaseException) -> str:
+    """An exception's message for use inside a sentence: no final full stop."""
+    return str(exc).strip().rstrip(".")
+
+
+def _paragraph_at(source: str, line: int | None) -> str:
+    """' in the paragraph “…”' for a template line (one paragraph per line), or ''."""
+    lines = source.split("\n")
+    if not line or not 1 <= line <= len(lines):
+        return ""
+    text = " ".join(re.sub(r"<[^>]*>", "", lines[line - 1]).split())
+    if not text:
+        return ""
+    return f" in the paragraph “{text if len(text) <= 80 else text[:79] + '…'}”"
 
 
 def set_page(document: DocumentObject, lang: str, landscape: bool = False) -> None:

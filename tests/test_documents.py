@@ -30,6 +30,7 @@ PROPOSAL_H1_EN = [
     "7. Compliance with Export Controls, Outbound Investment and End-User Policies",
     "8. Milestones",
     "9. Signature",
+    "Annex. Compliance Matrix",
 ]
 PROPOSAL_H1_KO = [
     "1. 요약",
@@ -41,6 +42,7 @@ PROPOSAL_H1_KO = [
     "7. 수출통제, 대외 투자 규정 및 최종사용자 정책 준수",
     "8. 주요 일정",
     "9. 서명",
+    "부록. 요건 준수 대조표",
 ]
 
 
