@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.output import deterministic_docx  # noqa: E402
+from generator.output import deterministic_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 LATIN_FONT = "Arial"
