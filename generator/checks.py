@@ -446,7 +446,7 @@ class LocatedFinding:
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
     from .loader import format_path, locate, message
 
-    line, column = locate(loaded.data, finding.loc)
+    line, column = locate(loaded.tree, finding.loc)
     return LocatedFinding(
         loaded.display, line, column, format_path(finding.loc), finding.severity,
         finding.rule, message(finding.rule, finding.template, finding.ctx, lang),

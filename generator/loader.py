@@ -44,14 +44,29 @@ class Limits:
 
 @dataclass
 class Loaded:
-    """A parsed YAML document and the file it came from."""
+    """A parsed YAML document and the file it came from.
+
+    `data` comes from the fast (C) safe loader when it is available; `tree`, the same
+    document with line and column numbers, is parsed only when a message needs a position.
+    """
 
     path: Path
     data: Any
     display: str = field(default="")
+    text: str = ""
+    _tree: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.display = self.display or str(self.path)
+
+    @property
+    def tree(self) -> Any:
+        if self._tree is None:
+            try:
+                self._tree = _yaml().load(self.text) if self.text else self.data
+            except (YAMLError, RecursionError):
+                self._tree = self.data
+        return self._tree
 
 
 # --- messages -------------------------------------------------------------------------
@@ -282,6 +297,11 @@ def parse_yaml(
             {},
             lang,
         ) from None
+    fast = _fast_load(text)
+    if fast is not None:
+        loaded = Loaded(path=path, data=fast, display=display, text=text)
+        _guard(loaded, lang, limits)
+        return loaded
     try:
         data = _yaml().load(text)
     except ReaderError as exc:
@@ -353,17 +373,33 @@ def parse_yaml(
             {},
             lang,
         )
-    _guard(data, display, lang, limits)
-    return Loaded(path=path, data=data, display=display)
+    loaded = Loaded(path=path, data=data, display=display, text=text, _tree=data)
+    _guard(loaded, lang, limits)
+    return loaded
 
 
-def _guard(data: Any, display: str, lang: str, limits: Limits) -> None:
+def _fast_load(text: str) -> Any:
+    """The document through ruamel.yaml's C-accelerated safe loader (YAML 1.2, so `NO` stays
+    Norway's code), or None on any problem: the round-trip parser then reports it in place."""
+    from ruamel.yaml import YAML as _YAML
+
+    yaml = _YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text)
+    except (YAMLError, ValueError, TypeError, RecursionError):
+        return None
+    return data
+
+
+def _guard(loaded: Loaded, lang: str, limits: Limits) -> None:
     """Refuse custom tags, deep nesting, and alias expansions that would explode."""
     sizes: dict[int, int] = {}
+    data, display = loaded.data, loaded.display
 
     def visit(node: Any, depth: int, loc: Loc) -> int:
         if depth > limits.max_depth:
-            line, col = locate(data, loc)
+            line, col = locate(loaded.tree, loc)
             raise _single(
                 display,
                 line,
@@ -375,7 +411,7 @@ def _guard(data: Any, display: str, lang: str, limits: Limits) -> None:
             )
         tag = getattr(getattr(node, "tag", None), "value", None)
         if (tag and isinstance(node, CommentedMap | CommentedSeq)) or _is_tagged_scalar(node):
-            line, col = locate(data, loc)
+            line, col = locate(loaded.tree, loc)
             raise _single(
                 display,
                 line,
@@ -552,9 +588,9 @@ def problems_from_validation(
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = ("kind",) if isinstance(loaded.data, dict) and "kind" in loaded.data else ()
         if error["type"] == "extra_forbidden":
-            line, col = key_position(loaded.data, loc)
+            line, col = key_position(loaded.tree, loc)
         else:
-            line, col = locate(loaded.data, loc)
+            line, col = locate(loaded.tree, loc)
         if error["type"] == "union_tag_invalid":
             error = {
                 **error,
@@ -601,7 +637,7 @@ def load_submission(
     if not isinstance(loaded.data, dict):
         raise _single(
             loaded.display,
-            *_start(loaded.data),
+            *_start(loaded.tree),
             "top_level",
             N_(
                 "the file must be a mapping that starts with 'kind: proposal' or "
@@ -625,7 +661,7 @@ def load_submission(
 
 
 def finding_problem(finding: Any, loaded: Loaded, lang: str) -> Problem:
-    line, col = locate(loaded.data, finding.loc)
+    line, col = locate(loaded.tree, finding.loc)
     return Problem(
         loaded.display,
         line,
