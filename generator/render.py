@@ -19,7 +19,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 from docxtpl import DocxTemplate
@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import UserError
-from .output import deterministic_docx
+from .output import docx_bytes
 
 PAGE_SIZES = {"en": (Cm(21.59), Cm(27.94)), "ko": (Cm(21.0), Cm(29.7))}  # Letter, A4
 
@@ -144,6 +144,10 @@ class Renderer:
                 f"({type(exc).__name__}: {_clause(exc)})."
             ) from None
         document = template.docx
+        if lang == "ko":
+            # Hangul has no true italics; Korean documents set these styles upright.
+            for name in ("Question", "Redaction"):
+                document.styles[name].font.italic = False
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document
@@ -192,9 +196,7 @@ def set_properties(document: DocumentObject, *, lang: str, title: str, author: s
 
 
 def to_bytes(document: DocumentObject) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return deterministic_docx(buffer.getvalue())
+    return docx_bytes(document)
 
 
 # --- side-by-side review copy ----------------------------------------------------------
@@ -294,8 +296,10 @@ def _fit(element: Any, column: int) -> Any:
         for name in ("w:keepNext", "w:keepLines"):
             for old in ppr.findall(qn(name)):
                 ppr.remove(old)
-        ppr.append(parse_xml(f'<w:keepNext {nsdecls("w")} w:val="0"/>'))
-        ppr.append(parse_xml(f'<w:keepLines {nsdecls("w")} w:val="0"/>'))
+        for name in ("w:keepNext", "w:keepLines"):
+            off = OxmlElement(name)
+            off.set(qn("w:val"), "0")
+            ppr.append(off)
     for br in element.iter(qn("w:br")):
         if br.get(qn("w:type")) == "page":
             br.getparent().remove(br)
