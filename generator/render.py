@@ -147,7 +147,8 @@ class Renderer:
         if lang == "ko":
             # Hangul has no true italics; Korean documents set these styles upright.
             for name in ("Question", "Redaction"):
-                document.styles[name].font.italic = False
+                if name in document.styles:
+                    document.styles[name].font.italic = False
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document
