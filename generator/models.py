@@ -88,9 +88,18 @@ def _not_placeholder(value: str) -> str:
     return value
 
 
+def _xml_safe_input(value: Any) -> Any:
+    """`_xml_safe` before a pattern check, which would fail first with pydantic's own words."""
+    return _xml_safe(value) if isinstance(value, str) else value
+
+
 Text = Annotated[str, AfterValidator(_xml_safe), AfterValidator(_not_placeholder)]
 NonEmptyText = Annotated[
     str, Field(min_length=1), AfterValidator(_xml_safe), AfterValidator(_not_placeholder)
+]
+# Shown in the letterhead, so it must be as safe as any text.
+Email = Annotated[
+    str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), BeforeValidator(_xml_safe_input)
 ]
 Identifier = Annotated[
     str,
@@ -188,15 +197,18 @@ class Bilingual(Strict):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language in drafts."""
         own = getattr(self, lang, None)
-        if own:
+        if own and own.strip():
             return str(own)
-        return next((str(getattr(self, other)) for other in LANGS if getattr(self, other)), "")
+        # Whitespace counts as missing here too, as in `_both_languages`.
+        return next(
+            (str(text) for other in LANGS if (text := getattr(self, other)) and text.strip()), ""
+        )
 
 
 class Contact(Strict):
     name: Bilingual
     title: Bilingual | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Email | None = None
     phone: Text | None = None
 
 
@@ -370,7 +382,7 @@ class Commenter(Strict):
     country: Country
     address: Bilingual | None = None
     website: Text | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Email | None = None
     phone: Text | None = None
     description: Bilingual = Field(description="Who the commenter is, for the introduction.")
 

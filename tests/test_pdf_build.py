@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_pdf import PNG_SIGNATURE, needs_libreoffice, needs_poppler
 
 from generator.cli import cli
-
-from test_pdf import PNG_SIGNATURE, needs_libreoffice, needs_poppler
 
 ROOT = Path(__file__).resolve().parent.parent
 # Faces a CJK font fallback picks for Hangul when the Korean settings are missing.
