@@ -34,6 +34,7 @@ class BuildOptions:
     program_path: Path | None = None
     template_dir: Path | None = None
     force: bool = False
+    max_bytes: int | None = None
 
 
 @dataclass
@@ -121,6 +122,12 @@ def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
     }
 
 
+def limits_for(max_bytes: int | None) -> Any:
+    from .loader import Limits
+
+    return Limits(max_bytes=max_bytes) if max_bytes else Limits()
+
+
 def find_inputs(paths: list[Path]) -> list[Path]:
     """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
     found: list[Path] = []
@@ -156,7 +163,8 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     try:
         profile = load_profile(options.program_path)
         submission, loaded = load_submission(
-            path, lang=options.lang, draft=options.draft, profile=profile
+            path, lang=options.lang, draft=options.draft, profile=profile,
+            limits=limits_for(options.max_bytes),
         )
         findings = check_submission(submission, profile)
         outcome.findings = [locate_finding(f, loaded, options.lang) for f in findings]

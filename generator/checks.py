@@ -466,7 +466,8 @@ class CheckReport:
 
 
 def check_files(
-    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False
+    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False,
+    limits: Any = None,
 ) -> CheckReport:
     """Load and check every file; the report holds findings, input errors and matrices."""
     from .errors import InputError
@@ -478,7 +479,7 @@ def check_files(
     for path in paths:
         try:
             submission, loaded = load_submission(
-                path, lang=lang, draft=True, profile=profile, structural=False
+                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
             )
         except InputError as error:
             report.input_errors.extend(error.problems)

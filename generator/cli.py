@@ -40,6 +40,15 @@ def _program_option(func: F) -> F:
     )(func)
 
 
+def _max_bytes_option(func: F) -> F:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Refuse YAML files larger than this (default: 4 MiB).",
+    )(func)
+
+
 def _fail(error: UserError) -> None:
     click.echo(str(error), err=True)
     sys.exit(error.exit_code)
@@ -63,8 +72,10 @@ def cli() -> None:
 @click.option("--draft", is_flag=True, help="Allow text given in one language only.")
 @_lang_option
 @_program_option
+@_max_bytes_option
 def validate(
-    files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None
+    files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None,
+    max_bytes: int | None,
 ) -> None:
     """Check that YAML files are complete submissions; print every problem found.
 
@@ -73,6 +84,7 @@ def validate(
       propgen validate samples/*.yaml
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
     """
+    from .build import limits_for
     from .loader import load_submission
     from .program import load_profile
 
@@ -84,7 +96,8 @@ def validate(
     failed = False
     for path in files:
         try:
-            load_submission(path, lang=lang, draft=draft, profile=profile)
+            load_submission(path, lang=lang, draft=draft, profile=profile,
+                            limits=limits_for(max_bytes))
         except InputError as error:
             click.echo(str(error), err=True)
             failed = True
@@ -102,8 +115,9 @@ def validate(
 @click.option("--draft", is_flag=True, help="Missing translations are warnings, not errors.")
 @_lang_option
 @_program_option
+@_max_bytes_option
 def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool,
-          lang: str | None, program_path: Path | None) -> None:
+          lang: str | None, program_path: Path | None, max_bytes: int | None) -> None:
     """Check submissions against the program's rules, with citations.
 
     \b
@@ -120,7 +134,10 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         profile = load_profile(program_path)
     except UserError as error:
         _fail(error)
-    report = check_files(list(files), profile, lang=lang, draft=draft)
+    from .build import limits_for
+
+    report = check_files(list(files), profile, lang=lang, draft=draft,
+                         limits=limits_for(max_bytes))
     if output_format == "json":
         body = {
             "findings": [f.as_dict() for f in report.findings],
@@ -213,6 +230,7 @@ def init(kind: str, path: Path, force: bool) -> None:
               help="Use your own proposal.docx / comment-letter.docx from this folder.")
 @_lang_option
 @_program_option
+@_max_bytes_option
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
@@ -225,6 +243,7 @@ def build(
     template_dir: Path | None,
     lang: str | None,
     program_path: Path | None,
+    max_bytes: int | None,
 ) -> None:
     """Build English, Korean and side-by-side Word documents from YAML files or folders.
 
@@ -255,6 +274,7 @@ def build(
         program_path=program_path,
         template_dir=template_dir,
         force=force,
+        max_bytes=max_bytes,
     )
     count = len(find_inputs(list(inputs)))
     show_bar = count > 1 and sys.stderr.isatty()

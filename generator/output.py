@@ -61,7 +61,7 @@ def docx_bytes(document: object) -> bytes:
     writer = _FixedTimeZip(buffer)
     PackageWriter._write_content_types_stream(writer, package.parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, package.parts)
+    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
     writer.close()
     return buffer.getvalue()
 
