@@ -16,7 +16,7 @@ DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "ai-exports-2026.yaml"
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Words(_Data):
