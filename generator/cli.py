@@ -77,14 +77,14 @@ def validate(
     files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None,
     max_bytes: int | None,
 ) -> None:
-    """Check that YAML files are complete submissions; print every problem found.
+    """Check that YAML files (or every *.yaml in folders) are complete submissions.
 
     \b
     Example:
-      propgen validate samples/*.yaml
+      propgen validate samples/
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
     """
-    from .build import limits_for
+    from .build import find_inputs, limits_for
     from .loader import load_submission
     from .program import load_profile
 
@@ -94,7 +94,7 @@ def validate(
     except UserError as error:
         _fail(error)
     failed = False
-    for path in files:
+    for path in find_inputs(list(files)):
         try:
             load_submission(path, lang=lang, draft=draft, profile=profile,
                             limits=limits_for(max_bytes))
@@ -122,7 +122,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
 
     \b
     Example:
-      propgen check samples/*.yaml --matrix
+      propgen check samples/ --matrix
     prints FILE:LINE:COL: error|warning [RULE-ID] FIELD: MESSAGE (CITATION)
     Exit code 1 if any error, 2 if a file cannot be read, 0 otherwise.
     """
@@ -134,8 +134,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         profile = load_profile(program_path)
     except UserError as error:
         _fail(error)
-    from .build import limits_for
+    from .build import find_inputs, limits_for
 
+    files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,
                          limits=limits_for(max_bytes))
     if output_format == "json":
