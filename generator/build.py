@@ -35,6 +35,7 @@ class BuildOptions:
     template_dir: Path | None = None
     force: bool = False
     max_bytes: int | None = None
+    strip_control_chars: bool = False
 
 
 @dataclass
@@ -122,10 +123,12 @@ def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
     }
 
 
-def limits_for(max_bytes: int | None) -> Any:
-    from .loader import Limits
+def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
+    """The loader's input policy from the command-line options."""
+    from .loader import DEFAULT_MAX_BYTES, Limits
 
-    return Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    return Limits(max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                  strip_control_chars=strip_control_chars)
 
 
 def find_inputs(paths: list[Path]) -> list[Path]:
@@ -164,10 +167,11 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         profile = load_profile(options.program_path)
         submission, loaded = load_submission(
             path, lang=options.lang, draft=options.draft, profile=profile,
-            limits=limits_for(options.max_bytes),
+            limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
+        outcome.findings.extend(loaded.warnings)
         findings = check_submission(submission, profile)
-        outcome.findings = [locate_finding(f, loaded, options.lang) for f in findings]
+        outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
             return outcome

@@ -484,6 +484,11 @@ def check_files(
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
+        report.findings.extend(
+            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
+                           w.message, "")
+            for w in loaded.warnings
+        )
         findings = check_submission(submission, profile)
         if not draft:
             findings = [

@@ -49,6 +49,15 @@ def _max_bytes_option(func: F) -> F:
     )(func)
 
 
+def _strip_option(func: F) -> F:
+    return click.option(
+        "--strip-control-chars",
+        is_flag=True,
+        help="Remove characters a Word document cannot hold (with a warning each) instead "
+        "of refusing the file.",
+    )(func)
+
+
 def _fail(error: UserError) -> None:
     click.echo(str(error), err=True)
     sys.exit(error.exit_code)
@@ -73,9 +82,10 @@ def cli() -> None:
 @_lang_option
 @_program_option
 @_max_bytes_option
+@_strip_option
 def validate(
     files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None,
-    max_bytes: int | None,
+    max_bytes: int | None, strip_control_chars: bool,
 ) -> None:
     """Check that YAML files (or every *.yaml in folders) are complete submissions.
 
@@ -96,12 +106,15 @@ def validate(
     failed = False
     for path in find_inputs(list(files)):
         try:
-            load_submission(path, lang=lang, draft=draft, profile=profile,
-                            limits=limits_for(max_bytes))
+            _submission, loaded = load_submission(
+                path, lang=lang, draft=draft, profile=profile,
+                limits=limits_for(max_bytes, strip_control_chars))
         except InputError as error:
             click.echo(str(error), err=True)
             failed = True
         else:
+            for warning in loaded.warnings:
+                click.echo(f"{warning} (warning)", err=True)
             click.echo(f"{path}: ok")
     if failed:
         sys.exit(InputError.exit_code)
@@ -116,8 +129,10 @@ def validate(
 @_lang_option
 @_program_option
 @_max_bytes_option
+@_strip_option
 def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool,
-          lang: str | None, program_path: Path | None, max_bytes: int | None) -> None:
+          lang: str | None, program_path: Path | None, max_bytes: int | None,
+          strip_control_chars: bool) -> None:
     """Check submissions against the program's rules, with citations.
 
     \b
@@ -138,7 +153,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
 
     files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,
-                         limits=limits_for(max_bytes))
+                         limits=limits_for(max_bytes, strip_control_chars))
     if output_format == "json":
         body = {
             "findings": [f.as_dict() for f in report.findings],
@@ -232,6 +247,7 @@ def init(kind: str, path: Path, force: bool) -> None:
 @_lang_option
 @_program_option
 @_max_bytes_option
+@_strip_option
 def build(
     inputs: tuple[Path, ...],
     output_dir: Path,
@@ -245,6 +261,7 @@ def build(
     lang: str | None,
     program_path: Path | None,
     max_bytes: int | None,
+    strip_control_chars: bool,
 ) -> None:
     """Build English, Korean and side-by-side Word documents from YAML files or folders.
 
@@ -276,6 +293,7 @@ def build(
         template_dir=template_dir,
         force=force,
         max_bytes=max_bytes,
+        strip_control_chars=strip_control_chars,
     )
     count = len(find_inputs(list(inputs)))
     show_bar = count > 1 and sys.stderr.isatty()

@@ -23,7 +23,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Problem
 from .i18n import N_, Msg, gettext_for
-from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, CommentLetter, Proposal
+from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, XML_INVALID, CommentLetter, Proposal
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -40,6 +40,9 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = MAX_DEPTH
     max_nodes: int = MAX_NODES
+    # Remove characters a Word document cannot hold (with a warning each) instead of
+    # refusing the file: `--strip-control-chars`.
+    strip_control_chars: bool = False
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Loaded:
     display: str = field(default="")
     text: str = ""
     _tree: Any = field(default=None, repr=False)
+    warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.display = self.display or str(self.path)
@@ -332,10 +336,15 @@ def parse_yaml(
             {},
             lang,
         ) from None
+    removed: list[Problem] = []
+    if limits.strip_control_chars:
+        text, removed = _strip_from_text(text, display, lang)
     fast = _fast_load(text)
     if fast is not None:
-        loaded = Loaded(path=path, data=fast, display=display, text=text)
+        loaded = Loaded(path=path, data=fast, display=display, text=text, warnings=removed)
         _guard(loaded, lang, limits)
+        if limits.strip_control_chars:
+            _strip_from_values(loaded, lang)
         return loaded
     try:
         data = _yaml().load(text)
@@ -408,9 +417,51 @@ def parse_yaml(
             {},
             lang,
         )
-    loaded = Loaded(path=path, data=data, display=display, text=text, _tree=data)
+    loaded = Loaded(path=path, data=data, display=display, text=text, _tree=data,
+                    warnings=removed)
     _guard(loaded, lang, limits)
+    if limits.strip_control_chars:
+        _strip_from_values(loaded, lang)
     return loaded
+
+
+_REMOVED = N_("removed the control character U+{codepoint}, which a Word document cannot hold")
+
+
+def _strip_from_text(text: str, display: str, lang: str) -> tuple[str, list[Problem]]:
+    """Characters typed into the file itself, located by their offset."""
+    warnings = []
+    for match in XML_INVALID.finditer(text):
+        line, col = _line_col(text, match.start())
+        warnings.append(Problem(display, line, col, "", message(
+            "removed", _REMOVED, {"codepoint": f"{ord(match.group()):04X}"}, lang)))
+    return XML_INVALID.sub("", text), warnings
+
+
+def _strip_from_values(loaded: Loaded, lang: str) -> None:
+    """Characters written as YAML escapes ("\\a", "\\ud800"), located by their field."""
+
+    def clean(container: Any, key: Any, loc: Loc) -> None:
+        value = container[key]
+        if isinstance(value, str):
+            found = XML_INVALID.findall(value)
+            if found:
+                container[key] = XML_INVALID.sub("", value)
+                line, col = locate(loaded.tree, loc)
+                for char in found:
+                    loaded.warnings.append(Problem(
+                        loaded.display, line, col, format_path(loc),
+                        message("removed", _REMOVED, {"codepoint": f"{ord(char):04X}"}, lang)))
+        elif isinstance(value, dict):
+            for inner in list(value):
+                clean(value, inner, (*loc, inner))
+        elif isinstance(value, list):
+            for index in range(len(value)):
+                clean(value, index, (*loc, index))
+
+    holder = {"root": loaded.data}
+    clean(holder, "root", ())
+    loaded.data = holder["root"]
 
 
 def _fast_load(text: str) -> Any:

@@ -62,11 +62,11 @@ def user_error(kind: str, ctx: dict[str, Any] | None = None) -> PydanticCustomEr
 
 # XML 1.0 forbids C0 controls other than tab, newline and carriage return, lone surrogates
 # and U+FFFE/U+FFFF; Word refuses a document that contains them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_safe(value: str) -> str:
-    match = _XML_INVALID.search(value)
+    match = XML_INVALID.search(value)
     if match:
         raise user_error(
             "xml_invalid_char",

@@ -78,11 +78,7 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         result = self._patched.get(src_xml)
         if result is None:
-            # A value's leading and trailing spaces must survive in Word and LibreOffice,
-            # which drop them from a <w:t> that lacks xml:space="preserve".
-            result = self._patched[src_xml] = re.sub(
-                r"<w:t>(?=[^<]*\{\{)", '<w:t xml:space="preserve">', super().patch_xml(src_xml)
-            )
+            result = self._patched[src_xml] = super().patch_xml(src_xml)
         return result
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:

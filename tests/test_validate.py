@@ -335,3 +335,26 @@ def test_korean_catalog_translates_every_message() -> None:
         assert not entry.fuzzy, entry.id
         names = set(re.findall(r"(?<!{){[a-z_]*}(?!})", entry.id))
         assert names == set(re.findall(r"(?<!{){[a-z_]*}(?!})", entry.string)), entry.id
+
+
+def test_control_characters_removed_with_a_warning_on_request(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """`--strip-control-chars`: typed and escaped control characters go, each reported."""
+    sample = (ROOT / "samples" / "letter-onnuri.yaml").read_text("utf-8")
+    text = sample.replace("reference: ONR-GA-2025-117", 'reference: "ONR\\aGA-2025-117"')
+    text = text.replace('en: "Onnuri Semiconductor Co., Ltd."', 'en: "Onnuri Semi\x07conductor Co., Ltd."')
+    path = tmp_path / "control.yaml"
+    path.write_text(text, "utf-8")
+    assert invoke("validate", path).exit_code == 2
+    result = invoke("validate", "--strip-control-chars", path)
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if "removed the control character" in line]
+    assert f"{path}:10:26: removed the control character U+0007" in lines[0]
+    assert f"{path}:8:12: reference: removed the control character U+0007" in lines[1]
+    built = invoke("build", "--strip-control-chars", path, "-o", tmp_path / "out")
+    assert built.exit_code == 0
+    from docx import Document
+
+    document = Document(str(tmp_path / "out" / "control.en.docx"))
+    assert document.paragraphs[0].text == "Onnuri Semiconductor Co., Ltd."

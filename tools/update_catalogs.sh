@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Re-extract messages from the code and the DOCX templates, and merge them into every
+# catalog (new messages arrive untranslated; tests/test_catalogs.py then says which).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o locales/propgen.pot .
+pybabel update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching
