@@ -297,10 +297,16 @@ def build(
     )
     count = len(find_inputs(list(inputs)))
     show_bar = count > 1 and sys.stderr.isatty()
-    with click.progressbar(length=count, label="building", file=sys.stderr,
-                           hidden=not show_bar) as bar:
-        result = build_files(list(inputs), options, jobs=jobs or os.cpu_count() or 1,
-                             progress=lambda _outcome: bar.update(1))
+    try:
+        with click.progressbar(length=count, label="building", file=sys.stderr,
+                               hidden=not show_bar) as bar:
+            result = build_files(list(inputs), options, jobs=jobs or os.cpu_count() or 1,
+                                 progress=lambda _outcome: bar.update(1))
+    except OSError as error:
+        # A full disk or a read-only folder: nothing half-written stays (atomic writes).
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"propgen: cannot write {where}{error.strerror or error}", err=True)
+        sys.exit(1)
     for written in result.written:
         click.echo(f"wrote {written}")
     for problem in result.errors:

@@ -296,7 +296,11 @@ def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loa
     limits = limits or Limits()
     display = str(path)
     try:
-        size = path.stat().st_size
+        # Read one byte past the limit rather than trusting the size the file system gives:
+        # a pipe or /dev/zero says 0 and never ends.
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+        size = max(len(raw), path.stat().st_size)
         if size > limits.max_bytes:
             raise _single(
                 display,
@@ -310,7 +314,6 @@ def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loa
                 {"size": size, "limit": limits.max_bytes},
                 lang,
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise _single(display, 1, 1, "no_file", N_("no such file"), {}, lang) from None
     except IsADirectoryError:
@@ -336,6 +339,14 @@ def parse_yaml(
             {},
             lang,
         ) from None
+    too_deep = _flow_nesting_beyond(text, limits.max_depth)
+    if too_deep is not None:
+        line, col = _line_col(text, too_deep)
+        raise _single(
+            display, line, col, "too_deep",
+            N_("the YAML is nested too deeply (more than {limit} levels)"),
+            {"limit": limits.max_depth}, lang,
+        )
     removed: list[Problem] = []
     if limits.strip_control_chars:
         text, removed = _strip_from_text(text, display, lang)
@@ -462,6 +473,36 @@ def _strip_from_values(loaded: Loaded, lang: str) -> None:
     holder = {"root": loaded.data}
     clean(holder, "root", ())
     loaded.data = holder["root"]
+
+
+def _flow_nesting_beyond(text: str, limit: int) -> int | None:
+    """Offset of the first `[` or `{` nested deeper than `limit`, outside quotes and
+    comments. The YAML parser slows down badly on deep flow nesting, so it is refused
+    before parsing; deep block nesting is caught after (`_guard`)."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    quote = ""
+    comment = False
+    previous = "\n"
+    for offset, char in enumerate(text):
+        if comment:
+            comment = char != "\n"
+        elif quote:
+            if char == quote and not (quote == '"' and previous == "\\"):
+                quote = ""
+        elif char in "'\"" and (depth or previous in " \t:,[{-\n"):
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return offset
+        elif char in "]}" and depth:
+            depth -= 1
+        previous = char
+    return None
 
 
 def _fast_load(text: str) -> Any:
