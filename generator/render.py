@@ -51,12 +51,31 @@ class _NoFiles(BaseLoader):
 
 
 class _CachingSandbox(SandboxedEnvironment):
-    """A sandbox that compiles each distinct template source once."""
+    """A sandbox that compiles each distinct template source once.
+
+    Jinja's sandbox already caps `range()`; repetition and powers are capped here too, so
+    a template cannot ask for a ten-gigabyte string (`'x' * 10**10`).
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_REPEAT = 1_000_000
+    MAX_EXPONENT = 1_000
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                          loader=_NoFiles())
         self._compiled: dict[str, Template] = {}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > self.MAX_EXPONENT:
+            raise SecurityError(f"a power above {self.MAX_EXPONENT} is not allowed")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (isinstance(sequence, str | list | tuple) and isinstance(times, int)
+                        and len(sequence) * times > self.MAX_REPEAT):
+                    raise SecurityError(
+                        f"repeating text or a list beyond {self.MAX_REPEAT} items is not allowed")
+        return super().call_binop(context, operator, left, right)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is None and template_class is None and isinstance(source, str):

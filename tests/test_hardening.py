@@ -129,6 +129,9 @@ PAYLOADS = [
     "{% include '/etc/passwd' %}",
     "{% import '/etc/passwd' as passwd %}",
     "{% extends '/etc/hostname' %}",
+    "{{ 'x' * 10**10 }}",
+    "{{ ['x'] * 100000000 }}",
+    "{{ 9 ** 99999999 }}",
 ]
 
 
