@@ -221,7 +221,7 @@ def build_files(
             clash = next((claimed[n] for n in outcome.documents if n in claimed), None)
             if clash is not None:
                 result.errors.append(Problem(
-                    str(outcome.path), 1, 1, "",
+                    str(outcome.path), 0, 0, "",
                     f"writes the same file names as {clash}; rename one of the two files",
                 ))
                 continue
@@ -229,7 +229,7 @@ def build_files(
             edited = manifest.edited_targets(targets, options.force)
             if edited:
                 result.errors.extend(
-                    Problem(str(t), 1, 1, "", manifest.edited_message(t, options.lang))
+                    Problem(str(t), 0, 0, "", manifest.edited_message(t, options.lang))
                     for t in edited
                 )
                 continue

@@ -13,7 +13,11 @@ EXIT_MISSING_TOOL = 3
 
 @dataclass(frozen=True)
 class Problem:
-    """One located complaint about an input file, already in the user's language."""
+    """One located complaint about an input file, already in the user's language.
+
+    Line 0 means the complaint is about the file as a whole (an output file edited by
+    hand, two inputs with one output name): it is printed without a position.
+    """
 
     file: str
     line: int
@@ -22,7 +26,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line > 0 else self.file
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

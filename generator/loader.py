@@ -369,8 +369,8 @@ def parse_yaml(
             col,
             "control_char",
             N_(
-                "the file contains the control character U+{codepoint}, which a Word document "
-                "cannot hold; delete it"
+                "the file contains the character U+{codepoint}, which a YAML file or a Word "
+                "document cannot hold; delete it"
             ),
             {"codepoint": f"{ord(text[position]) if position < len(text) else 0:04X}"},
             lang,

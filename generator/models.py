@@ -33,7 +33,7 @@ LANGS: tuple[str, ...] = ("en", "ko")
 
 CUSTOM_MESSAGES: dict[str, str] = {
     "xml_invalid_char": N_(
-        "contains the control character U+{codepoint} at position {position}, "
+        "contains the character U+{codepoint} at position {position}, "
         "which a Word document cannot hold; delete it"
     ),
     "country_code": N_(

@@ -256,9 +256,12 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     """English left, Korean right, one table row per Heading 1 section."""
     en_blocks, ko_blocks = _blocks(english), _blocks(korean)
     if len(en_blocks) != len(ko_blocks):
-        raise RuntimeError(
-            f"English and Korean documents differ in structure: {len(en_blocks)} vs "
-            f"{len(ko_blocks)} sections"
+        # Only a custom template can do this (text from YAML inside a Heading 1 paragraph,
+        # or a condition on the language): the copy pairs sections by Heading 1.
+        raise TemplateProblem(
+            f"the English and Korean documents have {len(en_blocks) - 1} and "
+            f"{len(ko_blocks) - 1} Heading 1 sections; the side-by-side copy pairs them one "
+            "to one, so give both languages the same Heading 1 paragraphs in the template"
         )
     composed = english
     set_page(composed, "ko", landscape=True)

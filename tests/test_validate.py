@@ -125,11 +125,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
     "control-char.yaml": [
         (
             "control-char.yaml:6:14: commenter.name.en: ",
-            "contains the control character U+0007 at position 5",
+            "contains the character U+0007 at position 5",
         ),
     ],
     "control-char-raw.yaml": [
-        ("control-char-raw.yaml:6:18: ", "the file contains the control character U+0007"),
+        ("control-char-raw.yaml:6:18: ", "the file contains the character U+0007"),
     ],
     "python-tag.yaml": [
         (

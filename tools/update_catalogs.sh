@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o locales/propgen.pot .
-pybabel update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching
+pybabel update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching --ignore-obsolete
