@@ -344,7 +344,7 @@ def parse_yaml(
         line, col = _line_col(text, too_deep)
         raise _single(
             display, line, col, "too_deep",
-            N_("the YAML is nested too deeply (more than {limit} levels)"),
+            _TOO_DEEP,
             {"limit": limits.max_depth}, lang,
         )
     removed: list[Problem] = []
@@ -414,7 +414,7 @@ def parse_yaml(
             1,
             1,
             "too_deep",
-            N_("the YAML is nested too deeply (more than {limit} levels)"),
+            _TOO_DEEP,
             {"limit": limits.max_depth},
             lang,
         ) from None
@@ -436,6 +436,7 @@ def parse_yaml(
     return loaded
 
 
+_TOO_DEEP = N_("the YAML is nested too deeply (more than {limit} levels)")
 _REMOVED = N_("removed the control character U+{codepoint}, which a Word document cannot hold")
 
 
@@ -532,7 +533,7 @@ def _guard(loaded: Loaded, lang: str, limits: Limits) -> None:
                 line,
                 col,
                 "too_deep",
-                N_("the YAML is nested too deeply (more than {limit} levels)"),
+                _TOO_DEEP,
                 {"limit": limits.max_depth},
                 lang,
             )
