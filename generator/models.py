@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -257,7 +258,10 @@ class HardwareLayer(Layer):
         description="Whether and to what extent these items are manufactured in the United "
         "States (EO 14320 §3(b)(i)(A))."
     )
-    us_origin_percent: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+    us_origin_percent: Annotated[
+        Decimal, Field(ge=0, le=100),
+        WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+    ] | None = Field(
         default=None,
         description="U.S.-origin share of the hardware layer's aggregate value, in percent.",
     )
@@ -314,7 +318,12 @@ class BusinessModel(Strict):
 
 
 class Money(Strict):
-    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    # The schemas are spelled out: pydantic versions describe Decimal differently, and YAML
+    # writes amounts as plain numbers anyway.
+    amount: Annotated[
+        Decimal, Field(gt=0, max_digits=18, decimal_places=2),
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+    ]
     currency: Currency
 
 
