@@ -7,6 +7,7 @@ the YAML node positions that ruamel.yaml keeps, so no other module formats posit
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -476,33 +477,62 @@ def _strip_from_values(loaded: Loaded, lang: str) -> None:
     loaded.data = holder["root"]
 
 
+_BLOCK_SCALAR = re.compile(r"(^|[:\-?]\s)\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
 def _flow_nesting_beyond(text: str, limit: int) -> int | None:
-    """Offset of the first `[` or `{` nested deeper than `limit`, outside quotes and
-    comments. The YAML parser slows down badly on deep flow nesting, so it is refused
-    before parsing; deep block nesting is caught after (`_guard`)."""
+    """Offset of the first `[` or `{` that opens flow nesting deeper than `limit`.
+
+    The YAML parser slows down badly on deep flow nesting, so that is refused before
+    parsing; deep block nesting is caught after (`_guard`). Brackets count only where YAML
+    reads them as flow (at the start of a value, or inside flow), never inside quoted
+    strings, comments or block scalars, so ordinary text cannot trip it.
+    """
     if text.count("[") + text.count("{") <= limit:
         return None
     depth = 0
     quote = ""
-    comment = False
-    previous = "\n"
-    for offset, char in enumerate(text):
-        if comment:
-            comment = char != "\n"
-        elif quote:
-            if char == quote and not (quote == '"' and previous == "\\"):
-                quote = ""
-        elif char in "'\"" and (depth or previous in " \t:,[{-\n"):
-            quote = char
-        elif char == "#" and previous in " \t\n":
-            comment = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return offset
-        elif char in "]}" and depth:
-            depth -= 1
-        previous = char
+    escaped = False
+    block_indent: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        indent = len(body) - len(body.lstrip(" "))
+        if block_indent is not None and not quote:
+            if not body.strip() or indent > block_indent:
+                offset += len(line)
+                continue
+            block_indent = None
+        last = "\n"
+        for index, char in enumerate(body):
+            if quote:
+                if escaped:
+                    escaped = False
+                elif quote == '"' and char == "\\":
+                    escaped = True
+                elif char == quote:
+                    quote, last = "", char
+                continue
+            if char in " \t":
+                continue
+            if char == "#" and (index == 0 or body[index - 1] in " \t"):
+                break
+            if char in "'\"" and last in "\n:-?,[{":
+                quote = char
+                continue
+            if char in "[{":
+                if not depth and last not in "\n:-?,[{":
+                    last = "a"  # a bracket inside plain text is text
+                    continue
+                depth += 1
+                if depth > limit:
+                    return offset + index
+            elif char in "]}" and depth:
+                depth -= 1
+            last = char
+        if not quote and not depth and _BLOCK_SCALAR.search(body):
+            block_indent = indent
+        offset += len(line)
     return None
 
 
