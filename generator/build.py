@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, UserError
-from .i18n import resource_dir
+from .i18n import N_, gettext_for, resource_dir
 from .models import CommentLetter, Proposal
 from .program import Profile, load_profile
 
@@ -55,7 +55,7 @@ def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     path = ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
     if path not in _renderers:
         if not path.is_file():
-            raise TemplateProblem(f"{path}: template not found")
+            raise TemplateProblem(template=N_("template not found"), prefix=f"{path}: ")
         _renderers[path] = Renderer(path)
     return _renderers[path]
 
@@ -113,8 +113,6 @@ def build_submission(
 
 
 def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
-    from .i18n import gettext_for
-
     _ = gettext_for(lang)
     return {
         "intro": _("Each requirement of Executive Order 14320 and the 2026 call, where this "
@@ -222,7 +220,9 @@ def build_files(
             if clash is not None:
                 result.errors.append(Problem(
                     str(outcome.path), 0, 0, "",
-                    f"writes the same file names as {clash}; rename one of the two files",
+                    gettext_for(options.lang)(
+                        N_("writes the same file names as {other}; rename one of the two files")
+                    ).format(other=clash),
                 ))
                 continue
             targets = [options.output_dir / name for name in outcome.documents]

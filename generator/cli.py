@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import InputError, UserError
-from .i18n import detect_lang
+from .i18n import detect_lang, gettext_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,8 +58,8 @@ def _strip_option(func: F) -> F:
     )(func)
 
 
-def _fail(error: UserError) -> None:
-    click.echo(str(error), err=True)
+def _fail(error: UserError, lang: str = "en") -> None:
+    click.echo(error.localized(lang), err=True)
     sys.exit(error.exit_code)
 
 
@@ -102,7 +102,8 @@ def validate(
     try:
         profile = load_profile(program_path)
     except UserError as error:
-        _fail(error)
+        _fail(error, lang)
+    _ = gettext_for(lang)
     failed = False
     for path in find_inputs(list(files)):
         try:
@@ -114,8 +115,8 @@ def validate(
             failed = True
         else:
             for warning in loaded.warnings:
-                click.echo(f"{warning} (warning)", err=True)
-            click.echo(f"{path}: ok")
+                click.echo(_("{problem} (warning)").format(problem=warning), err=True)
+            click.echo(_("{path}: ok").format(path=path))
     if failed:
         sys.exit(InputError.exit_code)
 
@@ -148,7 +149,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     try:
         profile = load_profile(program_path)
     except UserError as error:
-        _fail(error)
+        _fail(error, lang)
     from .build import find_inputs, limits_for
 
     files = tuple(find_inputs(list(files)))
@@ -174,7 +175,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                                f"{row['section']:<40} {row['requirement']}")
         errors = sum(f.severity == "error" for f in report.findings)
         warnings = len(report.findings) - errors
-        click.echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", err=True)
+        _ = gettext_for(lang)
+        click.echo(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
+            files=len(files), errors=errors, warnings=warnings), err=True)
     if report.input_errors:
         sys.exit(InputError.exit_code)
     if report.has_errors:
@@ -297,30 +300,32 @@ def build(
     )
     count = len(find_inputs(list(inputs)))
     show_bar = count > 1 and sys.stderr.isatty()
+    _ = gettext_for(options.lang)
     try:
-        with click.progressbar(length=count, label="building", file=sys.stderr,
+        with click.progressbar(length=count, label=_("building"), file=sys.stderr,
                                hidden=not show_bar) as bar:
             result = build_files(list(inputs), options, jobs=jobs or os.cpu_count() or 1,
                                  progress=lambda _outcome: bar.update(1))
     except OSError as error:
         # A full disk or a read-only folder: nothing half-written stays (atomic writes).
-        where = f"{error.filename}: " if error.filename else ""
-        click.echo(f"propgen: cannot write {where}{error.strerror or error}", err=True)
+        click.echo(_("propgen: cannot write {file}: {reason}").format(
+            file=error.filename or options.output_dir, reason=error.strerror or error), err=True)
         sys.exit(1)
     for written in result.written:
-        click.echo(f"wrote {written}")
+        click.echo(_("wrote {path}").format(path=written))
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
         click.echo(str(finding), err=True)
     for path in result.refused:
-        click.echo(f"{path}: not built: the program checks found errors (fix them, or build "
-                   "a draft with --draft)", err=True)
+        click.echo(_("{path}: not built: the program checks found errors (fix them, or build "
+                     "a draft with --draft)").format(path=path), err=True)
     documents = sum(p.suffix == ".docx" for p in result.written)
-    click.echo(f"{documents} documents from {result.built_files} of {count} files in "
-               f"{time.perf_counter() - started:.1f} s", err=True)
+    click.echo(_("{documents} documents from {built} of {count} files in {seconds} s").format(
+        documents=documents, built=result.built_files, count=count,
+        seconds=f"{time.perf_counter() - started:.1f}"), err=True)
     if result.tool_error is not None:
-        _fail(result.tool_error)
+        _fail(result.tool_error, options.lang)
     if result.errors:
         sys.exit(InputError.exit_code)
     if result.refused:

@@ -31,9 +31,27 @@ class Problem:
 
 
 class UserError(Exception):
-    """Bad input or environment: printed as a message, exit code `exit_code`."""
+    """Bad input or environment: printed as a message, exit code `exit_code`.
+
+    Raised with a catalog `template` and its `ctx`, the message can be shown in the user's
+    language (`localized`); `prefix` (a file name) is not translated.
+    """
 
     exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str = "", *, template: str | None = None,
+                 ctx: dict[str, object] | None = None, prefix: str = "") -> None:
+        self.template, self.ctx, self.prefix = template, dict(ctx or {}), prefix
+        if template is not None and not message:
+            message = prefix + template.format(**self.ctx)
+        super().__init__(message)
+
+    def localized(self, lang: str) -> str:
+        if self.template is None:
+            return str(self)
+        from .loader import message
+
+        return self.prefix + message("user_error", self.template, self.ctx, lang)
 
 
 class InputError(UserError):

@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import UserError
+from .i18n import N_
 from .output import docx_bytes
 
 PAGE_SIZES = {"en": (Cm(21.59), Cm(27.94)), "ko": (Cm(21.0), Cm(29.7))}  # Letter, A4
@@ -125,6 +126,10 @@ class Renderer:
         self._env = _CachingSandbox()
         self._patched: dict[str, str] = {}
 
+    def _problem(self, template: str, reason: str) -> TemplateProblem:
+        return TemplateProblem(template=template, ctx={"reason": reason},
+                               prefix=f"{self.template_path}: ")
+
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
@@ -132,31 +137,29 @@ class Renderer:
         try:
             template.render(context, self._env, autoescape=True)
         except SecurityError as exc:
-            raise TemplateProblem(
-                f"{self.template_path}: the template tried something unsafe and was stopped "
-                f"({_clause(exc)}). Templates may only use the data propgen gives them."
+            raise self._problem(
+                N_("the template tried something unsafe and was stopped ({reason}). "
+                   "Templates may only use the data propgen gives them."), _clause(exc),
             ) from None
         except UndefinedError as exc:
-            raise TemplateProblem(
-                f"{self.template_path}: the template uses a value propgen does not provide "
-                f"({_clause(exc)})."
+            raise self._problem(
+                N_("the template uses a value propgen does not provide ({reason})."),
+                _clause(exc),
             ) from None
         except TemplateError as exc:
             where = _paragraph_at(template.source, getattr(exc, "lineno", None))
-            raise TemplateProblem(
-                f"{self.template_path}: template error{where}: {exc}"
-            ) from None
+            raise self._problem(N_("template error: {reason}"), f"{exc}{where}") from None
         except etree.XMLSyntaxError as exc:
-            raise TemplateProblem(
-                f"{self.template_path}: the template produced a document that is not valid "
-                f"Word XML ({exc}); check what it marks |safe."
+            raise self._problem(
+                N_("the template produced a document that is not valid Word XML ({reason}); "
+                   "check what it marks |safe."), str(exc),
             ) from None
         except Exception as exc:
             # Not propgen's data (that is validated and escaped): the template's own code
             # failed ({{ 1/0 }}), or the file is not a Word document at all.
-            raise TemplateProblem(
-                f"{self.template_path}: the template could not be rendered "
-                f"({type(exc).__name__}: {_clause(exc)})."
+            raise self._problem(
+                N_("the template could not be rendered ({reason})."),
+                f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
         if lang == "ko":
@@ -182,7 +185,7 @@ def _paragraph_at(source: str, line: int | None) -> str:
     text = " ".join(re.sub(r"<[^>]*>", "", lines[line - 1]).split())
     if not text:
         return ""
-    return f" in the paragraph “{text if len(text) <= 80 else text[:79] + '…'}”"
+    return f", in the paragraph “{text if len(text) <= 80 else text[:79] + '…'}”"
 
 
 def set_page(document: DocumentObject, lang: str, landscape: bool = False) -> None:
@@ -259,9 +262,10 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
         # Only a custom template can do this (text from YAML inside a Heading 1 paragraph,
         # or a condition on the language): the copy pairs sections by Heading 1.
         raise TemplateProblem(
-            f"the English and Korean documents have {len(en_blocks) - 1} and "
-            f"{len(ko_blocks) - 1} Heading 1 sections; the side-by-side copy pairs them one "
-            "to one, so give both languages the same Heading 1 paragraphs in the template"
+            template=N_("the English and Korean documents have {en} and {ko} Heading 1 "
+                        "sections; the side-by-side copy pairs them one to one, so give both "
+                        "languages the same Heading 1 paragraphs in the template"),
+            ctx={"en": len(en_blocks) - 1, "ko": len(ko_blocks) - 1},
         )
     composed = english
     set_page(composed, "ko", landscape=True)

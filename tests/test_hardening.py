@@ -179,7 +179,7 @@ def test_hostile_letter_template_is_refused(
     ("{{ 1/0 }}", "could not be rendered (ZeroDivisionError: division by zero)"),
     ("{{ title + 1 }}", "could not be rendered (TypeError"),
     ("{{ '</w:t></w:r></w:p><w:p>'|safe }}", "not valid Word XML"),
-    ("{% if %}", "template error in the paragraph “{% if %}”"),
+    ("{% if %}", "in the paragraph “{% if %}”"),
     ("{{ no_such_value }}", "uses a value propgen does not provide ('no_such_value' is undefined)"),
 ])
 def test_broken_template_fails_with_a_message(
@@ -690,3 +690,12 @@ def test_damaged_manifest_refuses_rather_than_crashes(
     assert Manifest(out).hashes == {}
     result = invoke("build", PROPOSAL, "-o", out)
     assert_clean_failure(result, "not overwritten")
+
+
+def test_template_problems_in_korean(invoke: Invoke, tmp_path: Path) -> None:
+    templates = hostile_template_dir(tmp_path / "templates", "{{ lipsum.__globals__ }}")
+    result = invoke("build", "--lang", "ko", PROPOSAL, "-o", tmp_path / "out",
+                    "--template-dir", templates)
+    assert result.exit_code == 2
+    assert "proposal.docx: 템플릿이 안전하지 않은 작업을 시도해 중단했습니다" in result.output
+    assert "파일 1개 중 0개에서 문서 0개를 만들었습니다" in result.output
