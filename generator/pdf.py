@@ -19,26 +19,29 @@ import tempfile
 from pathlib import Path
 
 from .errors import ToolMissingError, UserError
+from .i18n import N_
 
 SOFFICE_ENV = "PROPGEN_SOFFICE"
 PDFTOPPM_ENV = "PROPGEN_PDFTOPPM"
 EXIT_CONVERSION_FAILED = 1
 
-_SOFFICE_HINT = (
+_SOFFICE_MISSING = N_(
+    "LibreOffice (soffice) was not found ({where}).\n"
     "Install LibreOffice (Writer) to make PDF files:\n"
     "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-nanum poppler-utils\n"
     "  macOS:         brew install --cask libreoffice\n"
     "  Windows:       run the LibreOffice installer from the LibreOffice website\n"
-    f"or set {SOFFICE_ENV} to the full path of the soffice program.\n"
+    "or set {env} to the full path of the soffice program.\n"
     "The DOCX files were still written; only the PDF step was skipped."
 )
-_PDFTOPPM_HINT = (
+_PDFTOPPM_MISSING = N_(
+    "Cannot make previews: pdftoppm was not found ({where}).\n"
     "Install poppler's pdftoppm to make PNG previews:\n"
     "  Debian/Ubuntu: sudo apt-get install poppler-utils\n"
     "  macOS:         brew install poppler\n"
     "  Windows:       install poppler (e.g. conda install -c conda-forge poppler) "
     "and put its bin folder on PATH\n"
-    f"or set {PDFTOPPM_ENV} to the full path of pdftoppm.\n"
+    "or set {env} to the full path of pdftoppm.\n"
     "The DOCX and PDF files were still written; only the previews were skipped."
 )
 
@@ -86,8 +89,8 @@ def find_soffice() -> str:
         found = _executable(override)
         if found is None:
             raise ToolMissingError(
-                f"LibreOffice was not found: {SOFFICE_ENV}={override} is not an executable "
-                f"program.\n{_SOFFICE_HINT}"
+                template=_SOFFICE_MISSING,
+                ctx={"where": f"{SOFFICE_ENV}={override}", "env": SOFFICE_ENV},
             )
         return found
     for name in ("soffice", "libreoffice"):
@@ -98,7 +101,7 @@ def find_soffice() -> str:
         found = _executable(path)
         if found:
             return found
-    raise ToolMissingError(f"LibreOffice (soffice) was not found on PATH.\n{_SOFFICE_HINT}")
+    raise ToolMissingError(template=_SOFFICE_MISSING, ctx={"where": "PATH", "env": SOFFICE_ENV})
 
 
 def find_pdftoppm() -> str:
@@ -106,12 +109,9 @@ def find_pdftoppm() -> str:
     override = os.environ.get(PDFTOPPM_ENV)
     found = _executable(override) if override else shutil.which("pdftoppm")
     if found is None:
-        where = (
-            f"{PDFTOPPM_ENV}={override} is not an executable program"
-            if override
-            else "pdftoppm was not found on PATH"
-        )
-        raise ToolMissingError(f"Cannot make previews: {where}.\n{_PDFTOPPM_HINT}")
+        where = f"{PDFTOPPM_ENV}={override}" if override else "PATH"
+        raise ToolMissingError(
+            template=_PDFTOPPM_MISSING, ctx={"where": where, "env": PDFTOPPM_ENV})
     return found
 
 
