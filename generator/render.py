@@ -32,6 +32,32 @@ from .errors import UserError
 from .i18n import N_
 from .output import docx_bytes
 
+# Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
+# order, where LibreOffice is lenient; every child propgen adds goes in its place.
+_PPR_NAMES = """
+    pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers
+    pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE
+    autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents
+    suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle
+    rPr sectPr pPrChange
+"""
+PPR_ORDER = tuple(qn(f"w:{name}") for name in _PPR_NAMES.split())
+
+
+def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> Any:
+    """Put `child` into `parent` where the schema's `order` wants it, replacing any element
+    of the same name."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    rank = order.index(child.tag)
+    for index, existing in enumerate(parent):
+        if existing.tag in order and order.index(existing.tag) > rank:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
 PAGE_SIZES = {"en": (Cm(21.59), Cm(27.94)), "ko": (Cm(21.0), Cm(29.7))}  # Letter, A4
 
 
@@ -329,12 +355,9 @@ def _fit(element: Any, column: int) -> Any:
     """
     for ppr in element.iter(qn("w:pPr")):
         for name in ("w:keepNext", "w:keepLines"):
-            for old in ppr.findall(qn(name)):
-                ppr.remove(old)
-        for name in ("w:keepNext", "w:keepLines"):
             off = OxmlElement(name)
             off.set(qn("w:val"), "0")
-            ppr.append(off)
+            set_child(ppr, off)
     for br in element.iter(qn("w:br")):
         if br.get(qn("w:type")) == "page":
             br.getparent().remove(br)

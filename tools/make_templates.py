@@ -29,6 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.output import deterministic_docx
+from generator.render import set_child
 
 ROOT = Path(__file__).resolve().parent.parent
 LATIN_FONT = "Arial"
@@ -79,11 +80,11 @@ def _setup_styles(doc: Document) -> None:  # type: ignore[valid-type]
     normal.paragraph_format.line_spacing = 1.15
     ppr = normal.element.get_or_add_pPr()
     # Hangul wraps between words (어절), not inside them.
-    ppr.append(parse_xml(f'<w:wordWrap {nsdecls("w")} w:val="0"/>'))
+    set_child(ppr, parse_xml(f'<w:wordWrap {nsdecls("w")} w:val="0"/>'))
     # No extra gap between Hangul and Latin letters or digits ("2,300 명"): Korean
     # typesetting spaces them as typed.
-    ppr.append(parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
-    ppr.append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
+    set_child(ppr, parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
+    set_child(ppr, parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
 
     def para_style(name: str, base: str = "Normal", size: float = 12, bold: bool = False,
                    italic: bool = False, color: RGBColor | None = None,
@@ -135,7 +136,7 @@ def _setup_styles(doc: Document) -> None:  # type: ignore[valid-type]
     para_style("Page Header", size=10, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
                align=WD_ALIGN_PARAGRAPH.RIGHT, after=0)
     para_style("Page Footer", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    doc.styles["Notice Box"].element.get_or_add_pPr().append(parse_xml(
+    set_child(doc.styles["Notice Box"].element.get_or_add_pPr(), parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/>'
         '<w:bottom w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/></w:pBdr>'
     ))
