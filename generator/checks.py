@@ -122,6 +122,16 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 {"ref": ref, "known": ", ".join(sorted(known))},
             )
 
+    window = rules.call_window
+    if window is not None and not window.opens <= proposal.date <= window.closes:
+        yield Finding(
+            "CALL-WINDOW", "warning", ("date",),
+            N_("the call takes proposals from {opens} to {closes}; this one is dated {date}"),
+            {"opens": window.opens.isoformat(), "closes": window.closes.isoformat(),
+             "date": proposal.date.isoformat()},
+            "EO 14320 §3(c); " + CALL_2026,
+        )
+
     hardware = proposal.stack.hardware
     if hardware.us_manufacturing is None:
         yield Finding(
@@ -363,6 +373,7 @@ def cross_file_findings(
 # --- compliance matrix -------------------------------------------------------------------
 
 SECTION_TITLES: dict[str, tuple[str, str]] = {
+    "cover": ("", N_("Cover page")),
     "consortium": ("2", N_("Consortium Members and Roles")),
     **{f"stack.{key}": (f"3.{i}", LAYER_HEADINGS[key]) for i, key in enumerate(LAYER_KEYS, 1)},
     "targets": ("4", N_("Target Countries and Regional Blocs")),

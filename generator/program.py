@@ -70,8 +70,15 @@ class Agency(_Data):
     name: Words
 
 
+class Window(_Data):
+    opens: dt.date
+    closes: dt.date
+    source: str
+
+
 class ProposalRules(_Data):
     required_elements: list[Element]
+    call_window: Window | None = None
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList
     export_control_attention: list[CountryGroup] = Field(default_factory=list)

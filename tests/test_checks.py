@@ -108,6 +108,8 @@ CASES = [
      "  name:\n    en: Lodestar Trusted AI Consortium\n    ko: 로드스타 신뢰 AI 컨소시엄\n",
      "  name:\n    en: Lodestar Trusted AI Consortium\n", "TRANSLATION", "error",
      "  name:"),
+    ("proposal dated after the call closed", PROPOSAL, "date: 2026-06-15\n",
+     "date: 2026-07-15\n", "CALL-WINDOW", "warning", "date: 2026-07-15"),
     ("unknown question", LETTER, "  - question: B.1\n", "  - question: B.7\n",
      "QUESTION-ID", "error", "question: B.7"),
     ("question answered twice", LETTER, "  - question: A.2\n", "  - question: A.1\n",
