@@ -257,9 +257,9 @@ def test_korean_text_settings_in_every_template(built: Path) -> None:
         defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
         fonts = defaults.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")) == "Malgun Gothic"
-        assert not [a for a in fonts.attrib if a.endswith("Theme")]
+        assert not [a for a in fonts.attrib if a.lower().endswith("theme")]
         for rfonts in styles.iter(qn("w:rFonts")):
-            assert not [a for a in rfonts.attrib if a.endswith("Theme")]
+            assert not [a for a in rfonts.attrib if a.lower().endswith("theme")]
         assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "ko-KR"
         normal = document.styles["Normal"]
         assert normal.font.size.pt >= 12

@@ -49,7 +49,7 @@ def _set_fonts(rpr: object) -> None:
         fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
         rpr.insert(0, fonts)  # type: ignore[attr-defined]
     for attr in list(fonts.attrib):
-        if attr.endswith("Theme"):
+        if attr.lower().endswith("theme"):
             del fonts.attrib[attr]
     for attr in ("ascii", "hAnsi", "cs"):
         fonts.set(qn(f"w:{attr}"), LATIN_FONT)
