@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement, parse_xml
@@ -379,7 +378,3 @@ def _fit(element: Any, column: int) -> Any:
             if width.get(qn("w:type")) == "dxa":
                 width.set(qn("w:w"), str(int(int(width.get(qn("w:w"))) * factor)))
     return element
-
-
-def open_document(data: bytes) -> DocumentObject:
-    return Document(io.BytesIO(data))
