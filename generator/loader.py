@@ -503,6 +503,11 @@ def _flow_nesting_beyond(text: str, limit: int) -> int | None:
                 offset += len(line)
                 continue
             block_indent = None
+        if not quote and not depth and not any(mark in body for mark in "[{'\""):
+            if _BLOCK_SCALAR.search(body):
+                block_indent = indent
+            offset += len(line)
+            continue
         last = "\n"
         for index, char in enumerate(body):
             if quote:
