@@ -319,8 +319,32 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     for en_block, ko_block in zip(en_blocks, ko_blocks, strict=True):
         table.append(_row([en_block, ko_block], column))
     body.insert(0, table)
+    _bilingual_headers(composed, korean)
     set_properties(composed, lang="ko", title=title, author=author, date=date)
     return composed
+
+
+def _header_texts(document: DocumentObject) -> list[Any]:
+    """The w:t elements of each page header, in relationship order.
+
+    docxtpl replaces the header parts it renders; python-docx's `section.header` would
+    still show the template's, so the parts are read through the relationships.
+    """
+    parts = [rel.target_part for _rid, rel in sorted(document.part.rels.items())
+             if rel.reltype.endswith("/header")]
+    return [list(part.element.iter(qn("w:t"))) for part in parts]
+
+
+def _bilingual_headers(composed: DocumentObject, korean: DocumentObject) -> None:
+    """Page headers in both languages ("BUSINESS CONFIDENTIAL / 영업 기밀")."""
+    for english, korean_texts in zip(_header_texts(composed), _header_texts(korean),
+                                     strict=False):
+        en = "".join(t.text or "" for t in english)
+        ko = "".join(t.text or "" for t in korean_texts)
+        if english and en and ko and en != ko:
+            english[0].text = f"{en} / {ko}"
+            for extra in english[1:]:
+                extra.text = ""
 
 
 def _label_paragraph(label: str) -> Any:

@@ -193,6 +193,8 @@ def test_korean_letter_is_a_review_copy(built: Path) -> None:
 def test_confidential_version_marks_every_page(built: Path) -> None:
     headers = header_texts(built / "letter-onnuri.en.docx")
     assert headers and all("BUSINESS CONFIDENTIAL" in h for h in headers)
+    assert header_texts(built / "letter-onnuri.ko.docx") == ["영업 기밀"]
+    assert header_texts(built / "letter-onnuri.bilingual.docx") == ["BUSINESS CONFIDENTIAL / 영업 기밀"]
     text = "\n".join(paragraphs(built / "letter-onnuri.en.docx"))
     assert "US$420 million" in text
     assert "justification for non-disclosure" in text
