@@ -47,6 +47,12 @@ def required_text(value: Bilingual | None, lang: str) -> str:
     return text(value, lang)
 
 
+def inline(value: Bilingual, lang: str) -> str:
+    """A name used inside a sentence or a list: its whitespace, newlines too, as single
+    spaces (a name on a line of its own keeps the rules of `text`)."""
+    return " ".join(value.get(lang).split())
+
+
 def join_names(names: Iterable[str], lang: str) -> str:
     return ", ".join(names)
 
@@ -73,7 +79,7 @@ def proposal_context(
     members = {m.id: m for m in proposal.consortium.members}
 
     def names(ids: Iterable[str]) -> str:
-        return join_names((members[i].name.get(lang) for i in ids if i in members), lang)
+        return join_names((inline(members[i].name, lang) for i in ids if i in members), lang)
 
     anchor = next((m for m in proposal.consortium.members if m.role == "anchor"), None)
     ctx = base_context(lang, profile)
@@ -81,13 +87,14 @@ def proposal_context(
         kind="proposal",
         title=text(proposal.title, lang),
         consortium_name=text(proposal.consortium.name, lang),
-        anchor_name=anchor.name.get(lang) if anchor else "",
+        anchor_name=inline(anchor.name, lang) if anchor else "",
         member_names=names(m.id for m in proposal.consortium.members),
         date=date_long(proposal.date, lang),
         executive_summary=text(proposal.executive_summary, lang),
         members_intro=_("The consortium has {count} members. {anchor} is the anchor member and "
                         "submits this proposal.").format(
-            count=len(proposal.consortium.members), anchor=anchor.name.get(lang) if anchor else ""
+            count=len(proposal.consortium.members),
+            anchor=inline(anchor.name, lang) if anchor else "",
         ),
         members=[_member_row(m, lang, _) for m in proposal.consortium.members],
         layers=[_layer(proposal, key, lang, _, names, profile) for key in LAYER_KEYS],
@@ -112,9 +119,9 @@ def proposal_context(
             "name": text(proposal.signatory.name, lang),
             "title": text(proposal.signatory.title, lang),
             "organization": (
-                members[proposal.signatory.member].name.get(lang)
+                inline(members[proposal.signatory.member].name, lang)
                 if proposal.signatory.member in members
-                else (anchor.name.get(lang) if anchor else "")
+                else (inline(anchor.name, lang) if anchor else "")
             ),
         },
         signature_intro=_("Submitted on behalf of the consortium by its anchor member."),

@@ -289,3 +289,16 @@ def test_docx_is_a_valid_package(built: Path) -> None:
             names = package.namelist()
         assert names[0] == "[Content_Types].xml"
         Document(io.BytesIO(path.read_bytes()))
+
+
+def test_names_inside_sentences_stay_on_one_line(tmp_path: Path) -> None:
+    text = PROPOSAL.read_text("utf-8").replace(
+        'name: {en: "Prairie Data Labs LLC"', 'name: {en: "Prairie Data\\nLabs LLC"')
+    path = tmp_path / "names.yaml"
+    path.write_text(text, "utf-8")
+    result = build_files([path], BuildOptions(output_dir=tmp_path))
+    assert not result.errors
+    lines = paragraphs(tmp_path / "names.en.docx")
+    assert "Provided by: Prairie Data Labs LLC" in lines
+    rows = table_with_header(tmp_path / "names.en.docx", "Member")
+    assert rows[5][0] == "Prairie Data\nLabs LLC"  # a cell of its own keeps the line break
