@@ -66,20 +66,6 @@ def docx_bytes(document: object) -> bytes:
     return buffer.getvalue()
 
 
-def deterministic_docx(data: bytes) -> bytes:
-    """Re-pack a DOCX with fixed timestamps and attributes, so equal input gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
-    return out.getvalue()
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ the document defaults and every style, and word-level wrapping for Hangul.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.output import deterministic_docx
+from generator.output import docx_bytes
 from generator.render import set_child
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -487,9 +486,7 @@ def _slim(doc: Document) -> None:  # type: ignore[valid-type]
 
 def _bytes(doc: Document) -> bytes:  # type: ignore[valid-type]
     _slim(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return deterministic_docx(buffer.getvalue())
+    return docx_bytes(doc)
 
 
 def main() -> int:
