@@ -792,7 +792,7 @@ def load_submission(
 
     With `structural=False` broken references are left to `propgen check` to report.
     """
-    from .checks import structural_findings
+    from .checks import locate_finding, structural_findings
     from .program import load_profile
 
     profile = profile or load_profile()
@@ -819,16 +819,6 @@ def load_submission(
         ) from None
     broken = [f for f in structural_findings(submission, profile)] if structural else []
     if broken:
-        raise InputError([finding_problem(f, loaded, lang) for f in broken])
+        located = [locate_finding(f, loaded, lang) for f in broken]
+        raise InputError([Problem(f.file, f.line, f.column, f.path, f.message) for f in located])
     return submission, loaded
-
-
-def finding_problem(finding: Any, loaded: Loaded, lang: str) -> Problem:
-    line, col = locate(loaded.tree, finding.loc)
-    return Problem(
-        loaded.display,
-        line,
-        col,
-        format_path(finding.loc),
-        message(finding.rule, finding.template, finding.ctx, lang),
-    )
