@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -265,10 +266,14 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Load what every worker needs once, before forking, so workers share it.
-    load_profile(options.program_path)
+    # Load what every worker needs once, before forking, so workers share it. What fails
+    # here (a bad profile, a template the batch may not even need) is left to the workers,
+    # which report it like any other problem of a file.
+    with contextlib.suppress(UserError):
+        load_profile(options.program_path)
     for kind in TEMPLATE_NAMES:
-        renderer_for(kind, options.template_dir)
+        with contextlib.suppress(UserError):
+            renderer_for(kind, options.template_dir)
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context) as pool:

@@ -97,3 +97,18 @@ def test_help_and_validate_do_not_import_the_renderer() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=ROOT, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_parallel_batch_with_only_the_template_it_needs(tmp_path: Path) -> None:
+    """A team's own folder may hold proposal.docx alone; proposals still build in parallel."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "proposal.docx").write_bytes((ROOT / "templates" / "proposal.docx").read_bytes())
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for index in range(6):
+        (inputs / f"p{index}.yaml").write_text(PROPOSAL.read_text("utf-8"), "utf-8")
+    result = CliRunner().invoke(cli, ["build", str(inputs), "-o", str(tmp_path / "out"),
+                                      "--template-dir", str(templates), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").glob("*.docx"))) == 18
