@@ -298,13 +298,14 @@ def build(
         max_bytes=max_bytes,
         strip_control_chars=strip_control_chars,
     )
-    count = len(find_inputs(list(inputs)))
+    found = find_inputs(list(inputs))  # folders searched once; files pass through again
+    count = len(found)
     show_bar = count > 1 and sys.stderr.isatty()
     _ = gettext_for(options.lang)
     try:
         with click.progressbar(length=count, label=_("building"), file=sys.stderr,
                                hidden=not show_bar) as bar:
-            result = build_files(list(inputs), options, jobs=jobs or os.cpu_count() or 1,
+            result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
                                  progress=lambda _outcome: bar.update(1))
     except OSError as error:
         # A full disk or a read-only folder: nothing half-written stays (atomic writes).
