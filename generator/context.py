@@ -53,10 +53,6 @@ def inline(value: Bilingual, lang: str) -> str:
     return " ".join(value.get(lang).split())
 
 
-def join_names(names: Iterable[str], lang: str) -> str:
-    return ", ".join(names)
-
-
 def base_context(lang: str, profile: Profile) -> dict[str, Any]:
     _ = gettext_for(lang)
     return {
@@ -79,7 +75,7 @@ def proposal_context(
     members = {m.id: m for m in proposal.consortium.members}
 
     def names(ids: Iterable[str]) -> str:
-        return join_names((inline(members[i].name, lang) for i in ids if i in members), lang)
+        return ", ".join(inline(members[i].name, lang) for i in ids if i in members)
 
     anchor = next((m for m in proposal.consortium.members if m.role == "anchor"), None)
     ctx = base_context(lang, profile)
