@@ -8,7 +8,6 @@ otherwise re-read and recompile for every document.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -18,7 +17,7 @@ from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt
 from docxtpl import DocxTemplate
@@ -41,16 +40,18 @@ _PPR_NAMES = """
     rPr sectPr pPrChange
 """
 PPR_ORDER = tuple(qn(f"w:{name}") for name in _PPR_NAMES.split())
+_PPR_RANKS = {tag: rank for rank, tag in enumerate(PPR_ORDER)}
 
 
 def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> Any:
     """Put `child` into `parent` where the schema's `order` wants it, replacing any element
     of the same name."""
+    ranks = _PPR_RANKS if order is PPR_ORDER else {tag: i for i, tag in enumerate(order)}
     for old in parent.findall(child.tag):
         parent.remove(old)
-    rank = order.index(child.tag)
+    rank = ranks[child.tag]
     for index, existing in enumerate(parent):
-        if existing.tag in order and order.index(existing.tag) > rank:
+        if ranks.get(existing.tag, -1) > rank:
             parent.insert(index, child)
             return child
     parent.append(child)
@@ -112,6 +113,10 @@ class _CachingSandbox(SandboxedEnvironment):
         return super().from_string(source, globals, template_class)
 
 
+# Text that docxtpl's resolve_listing turns into breaks, tabs, paragraphs or page breaks.
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+
+
 class _Template(DocxTemplate):
     """docxtpl with its XML clean-up cached per part, and data never read as markup."""
 
@@ -133,6 +138,8 @@ class _Template(DocxTemplate):
         self.current_rendering_part = part
         rendered = jinja_env.from_string(source).render(context)
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
+        if not _LISTING.search(rendered):
+            return rendered  # resolve_listing would change nothing, slowly
         return str(self.resolve_listing(rendered))
 
     def fix_tables(self, xml: str) -> Any:
@@ -281,7 +288,10 @@ def _iter_paragraphs(element: Any) -> Iterator[Any]:
 
 def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title: str,
                       author: str, date: dt.date) -> DocumentObject:
-    """English left, Korean right, one table row per Heading 1 section."""
+    """English left, Korean right, one table row per Heading 1 section.
+
+    Built from `english` and the body of `korean` in place: save both first.
+    """
     en_blocks, ko_blocks = _blocks(english), _blocks(korean)
     if len(en_blocks) != len(ko_blocks):
         # Only a custom template can do this (text from YAML inside a Heading 1 paragraph,
@@ -302,6 +312,7 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     for name, size in (("Normal", 10.5), ("Table Text", 9)):
         if name in composed.styles:
             composed.styles[name].font.size = Pt(size)
+    _drop_keeps(composed.styles.element)
     usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(
         section.right_margin or 0)
     column = Emu(usable // 2).twips
@@ -354,7 +365,14 @@ def _label_paragraph(label: str) -> Any:
     )
 
 
+def _drop_keeps(element: Any) -> None:
+    for keep in list(element.iter(*_KEEPS)):
+        keep.getparent().remove(keep)
+
+
 def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
+    """A table row of `cells`; their elements are moved in, not copied (the documents
+    they come from are already saved and are not used again)."""
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
@@ -363,25 +381,25 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
         )
         for element in content:
-            cell.append(_fit(copy.deepcopy(element), column))
+            cell.append(_fit(element, column))
         if not len(cell) or cell[-1].tag != qn("w:p"):
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
     return row
 
 
-def _fit(element: Any, column: int) -> Any:
-    """Make copied content fit a half-page cell: no page breaks, tables scaled down.
+_KEEPS = (qn("w:keepNext"), qn("w:keepLines"))
 
-    Keep-with-next is switched off too: LibreOffice otherwise moves a whole row to the
-    next page when a heading inside it asks to stay with what follows.
+
+def _fit(element: Any, column: int) -> Any:
+    """Make moved-in content fit a half-page cell: no page breaks, tables scaled down.
+
+    Direct keep-with-next is dropped too (the styles' in `_drop_keeps`): LibreOffice
+    otherwise moves a whole row to the next page when a heading inside it asks to stay
+    with what follows.
     """
-    for ppr in element.iter(qn("w:pPr")):
-        for name in ("w:keepNext", "w:keepLines"):
-            off = OxmlElement(name)
-            off.set(qn("w:val"), "0")
-            set_child(ppr, off)
-    for br in element.iter(qn("w:br")):
+    _drop_keeps(element)
+    for br in list(element.iter(qn("w:br"))):
         if br.get(qn("w:type")) == "page":
             br.getparent().remove(br)
     tables = [element] if element.tag == qn("w:tbl") else []

@@ -229,6 +229,37 @@ def test_bilingual_copy_puts_english_left_korean_right(built: Path) -> None:
     assert right.paragraphs[0].text == "1. 요약"
 
 
+def test_bilingual_copy_lets_rows_break_across_pages(built: Path) -> None:
+    """A heading that keeps with the next paragraph, or a page break, inside a table cell
+    makes LibreOffice push the whole row to the next page, leaving half-empty pages."""
+    def keeps(*roots: etree._Element) -> list[etree._Element]:
+        return [e for root in roots for e in root.iter(qn("w:keepNext"), qn("w:keepLines"))
+                if e.get(qn("w:val"), "1") not in ("0", "false")]
+
+    with zipfile.ZipFile(built / "proposal-lodestar.en.docx") as package:
+        assert keeps(etree.fromstring(package.read("word/styles.xml")))  # the filed copy's
+    for stem in ("proposal-lodestar", "letter-onnuri"):
+        with zipfile.ZipFile(built / f"{stem}.bilingual.docx") as package:
+            body = etree.fromstring(package.read("word/document.xml"))
+            styles = etree.fromstring(package.read("word/styles.xml"))
+        assert not keeps(body, styles)
+        assert not [b for b in body.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
+
+
+def test_blank_line_starts_a_paragraph_and_newline_breaks_the_line(tmp_path: Path) -> None:
+    original = PROPOSAL.read_text("utf-8")
+    text = original.replace(
+        "executive_summary:\n  en: >-\n",
+        "executive_summary:\n  en: |-\n    First line\n    second line\n\n    Next paragraph.\n", 1)
+    assert text != original
+    path = tmp_path / "lines.yaml"
+    path.write_text(text, "utf-8")
+    assert not build_files([path], BuildOptions(output_dir=tmp_path)).errors
+    lines = paragraphs(tmp_path / "lines.en.docx")
+    start = lines.index("First line\nsecond line")
+    assert lines[start + 1].startswith("Next paragraph.\nThe Lodestar Trusted AI Consortium")
+
+
 def test_page_size_per_language(built: Path) -> None:
     en = Document(str(built / "proposal-lodestar.en.docx")).sections[0]
     ko = Document(str(built / "proposal-lodestar.ko.docx")).sections[0]
