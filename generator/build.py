@@ -204,7 +204,8 @@ def build_files(
     result = BuildResult()
     inputs = find_inputs(paths)
     manifest = Manifest(options.output_dir)
-    claimed: dict[str, Path] = {}
+    # Output names already written, case-folded: Windows and macOS ignore case.
+    claimed: dict[str, tuple[str, Path]] = {}
     try:
         for outcome in _outcomes(inputs, options, jobs):
             if progress is not None:
@@ -217,14 +218,11 @@ def build_files(
                 result.refused.append(outcome.path)
             if not outcome.documents:
                 continue
-            clash = next((claimed[n] for n in outcome.documents if n in claimed), None)
+            clash = next(((n, *claimed[n.casefold()]) for n in outcome.documents
+                          if n.casefold() in claimed), None)
             if clash is not None:
                 result.errors.append(Problem(
-                    str(outcome.path), 0, 0, "",
-                    gettext_for(options.lang)(
-                        N_("writes the same file names as {other}; rename one of the two files")
-                    ).format(other=clash),
-                ))
+                    str(outcome.path), 0, 0, "", _clash_message(*clash, options.lang)))
                 continue
             targets = [options.output_dir / name for name in outcome.documents]
             edited = manifest.edited_targets(targets, options.force)
@@ -235,7 +233,7 @@ def build_files(
                 )
                 continue
             for target, data in zip(targets, outcome.documents.values(), strict=True):
-                claimed[target.name] = outcome.path
+                claimed[target.name.casefold()] = (target.name, outcome.path)
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
@@ -251,6 +249,16 @@ def build_files(
         except UserError as error:
             result.tool_error = result.tool_error or error
     return result
+
+
+def _clash_message(name: str, other_name: str, other: Path, lang: str) -> str:
+    _ = gettext_for(lang)
+    if name != other_name:
+        return _(N_("writes file names that differ from those of {other} only in capitals, "
+                    "which Windows and macOS take for the same files; rename one of the two "
+                    "files")).format(other=other)
+    return _(N_("writes the same file names as {other}; rename one of the two files")).format(
+        other=other)
 
 
 # Below this many files per process, starting workers costs more than it saves.

@@ -80,6 +80,23 @@ def test_two_inputs_with_one_output_name(tmp_path: Path) -> None:
     assert result.errors and "same file names" in result.errors[0].message
 
 
+def test_output_names_that_differ_only_in_capitals_clash(tmp_path: Path) -> None:
+    """Windows and macOS would overwrite Lodestar.en.docx with lodestar.en.docx."""
+    upper, lower = tmp_path / "Lodestar.yaml", tmp_path / "x" / "lodestar.yaml"
+    lower.parent.mkdir()
+    for path in (upper, lower):
+        path.write_text(PROPOSAL.read_text("utf-8"), "utf-8")
+    result = build_files([upper, lower], BuildOptions(output_dir=tmp_path / "out"))
+    assert [p.name for p in result.written] == [
+        "Lodestar.en.docx", "Lodestar.ko.docx", "Lodestar.bilingual.docx"]
+    [error] = result.errors
+    assert error.file == str(lower)
+    assert error.message.startswith(f"writes file names that differ from those of {upper} "
+                                    "only in capitals")
+    korean = build_files([upper, lower], BuildOptions(output_dir=tmp_path / "ko", lang="ko"))
+    assert "대소문자만 다른 이름" in korean.errors[0].message
+
+
 def test_help_and_validate_do_not_import_the_renderer() -> None:
     """Fast start: docxtpl, python-docx and the PDF helpers load only when building."""
     probe = (

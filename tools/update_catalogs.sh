@@ -3,5 +3,8 @@
 # catalog (new messages arrive untranslated; tests/test_catalogs.py then says which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o locales/propgen.pot .
+version=$(python -c 'import generator; print(generator.__version__)')
+pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+    --project propgen --version "$version" --copyright-holder "the propgen authors" \
+    -o locales/propgen.pot .
 pybabel update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching --ignore-obsolete
