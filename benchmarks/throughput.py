@@ -34,10 +34,12 @@ def plain_docxtpl(documents: int) -> float:
     from generator.checks import check_submission, compliance_matrix
     from generator.context import proposal_context
     from generator.loader import load_submission
+    from generator.models import Proposal
     from generator.program import load_profile
 
     profile = load_profile()
     submission, _ = load_submission(ROOT / "samples" / "proposal-lodestar.yaml", profile=profile)
+    assert isinstance(submission, Proposal)
     context = proposal_context(submission, profile, "en")
     context["annex"] = annex_context(
         compliance_matrix(check_submission(submission, profile), profile, "en"), "en")

@@ -222,6 +222,7 @@ def test_bilingual_copy_puts_english_left_korean_right(built: Path) -> None:
         h1_count = len(headings(built / f"{stem}.en.docx"))
         assert len(table.rows) == 1 + 1 + h1_count  # label row, cover, one per section
         section = document.sections[0]
+        assert section.page_width is not None and section.page_height is not None
         assert section.page_width > section.page_height  # landscape
     rows = Document(str(built / "proposal-lodestar.bilingual.docx")).tables[0].rows
     left, right = rows[2].cells
@@ -263,6 +264,7 @@ def test_blank_line_starts_a_paragraph_and_newline_breaks_the_line(tmp_path: Pat
 def test_page_size_per_language(built: Path) -> None:
     en = Document(str(built / "proposal-lodestar.en.docx")).sections[0]
     ko = Document(str(built / "proposal-lodestar.ko.docx")).sections[0]
+    assert en.page_width is not None and ko.page_width is not None
     assert round(en.page_width.inches, 2) == 8.5  # US Letter for the U.S. agency
     assert round(ko.page_width.mm) == 210  # A4 for the Korean review copy
 

@@ -167,7 +167,8 @@ def texts(items: Any) -> list[str]:
 
 
 def styled(document: DocumentObject, style: str) -> list[int]:
-    return [i for i, p in enumerate(document.paragraphs) if p.style.name == style]
+    return [i for i, p in enumerate(document.paragraphs)
+            if p.style is not None and p.style.name == style]
 
 
 def assert_spaces_preserved(document: DocumentObject) -> None:

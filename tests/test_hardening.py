@@ -237,6 +237,7 @@ def test_renderer_raises_template_problem_as_a_user_error(tmp_path: Path) -> Non
     templates = hostile_template_dir(tmp_path, "{{ cycler.__init__.__globals__ }}")
     renderer = Renderer(templates / "proposal.docx")
     proposal, _ = load_submission(PROPOSAL)
+    assert isinstance(proposal, Proposal)
     context = proposal_context(proposal, load_profile(), "en")
     with pytest.raises(TemplateProblem, match="'__init__' of 'type' object is unsafe") as raised:
         renderer.render(context, lang="en", title="t", author="a", date=proposal.date)
@@ -348,7 +349,8 @@ def test_blank_text_in_a_draft_shows_the_other_language(tmp_path: Path) -> None:
     result = build_files([path], BuildOptions(output_dir=out, draft=True))
     assert result.built_files == 1, result.errors
     document = Document(str(out / "proposal-lodestar.en.docx"))
-    summary = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1")
+    summary = next(i for i, p in enumerate(document.paragraphs)
+                   if p.style is not None and p.style.name == "Heading 1")
     assert document.paragraphs[summary + 1].text == proposal.executive_summary.ko
 
 

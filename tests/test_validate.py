@@ -16,6 +16,7 @@ from click.testing import Result
 
 from generator.errors import InputError, UserError
 from generator.loader import load_submission
+from generator.models import Proposal
 
 ROOT = Path(__file__).resolve().parent.parent
 MALFORMED = Path(__file__).resolve().parent / "malformed"
@@ -315,6 +316,7 @@ def test_library_raises_input_error_with_every_problem() -> None:
 
 def test_library_draft_and_korean() -> None:
     submission, _ = load_submission(MALFORMED / "missing-ko.yaml", draft=True)
+    assert isinstance(submission, Proposal)
     assert submission.executive_summary.get("ko") == "Summary"
     with pytest.raises(InputError) as caught:
         load_submission(MALFORMED / "missing-ko.yaml", lang="ko")
@@ -331,6 +333,8 @@ def test_korean_catalog_translates_every_message() -> None:
     for entry in catalog:
         if not entry.id:
             continue
+        # No plural entries: a msgid and its msgstr are single strings.
+        assert isinstance(entry.id, str) and isinstance(entry.string, str), entry.id
         assert entry.string, f"no Korean for {entry.id!r}"
         assert not entry.fuzzy, entry.id
         names = set(re.findall(r"(?<!{){[a-z_]*}(?!})", entry.id))

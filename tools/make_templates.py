@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -63,7 +64,7 @@ def _set_fonts(rpr: object) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
-def _setup_styles(doc: Document) -> None:  # type: ignore[valid-type]
+def _setup_styles(doc: DocumentObject) -> None:
     styles_el = doc.styles.element
     defaults = styles_el.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -172,7 +173,7 @@ def _setup_styles(doc: Document) -> None:  # type: ignore[valid-type]
     ))
 
 
-def _setup_page(doc: Document, title: str) -> None:  # type: ignore[valid-type]
+def _setup_page(doc: DocumentObject, title: str) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # US Letter
@@ -199,11 +200,11 @@ def _setup_page(doc: Document, title: str) -> None:  # type: ignore[valid-type]
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _p(doc: Document, text: str, style: str = "Normal") -> None:  # type: ignore[valid-type]
+def _p(doc: DocumentObject, text: str, style: str = "Normal") -> None:
     doc.add_paragraph(text, style=style)
 
 
-def _table(doc: Document, header: list[str], row: list[str], loop: str,  # type: ignore[valid-type]
+def _table(doc: DocumentObject, header: list[str], row: list[str], loop: str,
            widths: list[float], total_rows: tuple[str, list[str]] | None = None) -> None:
     """A header row, then template rows repeated by docxtpl `{%tr for %}` loops."""
     layout: list[list[str]] = [header, ["{%tr " + loop + " %}"], row, ["{%tr endfor %}"]]
@@ -240,7 +241,8 @@ def _grid(table: object, widths: list[float] | tuple[float, ...]) -> None:
         col.set(qn("w:w"), str(Cm(width).twips))
 
 
-def _kv_table(doc: Document, pairs: list[tuple[str, str]], widths: tuple[float, float]) -> None:  # type: ignore[valid-type]
+def _kv_table(doc: DocumentObject, pairs: list[tuple[str, str]],
+              widths: tuple[float, float]) -> None:
     table = doc.add_table(rows=len(pairs), cols=2)
     table.style = doc.styles["Propgen Table"]
     table.autofit = False
@@ -261,14 +263,14 @@ def _kv_table(doc: Document, pairs: list[tuple[str, str]], widths: tuple[float, 
     _grid(table, widths)
 
 
-def _page_break(doc: Document) -> None:  # type: ignore[valid-type]
+def _page_break(doc: DocumentObject) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 # --- documents ---------------------------------------------------------------------------
 
 
-def make_proposal() -> Document:  # type: ignore[valid-type]
+def make_proposal() -> DocumentObject:
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc, "Proposal")
@@ -374,7 +376,7 @@ def make_proposal() -> Document:  # type: ignore[valid-type]
     return doc
 
 
-def make_letter() -> Document:  # type: ignore[valid-type]
+def make_letter() -> DocumentObject:
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc, "Comment letter")
@@ -442,7 +444,7 @@ def make_letter() -> Document:  # type: ignore[valid-type]
     return doc
 
 
-def _slim(doc: Document) -> None:  # type: ignore[valid-type]
+def _slim(doc: DocumentObject) -> None:
     """Drop what python-docx's default template carries and these documents never use.
 
     Its styles.xml (360 kB, ~160 styles) and the Word 2010 stylesWithEffects.xml copy
@@ -484,7 +486,7 @@ def _slim(doc: Document) -> None:  # type: ignore[valid-type]
             styles.remove(style)
 
 
-def _bytes(doc: Document) -> bytes:  # type: ignore[valid-type]
+def _bytes(doc: DocumentObject) -> bytes:
     _slim(doc)
     return docx_bytes(doc)
 
