@@ -41,18 +41,16 @@ _PPR_NAMES = """
     rPr sectPr pPrChange
 """
 PPR_ORDER = tuple(qn(f"w:{name}") for name in _PPR_NAMES.split())
-_PPR_RANKS = {tag: rank for rank, tag in enumerate(PPR_ORDER)}
 
 
 def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> Any:
     """Put `child` into `parent` where the schema's `order` wants it, replacing any element
     of the same name."""
-    ranks = _PPR_RANKS if order is PPR_ORDER else {tag: i for i, tag in enumerate(order)}
     for old in parent.findall(child.tag):
         parent.remove(old)
-    rank = ranks[child.tag]
+    rank = order.index(child.tag)
     for index, existing in enumerate(parent):
-        if ranks.get(existing.tag, -1) > rank:
+        if existing.tag in order and order.index(existing.tag) > rank:
             parent.insert(index, child)
             return child
     parent.append(child)
@@ -377,6 +375,9 @@ def _label_paragraph(label: str) -> Any:
     )
 
 
+_KEEPS = (qn("w:keepNext"), qn("w:keepLines"))
+
+
 def _drop_keeps(element: Any) -> None:
     for keep in list(element.iter(*_KEEPS)):
         keep.getparent().remove(keep)
@@ -401,9 +402,6 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
     return row
-
-
-_KEEPS = (qn("w:keepNext"), qn("w:keepLines"))
 
 
 def _fit(element: Any, column: int) -> Any:
