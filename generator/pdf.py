@@ -4,8 +4,11 @@ Starting LibreOffice costs about a second or more while converting a small docum
 fraction of that, so `convert_to_pdf` hands every document of a build to ONE `soffice`
 process. Each call gets a throw-away LibreOffice profile: a user's running LibreOffice (or a
 parallel build) would otherwise grab the request or lock the profile, and no setting of the
-user's leaks into the output. `soffice` exits 0 even when a file could not be converted, so
-every expected PDF is checked afterwards.
+user's leaks into the output. The export itself is a Basic macro put into that profile
+(`libreoffice/Export.bas`): `--convert-to pdf` cannot switch off LibreOffice's own gap
+between Hangul and digits ("2025 년"), which the documents ask for and Word honours.
+`soffice` exits 0 even when a file could not be converted, so every expected PDF is checked
+afterwards.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from .errors import ToolMissingError, UserError
 from .i18n import N_
@@ -64,8 +70,36 @@ _REGISTRY = (
     '<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>\n'
     '<item oor:path="/org.openoffice.Office.Common/Misc">'
     '<prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>\n'
+    # Set up already: on a first start LibreOffice would replace the Basic library below
+    # with its presets.
+    '<item oor:path="/org.openoffice.Setup/Office">'
+    '<prop oor:name="ooSetupInstCompleted" oor:op="fuse"><value>true</value></prop></item>\n'
     "</oor:items>\n"
 )
+
+_DOCTYPE = '<!DOCTYPE {kind} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "{dtd}">'
+_LIBRARY_FILES = {
+    "script.xlc": (
+        _DOCTYPE.format(kind="library:libraries", dtd="libraries.dtd") + "\n"
+        '<library:libraries xmlns:library="http://openoffice.org/2000/library"'
+        ' xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<library:library library:name="Propgen" xlink:href="$(USER)/basic/Propgen/script.xlb/"'
+        ' xlink:type="simple" library:link="false"/></library:libraries>\n'
+    ),
+    "Propgen/script.xlb": (
+        _DOCTYPE.format(kind="library:library", dtd="library.dtd") + "\n"
+        '<library:library xmlns:library="http://openoffice.org/2000/library"'
+        ' library:name="Propgen" library:readonly="true" library:passwordprotected="false">'
+        '<library:element library:name="Export"/></library:library>\n'
+    ),
+    "Propgen/Export.xba": (
+        _DOCTYPE.format(kind="script:module", dtd="module.dtd") + "\n"
+        '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Export"'
+        ' script:language="StarBasic">{code}</script:module>\n'
+    ),
+}
+_MACRO = "macro:///Propgen.Export.ExportPdfs(\"{job}\",\"{errors}\")"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class ConversionError(UserError):
@@ -206,26 +240,16 @@ def convert_to_pdf(
     soffice = find_soffice()
     with tempfile.TemporaryDirectory(prefix="propgen-soffice-", ignore_cleanup_errors=True) as temp:
         profile = Path(temp, "profile")
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        _prepare_profile(profile)
         staging = Path(temp, "pdf")
         staging.mkdir()
-        # Same-named files from different folders would overwrite each other in the one
-        # staging folder: give those a numbered copy under a unique name.
-        inputs: list[Path] = []
-        produced: dict[Path, Path] = {}
-        stems: set[str] = set()
-        for number, (target, source) in enumerate(unique.items()):
-            if source.stem.casefold() in stems:
-                copy_dir = Path(temp, "in", str(number))
-                copy_dir.mkdir(parents=True)
-                source_copy = copy_dir / f"{number}-{source.name}"
-                shutil.copyfile(source, source_copy)
-                source = source_copy
-            stems.add(source.stem.casefold())
-            inputs.append(source)
-            produced[target] = staging / f"{source.stem}.pdf"
-
+        # Numbered names: same-named files from different folders cannot collide.
+        produced = {target: staging / f"{number}.pdf" for number, target in enumerate(unique)}
+        job, errors = Path(temp, "job.txt"), Path(temp, "errors.txt")
+        job.write_text("".join(
+            f"{source.as_uri()}\t{produced[target].as_uri()}\t{int(no_autospace(source))}\n"
+            for target, source in unique.items()
+        ), encoding="ascii")  # file URLs are percent-encoded: Basic reads them as they are
         command = [
             soffice,
             "--headless",
@@ -234,24 +258,68 @@ def convert_to_pdf(
             "--nodefault",
             "--nolockcheck",
             f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(staging),
-            *(str(path) for path in inputs),
+            _MACRO.format(job=job.as_uri(), errors=errors.as_uri()),
         ]
         result = _run(command, timeout, "LibreOffice")
+        reported = _reported(errors)
         details = _tail(result.stderr + "\n" + result.stdout)
         for target, pdf in produced.items():
             if not _looks_like(pdf, b"%PDF-"):
+                source = unique[target]
+                reason = reported.get(source.as_uri()) or reported.get(job.as_uri()) or details
                 raise ConversionError(
-                    f"LibreOffice did not convert {unique[target]} to PDF "
-                    f"(exit code {result.returncode}).\n{details}".rstrip()
+                    f"LibreOffice did not convert {source} to PDF "
+                    f"(exit code {result.returncode}).\n{reason}".rstrip()
                 )
         for target, pdf in produced.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             _move_into_place(pdf, target)
     return targets
+
+
+def _prepare_profile(profile: Path) -> None:
+    """A fresh LibreOffice profile: no update check, and propgen's export macro."""
+    user = profile / "user"
+    (user / "basic" / "Propgen").mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    code = escape((Path(__file__).parent / "libreoffice" / "Export.bas").read_text("utf-8"))
+    for name, text in _LIBRARY_FILES.items():
+        body = text.replace("{code}", code)
+        (user / "basic" / name).write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n' + body, encoding="utf-8")
+
+
+def _reported(errors: Path) -> dict[str, str]:
+    """What the macro reported, by source URL."""
+    try:
+        lines = errors.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return {}
+    return dict(line.split("\t", 1) for line in lines if "\t" in line)
+
+
+def no_autospace(docx: Path) -> bool:
+    """Whether the document switches off the gap between Hangul and Latin letters or digits
+    (w:autoSpaceDE and w:autoSpaceDN = 0), read from its default paragraph style over its
+    document defaults, where propgen's templates set it. Word honours it; LibreOffice's
+    DOCX import does not."""
+    try:
+        with zipfile.ZipFile(docx) as package:
+            styles = ElementTree.fromstring(package.read("word/styles.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    places = [styles.find(f"{_W}docDefaults/{_W}pPrDefault/{_W}pPr")] + [
+        style.find(f"{_W}pPr") for style in styles.iter(f"{_W}style")
+        if style.get(f"{_W}type") == "paragraph"
+        and style.get(f"{_W}default") in ("1", "true", "on")
+    ]
+    spaced: dict[str, bool] = {}
+    for ppr in places:
+        for name in ("autoSpaceDE", "autoSpaceDN"):
+            setting = None if ppr is None else ppr.find(_W + name)
+            if setting is not None:
+                spaced[name] = setting.get(f"{_W}val", "1") not in ("0", "false", "off")
+    return spaced.get("autoSpaceDE") is False and spaced.get("autoSpaceDN") is False
 
 
 def render_previews(pdf_paths: list[Path], dpi: int = 60) -> list[Path]:

@@ -12,14 +12,24 @@ import stat
 import struct
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from generator.errors import ToolMissingError, UserError
-from generator.pdf import ConversionError, convert_to_pdf, find_soffice, render_previews
+from generator.pdf import (
+    ConversionError,
+    convert_to_pdf,
+    find_soffice,
+    no_autospace,
+    render_previews,
+)
 
+ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IN_CI = bool(os.environ.get("CI"))
 
@@ -147,6 +157,54 @@ def test_outdir_collects_the_pdfs(tmp_path: Path) -> None:
     assert pdfs == [tmp_path / "pdf" / "x.en.pdf"]
     assert pdf_pages(pdfs[0]) > 0
     assert not (tmp_path / "src" / "x.en.pdf").exists()
+
+
+def spaced_docx(path: Path, autospace: bool) -> Path:
+    """A Korean line with dates and counts; `autospace=False` asks, as propgen's templates
+    do, for no extra gap between Hangul and digits."""
+    make_docx(path)
+    document = Document(str(path))
+    document.add_paragraph("2025년 12월 12일, 미국 인력 2,300명")
+    if not autospace:
+        ppr = document.styles["Normal"].element.get_or_add_pPr()
+        for name in ("autoSpaceDE", "autoSpaceDN"):
+            ppr.append(parse_xml(f'<w:{name} {nsdecls("w")} w:val="0"/>'))
+    document.save(str(path))
+    return path
+
+
+def test_no_autospace_reads_the_default_paragraph_style(tmp_path: Path) -> None:
+    assert no_autospace(spaced_docx(tmp_path / "tight.ko.docx", autospace=False))
+    assert not no_autospace(spaced_docx(tmp_path / "spaced.ko.docx", autospace=True))
+    for template in (ROOT / "templates").glob("*.docx"):
+        assert no_autospace(template), template
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_pdf_keeps_hangul_and_digits_together_when_the_document_asks(tmp_path: Path) -> None:
+    """LibreOffice's DOCX import ignores w:autoSpaceDE/DN and would print "2025 년"."""
+    tight, spaced = convert_to_pdf([spaced_docx(tmp_path / "tight.ko.docx", autospace=False),
+                                    spaced_docx(tmp_path / "spaced.ko.docx", autospace=True)])
+    # pdftotext shows LibreOffice's extra gap as a space.
+    assert "2025년 12월 12일, 미국 인력 2,300명" in pdf_text(tight)
+    assert "2025 년 12 월 12 일, 미국 인력 2,300 명" in pdf_text(spaced)
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_a_document_libreoffice_cannot_open_is_named_with_the_reason(tmp_path: Path) -> None:
+    good = make_docx(tmp_path / "good.en.docx")
+    broken = tmp_path / "broken.ko.docx"
+    with zipfile.ZipFile(broken, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<not-word/>")
+    with pytest.raises(ConversionError) as raised:
+        convert_to_pdf([good, broken])
+    assert f"did not convert {broken} to PDF" in str(raised.value)
+    assert "the file could not be loaded" in str(raised.value)  # the macro's own report
+    assert not broken.with_suffix(".pdf").exists()
+    assert not good.with_suffix(".pdf").exists()  # all or nothing: no PDF moved into place
 
 
 def test_missing_soffice_says_how_to_install(
