@@ -12,10 +12,11 @@ import copy
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
@@ -117,12 +118,25 @@ _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 
 
 class _Template(DocxTemplate):
-    """docxtpl with its XML clean-up cached per part, and data never read as markup."""
+    """docxtpl working on a copy of an already parsed template, with its XML clean-up
+    cached per part, and data never read as markup."""
 
-    def __init__(self, data: bytes, patched: dict[str, str]) -> None:
+    docx: Any
+    is_rendered: bool
+
+    def __init__(self, data: bytes, parsed: Callable[[], DocumentObject],
+                 patched: dict[str, str]) -> None:
         super().__init__(io.BytesIO(data))
+        self._parsed = parsed
         self._patched = patched
         self.source = ""
+
+    def init_docx(self, reload: bool = True) -> None:
+        # docxtpl re-reads and re-parses the whole package for every document; a deep copy
+        # of the parsed one is the same document at half the cost.
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = copy.deepcopy(self._parsed())
+            self.is_rendered = False
 
     def patch_xml(self, src_xml: str) -> str:
         result = self._patched.get(src_xml)
@@ -154,8 +168,16 @@ class Renderer:
     def __init__(self, template_path: Path) -> None:
         self.template_path = template_path
         self._data = template_path.read_bytes()
+        self._parsed: DocumentObject | None = None
         self._env = _CachingSandbox()
         self._patched: dict[str, str] = {}
+
+    def _parsed_template(self) -> DocumentObject:
+        """The template as python-docx reads it, parsed on first use (inside `render`, so
+        a file that is not a Word document is reported like any template problem)."""
+        if self._parsed is None:
+            self._parsed = Document(io.BytesIO(self._data))
+        return self._parsed
 
     def _problem(self, template: str, reason: str) -> TemplateProblem:
         return TemplateProblem(template=template, ctx={"reason": reason},
@@ -164,7 +186,7 @@ class Renderer:
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
-        template = _Template(self._data, self._patched)
+        template = _Template(self._data, self._parsed_template, self._patched)
         try:
             template.render(context, self._env, autoescape=True)
         except SecurityError as exc:
