@@ -298,7 +298,8 @@ def test_korean_text_settings_in_every_template(built: Path) -> None:
         assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "ko-KR"
         normal = document.styles["Normal"]
         assert normal.font.size.pt >= 12
-        assert normal.element.pPr.find(qn("w:wordWrap")).get(qn("w:val")) == "0"
+        # On: Word keeps Hangul words (어절) whole; off would let it break inside them.
+        assert normal.element.pPr.find(qn("w:wordWrap")).get(qn("w:val")) == "1"
         for style in ("Title", "Heading 1", "Heading 2", "Heading 3"):
             assert document.styles[style].font.size.pt >= 12
         with zipfile.ZipFile(built / name) as package:

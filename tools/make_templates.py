@@ -79,8 +79,10 @@ def _setup_styles(doc: DocumentObject) -> None:
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
     ppr = normal.element.get_or_add_pPr()
-    # Hangul wraps between words (어절), not inside them.
-    set_child(ppr, parse_xml(f'<w:wordWrap {nsdecls("w")} w:val="0"/>'))
+    # Hangul wraps between words (어절), not inside them. wordWrap on is word-level breaking;
+    # off allows breaking inside a word (ECMA-376 Part 1, 17.3.1.45, whose example breaks
+    # "wo|rld" with w:val="off"), and Word applies it to Korean text.
+    set_child(ppr, parse_xml(f'<w:wordWrap {nsdecls("w")} w:val="1"/>'))
     # No extra gap between Hangul and Latin letters or digits ("2,300 명"): Korean
     # typesetting spaces them as typed.
     set_child(ppr, parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
