@@ -220,6 +220,10 @@ class Renderer:
             for name in ("Question", "Redaction"):
                 if name in document.styles:
                     document.styles[name].font.italic = False
+            # Punctuation Korean and Latin text share (“ ” — § ·) in the Korean face, as
+            # Korean Word sets it; the English documents keep it in the Latin face.
+            for fonts in document.styles.element.iter(qn("w:rFonts")):
+                fonts.set(qn("w:hint"), "eastAsia")
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document

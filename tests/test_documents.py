@@ -308,6 +308,17 @@ def test_korean_text_settings_in_every_template(built: Path) -> None:
         assert footers and all('w:instr=" PAGE "' in f for f in footers)
 
 
+def test_shared_punctuation_takes_the_face_of_the_document_language(built: Path) -> None:
+    """w:hint="eastAsia" sets “ ” — § · in the East Asian face (Word's rFonts rules): right
+    for Korean documents, wrong for the English ones that are filed."""
+    for name, hint in (("proposal-lodestar.en.docx", None), ("letter-onnuri.en.docx", None),
+                       ("proposal-lodestar.ko.docx", "eastAsia"),
+                       ("letter-onnuri.ko.docx", "eastAsia")):
+        styles = Document(str(built / name)).styles.element
+        hints = {fonts.get(qn("w:hint")) for fonts in styles.iter(qn("w:rFonts"))}
+        assert hints == {hint}, (name, hints)
+
+
 def test_no_template_tags_left_in_output(built: Path) -> None:
     for path in built.glob("*.docx"):
         with zipfile.ZipFile(path) as package:

@@ -54,7 +54,9 @@ def _set_fonts(rpr: object) -> None:
     for attr in ("ascii", "hAnsi", "cs"):
         fonts.set(qn(f"w:{attr}"), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
-    fonts.set(qn("w:hint"), "eastAsia")
+    # No w:hint here: "eastAsia" would set the punctuation both scripts share (“ ” — § ·)
+    # in the Korean face in the English documents too. render.py adds it to Korean ones.
+    fonts.attrib.pop(qn("w:hint"), None)
     lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
     if lang is None:
         lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
