@@ -306,6 +306,11 @@ def test_korean_text_settings_in_every_template(built: Path) -> None:
             footers = [package.read(n).decode() for n in package.namelist()
                        if n.startswith("word/footer")]
         assert footers and all('w:instr=" PAGE "' in f for f in footers)
+        settings = document.settings.element
+        # Word 2013+ layout: Word shows no "Compatibility Mode" for a new document.
+        assert [s.get(qn("w:val")) for s in settings.iter(qn("w:compatSetting"))
+                if s.get(qn("w:name")) == "compatibilityMode"] == ["15"]
+        assert settings.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "ko-KR"
 
 
 def test_shared_punctuation_takes_the_face_of_the_document_language(built: Path) -> None:

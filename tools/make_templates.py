@@ -490,8 +490,21 @@ def _slim(doc: DocumentObject) -> None:
             styles.remove(style)
 
 
+def _settings(doc: DocumentObject) -> None:
+    """Word 2013 and later layout, so Word does not open the documents in "Compatibility
+    Mode"; Korean, not python-docx's Japanese, as the theme's East Asian language."""
+    settings = doc.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "ko-KR")
+
+
 def _bytes(doc: DocumentObject) -> bytes:
     _slim(doc)
+    _settings(doc)
     return docx_bytes(doc)
 
 
