@@ -129,7 +129,7 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
             N_("the call takes proposals from {opens} to {closes}; this one is dated {date}"),
             {"opens": window.opens.isoformat(), "closes": window.closes.isoformat(),
              "date": proposal.date.isoformat()},
-            "EO 14320 §3(c); " + CALL_2026,
+            f"{EO} §3(c); {CALL_2026}",
         )
 
     hardware = proposal.stack.hardware
@@ -209,7 +209,7 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                        "licensing before proposing it as a target"),
                     {"codes": ", ".join(hits), "group": group.name,
                      "as_of": group.as_of.isoformat()},
-                    "EO 14320 §3(b)(v)",
+                    f"{EO} §3(b)(v)",
                 )
 
     model = proposal.business_model
