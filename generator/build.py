@@ -199,6 +199,22 @@ def build_files(
     Workers only render; this process writes every file, in input order, so a parallel
     build gives exactly the bytes of a serial one.
     """
+    from .output import folder_lock
+
+    with folder_lock(options.output_dir, wait=LOCK_WAIT_SECONDS):
+        return _build_locked(paths, options, jobs, progress)
+
+
+# A second build into the same folder waits this long for the first, then says so.
+LOCK_WAIT_SECONDS = 60.0
+
+
+def _build_locked(
+    paths: list[Path],
+    options: BuildOptions,
+    jobs: int,
+    progress: Callable[[FileOutcome], None] | None,
+) -> BuildResult:
     from .output import Manifest, write_atomic
 
     result = BuildResult()
@@ -224,30 +240,30 @@ def build_files(
                 result.errors.append(Problem(
                     str(outcome.path), 0, 0, "", _clash_message(*clash, options.lang)))
                 continue
-            targets = [options.output_dir / name for name in outcome.documents]
-            edited = manifest.edited_targets(targets, options.force)
-            if edited:
+            targets = {options.output_dir / name: data
+                       for name, data in outcome.documents.items()}
+            refusals = [(t, manifest.refusal(t, options.force, options.lang)) for t in targets]
+            if any(reason for _t, reason in refusals):
                 result.errors.extend(
-                    Problem(str(t), 0, 0, "", manifest.edited_message(t, options.lang))
-                    for t in edited
-                )
+                    Problem(str(t), 0, 0, "", reason) for t, reason in refusals if reason)
                 continue
-            for target, data in zip(targets, outcome.documents.values(), strict=True):
+            manifest.expect(targets)
+            for target, data in targets.items():
                 claimed[target.name.casefold()] = (target.name, outcome.path)
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
             result.built_files += 1
+        if options.pdf and result.written:
+            try:
+                result.written.extend(_convert(result.written, options, manifest, result))
+            except UserError as error:
+                result.tool_error = result.tool_error or error
     finally:
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.
         if result.written:
             manifest.save()
-    if options.pdf and result.written:
-        try:
-            result.written.extend(_convert(result.written, options.preview))
-        except UserError as error:
-            result.tool_error = result.tool_error or error
     return result
 
 
@@ -284,14 +300,75 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
             renderer_for(kind, options.template_dir)
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context,
+                               initializer=_worker_signals)
+    try:
         chunk = max(1, len(inputs) // (jobs * 8))
         yield from pool.map(build_one, inputs, [options] * len(inputs), chunksize=chunk)
+    except BaseException:
+        # Ctrl-C, SIGTERM or a failure here: the workers go too, at once, not after
+        # finishing the batch (or never, when nobody is left to collect their results).
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _convert(docx_paths: list[Path], preview: bool) -> list[Path]:
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them itself; a worker
+    that inherited the parent's handler would report the signal as a file's result."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(pool: Any) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
+
+
+def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
+             result: BuildResult) -> list[Path]:
+    """PDFs (and previews) of the written documents, made in a hidden staging folder inside
+    the output folder and moved into place under the manifest like the DOCX files: a PDF
+    or PNG edited by hand (or not a regular file) is not overwritten."""
+    import shutil
+    import tempfile
+
+    from .output import STAGING_PREFIX, place_file
     from .pdf import convert_to_pdf, render_previews
 
-    pdfs = convert_to_pdf(docx_paths)
-    pngs = render_previews(pdfs) if preview else []
-    return [*pdfs, *pngs]
+    folder = options.output_dir
+    wanted: list[Path] = []
+    for docx in docx_paths:
+        outputs = [docx.with_suffix(".pdf")]
+        if options.preview:
+            outputs.append(docx.with_suffix(".png"))
+        refusals = [(t, manifest.refusal(t, options.force, options.lang)) for t in outputs]
+        if any(reason for _t, reason in refusals):
+            result.errors.extend(
+                Problem(str(t), 0, 0, "", reason) for t, reason in refusals if reason)
+        else:
+            wanted.append(docx)
+    if not wanted:
+        return []
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    try:
+        pdfs = convert_to_pdf(wanted, outdir=staging)
+        made = [*pdfs, *(render_previews(pdfs) if options.preview else [])]
+        targets = {folder / path.name: path.read_bytes() for path in made}
+        manifest.expect(targets)
+        placed: list[Path] = []
+        for path, (target, data) in zip(made, targets.items(), strict=True):
+            place_file(path, target)
+            manifest.record(target, data)
+            placed.append(target)
+        return placed
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

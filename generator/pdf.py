@@ -20,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -149,11 +150,14 @@ def find_pdftoppm() -> str:
     return found
 
 
-def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[str]:
-    """Run a converter with stdin closed; on timeout kill its whole process group.
+def _run(command: list[str], timeout: float, what: str,
+         started: Callable[[int], object] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a converter with stdin closed; on timeout, and on every other way out (Ctrl-C,
+    SIGTERM turned into SystemExit, an error), kill its whole process group and reap it.
 
     `soffice` is a launcher script whose real worker is a child process: killing only the
     direct child would leave the worker running and holding the temporary profile.
+    `started` learns the process group, so a killed propgen's leftovers can be found.
     """
     posix = os.name == "posix"
     with subprocess.Popen(
@@ -166,29 +170,92 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
         start_new_session=posix,
     ) as process:
         try:
+            if started is not None:
+                started(process.pid)
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            if posix:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
-            process.communicate()
+            _kill_group(process)
             raise ConversionError(
                 f"{what} did not finish within {timeout:g} seconds and was stopped."
             ) from None
+        except BaseException:
+            _kill_group(process)
+            raise
+        finally:
+            if posix:
+                # The launcher may have exited while its worker lives on in the group.
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def _move_into_place(source: Path, target: Path) -> None:
-    """Replace `target` by `source` atomically, also when they are on different file systems."""
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.kill()
+    with contextlib.suppress(Exception):
+        process.communicate(timeout=10)
+
+
+_TEMP_PREFIX = "propgen-soffice-"
+_OWNER = "owner"
+
+
+def _remove_leftovers(temp_root: Path | None = None) -> None:
+    """Profiles (and LibreOffice processes still using them) of a propgen that was killed
+    (SIGKILL, a crash) while converting: its `owner` file names a process that is gone."""
+    root = Path(temp_root or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for folder in root.glob(f"{_TEMP_PREFIX}*"):
+            try:
+                owner = int((folder / _OWNER).read_text("ascii").split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # not ours, or still being set up
+            if _alive(owner):
+                continue
+            _kill_users_of(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
     try:
-        os.replace(source, target)
-    except OSError:
-        # Different file system: copy next to the target first, then rename there.
-        partial = target.with_name(f".{target.name}.partial")
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _kill_users_of(folder: Path) -> None:
+    """Kill processes whose command line names `folder` (Linux /proc; elsewhere nothing)."""
+    needle = folder.as_uri().encode()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+
+
+def _move_into_place(source: Path, target: Path) -> None:
+    """Replace `target` by `source` atomically, also across file systems (through an
+    exclusive temporary file beside the target, removed if the copy fails)."""
+    from .output import place_file
+
+    try:
+        place_file(source, target)
+    except OSError as error:
+        raise ConversionError(
+            f"Cannot write {target}: {error.strerror or error}. Nothing was left half-written."
+        ) from None
 
 
 def _looks_like(path: Path, signature: bytes) -> bool:
@@ -238,7 +305,10 @@ def convert_to_pdf(
             )
 
     soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="propgen-soffice-", ignore_cleanup_errors=True) as temp:
+    _remove_leftovers()
+    with tempfile.TemporaryDirectory(prefix=_TEMP_PREFIX, ignore_cleanup_errors=True) as temp:
+        owner = Path(temp, _OWNER)
+        owner.write_text(f"{os.getpid()}\n", encoding="ascii")
         profile = Path(temp, "profile")
         _prepare_profile(profile)
         staging = Path(temp, "pdf")
@@ -260,7 +330,8 @@ def convert_to_pdf(
             f"-env:UserInstallation={profile.as_uri()}",
             _MACRO.format(job=job.as_uri(), errors=errors.as_uri()),
         ]
-        result = _run(command, timeout, "LibreOffice")
+        result = _run(command, timeout, "LibreOffice", started=lambda group: owner.write_text(
+            f"{os.getpid()}\n{group}\n", encoding="ascii"))
         reported = _reported(errors)
         details = _tail(result.stderr + "\n" + result.stdout)
         for target, pdf in produced.items():
@@ -335,8 +406,10 @@ def render_previews(pdf_paths: list[Path], dpi: int = 60) -> list[Path]:
         if not pdf.is_file():
             raise ConversionError(f"Cannot make a preview of {pdf}: the file does not exist.")
         target = pdf.with_suffix(".png")
-        partial_stem = target.with_name(f".{pdf.stem}.partial")
-        partial = partial_stem.with_name(partial_stem.name + ".png")
+        # pdftoppm writes to a name it makes itself; inside a private folder (created
+        # exclusively beside the target) a planted link at that name cannot be followed.
+        private = Path(tempfile.mkdtemp(prefix=f".{pdf.stem}.", dir=target.parent))
+        partial = private / "page.png"
         command = [
             pdftoppm,
             "-r",
@@ -348,7 +421,7 @@ def render_previews(pdf_paths: list[Path], dpi: int = 60) -> list[Path]:
             "1",
             "-singlefile",
             str(pdf),
-            str(partial_stem),
+            str(private / "page"),
         ]
         try:
             result = _run(command, 120, "pdftoppm")
@@ -357,9 +430,8 @@ def render_previews(pdf_paths: list[Path], dpi: int = 60) -> list[Path]:
                     f"pdftoppm could not render {pdf} (exit code {result.returncode}).\n"
                     f"{_tail(result.stderr)}".rstrip()
                 )
-            os.replace(partial, target)
+            _move_into_place(partial, target)
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                partial.unlink()
+            shutil.rmtree(private, ignore_errors=True)
         previews.append(target)
     return previews

@@ -28,6 +28,15 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from .budget import (
+    BudgetExceeded,
+    check_binop,
+    check_call,
+    check_package,
+    guard_filters,
+    render_budget,
+)
+from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .i18n import N_
 from .output import docx_bytes
@@ -84,7 +93,7 @@ class _CachingSandbox(SandboxedEnvironment):
     a template cannot ask for a ten-gigabyte string (`'x' * 10**10`).
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
     MAX_REPEAT = 1_000_000
     MAX_EXPONENT = 1_000
 
@@ -92,6 +101,9 @@ class _CachingSandbox(SandboxedEnvironment):
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                          loader=_NoFiles())
         self._compiled: dict[str, Template] = {}
+        # Sizes are budgeted (generator/budget.py): huge widths, joins, lipsum, powers.
+        guard_filters(self.filters)
+        self.globals["lipsum"] = budget_lipsum
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > self.MAX_EXPONENT:
@@ -102,7 +114,12 @@ class _CachingSandbox(SandboxedEnvironment):
                         and len(sequence) * times > self.MAX_REPEAT):
                     raise SecurityError(
                         f"repeating text or a list beyond {self.MAX_REPEAT} items is not allowed")
+        check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        check_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if globals is None and template_class is None and isinstance(source, str):
@@ -171,6 +188,7 @@ class Renderer:
         self._parsed: DocumentObject | None = None
         self._env = _CachingSandbox()
         self._patched: dict[str, str] = {}
+        self._outside: str | None = None  # why the package reaches outside itself, if so
 
     def _parsed_template(self) -> DocumentObject:
         """The template as python-docx reads it, parsed on first use (inside `render`, so
@@ -188,7 +206,20 @@ class Renderer:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
         template = _Template(self._data, self._parsed_template, self._patched)
         try:
-            template.render(context, self._env, autoescape=True)
+            if self._outside is None:
+                self._outside = check_package(self._data) or ""
+            if self._outside:
+                raise self._problem(N_("the template cannot be used: {reason}."),
+                                    self._outside)
+            with render_budget():
+                template.render(context, self._env, autoescape=True)
+        except TemplateProblem:
+            raise
+        except (BudgetExceeded, MemoryError) as exc:
+            raise self._problem(
+                N_("the template was stopped: {reason}. Make it do less work, or split it."),
+                str(exc) or "it needed more memory than a render may use",
+            ) from None
         except SecurityError as exc:
             raise self._problem(
                 N_("the template tried something unsafe and was stopped ({reason}). "
