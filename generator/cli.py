@@ -19,6 +19,8 @@ from .errors import InputError, UserError
 from .i18n import detect_lang, gettext_for
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The largest --max-bytes: aliases may expand a file a few times over, in memory.
+MAX_BYTES_LIMIT = 1 << 30
 
 
 def _lang_option(func: F) -> F:
@@ -43,9 +45,10 @@ def _program_option(func: F) -> F:
 def _max_bytes_option(func: F) -> F:
     return click.option(
         "--max-bytes",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=MAX_BYTES_LIMIT),
         default=None,
-        help="Refuse YAML files larger than this (default: 4 MiB).",
+        help="Refuse YAML files larger than this (default: 4 MiB, at most 1 GiB). "
+        "Example: --max-bytes 8388608",
     )(func)
 
 
@@ -204,7 +207,13 @@ def schema(output: Path | None) -> None:
     else:
         from .output import write_atomic
 
-        write_atomic(output, text.encode("utf-8"))
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except OSError as error:
+            _ = gettext_for(detect_lang(None))
+            click.echo(_("propgen: cannot write {file}: {reason}").format(
+                file=output, reason=error.strerror or error), err=True)
+            sys.exit(InputError.exit_code)
         click.echo(f"wrote {output}")
 
 
@@ -307,6 +316,8 @@ def build(
                                hidden=not show_bar) as bar:
             result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
                                  progress=lambda _outcome: bar.update(1))
+    except UserError as error:  # the output folder is locked by another build
+        _fail(error, options.lang)
     except OSError as error:
         # A full disk or a read-only folder: nothing half-written stays (atomic writes).
         click.echo(_("propgen: cannot write {file}: {reason}").format(
@@ -333,5 +344,20 @@ def build(
         sys.exit(1)
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP end propgen like Ctrl-C: through every `finally`, so LibreOffice
+    and build workers are stopped, temporary files removed and the manifest saved."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, stop)
+
+
 def main() -> None:
+    _stop_on_signals()
     cli(prog_name="propgen")

@@ -69,6 +69,11 @@ _REGISTRY = (
     '<item oor:path="/org.openoffice.Office.Jobs/Jobs/'
     "org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments\">"
     '<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>\n'
+    # Documents may not load linked pictures or other outside resources (LibreOffice's
+    # "block any links from documents not among the trusted locations").
+    '<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+    '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>'
+    '</item>\n'
     '<item oor:path="/org.openoffice.Office.Common/Misc">'
     '<prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>\n'
     # Set up already: on a first start LibreOffice would replace the Basic library below
@@ -210,12 +215,12 @@ def _remove_leftovers(temp_root: Path | None = None) -> None:
     with contextlib.suppress(OSError):
         for folder in root.glob(f"{_TEMP_PREFIX}*"):
             try:
-                owner = int((folder / _OWNER).read_text("ascii").split()[0])
-            except (OSError, ValueError, IndexError):
+                recorded = [int(n) for n in (folder / _OWNER).read_text("ascii").split()]
+            except (OSError, ValueError):
                 continue  # not ours, or still being set up
-            if _alive(owner):
+            if not recorded or _alive(recorded[0]):
                 continue
-            _kill_users_of(folder)
+            _kill_users_of(folder, recorded[1] if len(recorded) > 1 else None)
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -229,8 +234,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _kill_users_of(folder: Path) -> None:
-    """Kill processes whose command line names `folder` (Linux /proc; elsewhere nothing)."""
+def _kill_users_of(folder: Path, group: int | None) -> None:
+    """Kill the LibreOffice processes a dead propgen left: those whose command line names
+    `folder`, or that are still in its recorded process group and are LibreOffice's
+    (Linux /proc; elsewhere the folder is only removed)."""
     needle = folder.as_uri().encode()
     proc = Path("/proc")
     if not proc.is_dir():
@@ -239,9 +246,13 @@ def _kill_users_of(folder: Path) -> None:
         if not entry.name.isdigit():
             continue
         try:
-            if needle in (entry / "cmdline").read_bytes():
+            cmdline = (entry / "cmdline").read_bytes()
+            pgrp = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
+            ours = needle in cmdline or (pgrp == group and (
+                b"soffice" in cmdline or b"oosplash" in cmdline))
+            if ours:
                 os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
 
 

@@ -9,10 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .models import _xml_safe
 
 DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "ai-exports-2026.yaml"
+
+
+# A profile is data a team may edit or be handed: every text must fit in a Word document
+# and every reference must name something, or the checks and documents would show
+# nonsense (an empty section title prints the gettext catalog header).
+Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+                AfterValidator(_xml_safe)]
+Count = Annotated[int, Field(ge=1, le=10_000)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class _Data(BaseModel):
@@ -20,60 +32,60 @@ class _Data(BaseModel):
 
 
 class Words(_Data):
-    en: str
-    ko: str
+    en: Str
+    ko: Str
 
     def get(self, lang: str) -> str:
         return str(getattr(self, lang, self.en))
 
 
 class Source(_Data):
-    id: str
-    title: str
-    status: str
-    note: str | None = None
+    id: Str
+    title: Str
+    status: Str
+    note: Str | None = None
 
 
 class Element(_Data):
-    id: str
+    id: Str
     title: Words
-    citation: str
-    source: str
-    section: str = Field(description="Where a proposal addresses it, e.g. stack.hardware.")
-    rules: list[str] = Field(description="Ids of the checks that verify it.")
+    citation: Str
+    source: Str
+    section: Str = Field(description="Where a proposal addresses it, e.g. stack.hardware.")
+    rules: list[Str] = Field(description="Ids of the checks that verify it.")
 
 
 class CountryGroup(_Data):
     name: Words
-    codes: list[str]
-    source: str
+    codes: list[Str]
+    source: Str
     as_of: dt.date
 
 
 class CountryList(_Data):
-    codes: list[str]
-    source: str
+    codes: list[Str]
+    source: Str
     as_of: dt.date
-    status: str = "verified"
+    status: Str = "verified"
 
 
 class Instrument(_Data):
-    id: str
+    id: Str
     name: Words
-    agency: str | None = None
-    citation: str
+    agency: Str | None = None
+    citation: Str
     financial: bool = False
 
 
 class Agency(_Data):
-    id: str
+    id: Str
     name: Words
 
 
 class Window(_Data):
     opens: dt.date
     closes: dt.date
-    source: str
+    source: Str
 
 
 class ProposalRules(_Data):
@@ -82,8 +94,8 @@ class ProposalRules(_Data):
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList
     export_control_attention: list[CountryGroup] = Field(default_factory=list)
-    us_content_threshold_percent: float
-    us_content_source: str
+    us_content_threshold_percent: Percent
+    us_content_source: Str
     instruments: list[Instrument]
     agencies: list[Agency]
 
@@ -103,35 +115,35 @@ class ProposalRules(_Data):
 
 
 class Question(_Data):
-    id: str
+    id: Str
     text: Words
 
 
 class NoticeSection(_Data):
-    id: str
+    id: Str
     title: Words
     title_inferred: bool = False
     questions: list[Question] = Field(default_factory=list)
 
 
 class Notice(_Data):
-    id: str
+    id: Str
     title: Words
     kind: Words
     agency: Words
     submit_via: list[Words]
-    fr_doc: str
+    fr_doc: Str
     published: dt.date
-    docket_ids: list[str]
+    docket_ids: list[Str]
     deadline: dt.date
     deadline_note: Words | None = None
-    caption: str
-    caption_ko: str
+    caption: Str
+    caption_ko: Str
     one_response_per_respondent: bool = True
-    min_font_pt: int | None = None
+    min_font_pt: Count | None = None
     page_numbers_required: bool = False
-    page_limit: int | None = None
-    source: str
+    page_limit: Count | None = None
+    source: Str
     sections: list[NoticeSection]
 
     def section_of(self, question_id: str) -> NoticeSection | None:
@@ -161,7 +173,7 @@ class Notice(_Data):
 
 
 class Profile(_Data):
-    id: str
+    id: Str
     as_of: dt.date
     name: Words
     executive_order: Words
