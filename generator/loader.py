@@ -7,7 +7,6 @@ the YAML node positions that ruamel.yaml keeps, so no other module formats posit
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,8 @@ from ruamel.yaml.reader import ReaderError
 from .errors import InputError, Problem
 from .i18n import N_, Msg, gettext_for
 from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, XML_INVALID, CommentLetter, Proposal
+from .output import NotRegularFile, read_regular
+from .yamlguard import scan
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -297,11 +298,9 @@ def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loa
     limits = limits or Limits()
     display = str(path)
     try:
-        # Read one byte past the limit rather than trusting the size the file system gives:
-        # a pipe or /dev/zero says 0 and never ends.
-        with path.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-        size = max(len(raw), path.stat().st_size)
+        # Read one byte past the limit rather than trusting the size the file system gives;
+        # and only a regular file: opening a FIFO waits for a writer, /dev/zero never ends.
+        raw, size = read_regular(path, limits.max_bytes + 1)
         if size > limits.max_bytes:
             raise _single(
                 display,
@@ -319,6 +318,13 @@ def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loa
         raise _single(display, 1, 1, "no_file", N_("no such file"), {}, lang) from None
     except IsADirectoryError:
         raise _single(display, 1, 1, "no_file", N_("is a folder, not a file"), {}, lang) from None
+    except NotRegularFile:
+        raise _single(display, 1, 1, "not_regular", N_(
+            "is not a regular file (a FIFO, device or socket); give propgen a YAML file"),
+            {}, lang) from None
+    except OSError as error:  # a link loop, no permission
+        raise _single(display, 1, 1, "unreadable", N_("cannot be read: {reason}"),
+                      {"reason": error.strerror or str(error)}, lang) from None
     return parse_yaml(raw, display, path, lang, limits)
 
 
@@ -340,14 +346,11 @@ def parse_yaml(
             {},
             lang,
         ) from None
-    too_deep = _flow_nesting_beyond(text, limits.max_depth)
-    if too_deep is not None:
-        line, col = _line_col(text, too_deep)
-        raise _single(
-            display, line, col, "too_deep",
-            _TOO_DEEP,
-            {"limit": limits.max_depth}, lang,
-        )
+    refusal = scan(text, max_depth=limits.max_depth, max_bytes=limits.max_bytes,
+                   strip_control_chars=limits.strip_control_chars)
+    if refusal is not None:
+        raise _single(display, refusal.line, refusal.column, refusal.kind, refusal.template,
+                      refusal.ctx, lang)
     removed: list[Problem] = []
     if limits.strip_control_chars:
         text, removed = _strip_from_text(text, display, lang)
@@ -475,70 +478,6 @@ def _strip_from_values(loaded: Loaded, lang: str) -> None:
     holder = {"root": loaded.data}
     clean(holder, "root", ())
     loaded.data = holder["root"]
-
-
-_BLOCK_SCALAR = re.compile(r"(^|[:\-?]\s)\s*[|>][-+0-9]*\s*(#.*)?$")
-
-
-def _flow_nesting_beyond(text: str, limit: int) -> int | None:
-    """Offset of the first `[` or `{` that opens flow nesting deeper than `limit`.
-
-    The YAML parser slows down badly on deep flow nesting, so that is refused before
-    parsing; deep block nesting is caught after (`_guard`). Brackets count only where YAML
-    reads them as flow (at the start of a value, or inside flow), never inside quoted
-    strings, comments or block scalars, so ordinary text cannot trip it.
-    """
-    if text.count("[") + text.count("{") <= limit:
-        return None
-    depth = 0
-    quote = ""
-    escaped = False
-    block_indent: int | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        indent = len(body) - len(body.lstrip(" "))
-        if block_indent is not None and not quote:
-            if not body.strip() or indent > block_indent:
-                offset += len(line)
-                continue
-            block_indent = None
-        if not quote and not depth and not any(mark in body for mark in "[{'\""):
-            if _BLOCK_SCALAR.search(body):
-                block_indent = indent
-            offset += len(line)
-            continue
-        last = "\n"
-        for index, char in enumerate(body):
-            if quote:
-                if escaped:
-                    escaped = False
-                elif quote == '"' and char == "\\":
-                    escaped = True
-                elif char == quote:
-                    quote, last = "", char
-                continue
-            if char in " \t":
-                continue
-            if char == "#" and (index == 0 or body[index - 1] in " \t"):
-                break
-            if char in "'\"" and last in "\n:-?,[{":
-                quote = char
-                continue
-            if char in "[{":
-                if not depth and last not in "\n:-?,[{":
-                    last = "a"  # a bracket inside plain text is text
-                    continue
-                depth += 1
-                if depth > limit:
-                    return offset + index
-            elif char in "]}" and depth:
-                depth -= 1
-            last = char
-        if not quote and not depth and _BLOCK_SCALAR.search(body):
-            block_indent = indent
-        offset += len(line)
-    return None
 
 
 def _fast_load(text: str) -> Any:

@@ -76,13 +76,30 @@ def _xml_safe(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Characters that show nothing (zero-width spaces and joiners, direction marks, the BOM, the
+# soft hyphen): text made only of them and spaces is empty, and cannot hide a placeholder.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def visible(value: str) -> str:
+    """`value` without invisible characters and surrounding white space."""
+    return INVISIBLE.sub("", value).strip()
+
+
+def _not_blank(value: str) -> str:
+    if not visible(value):
+        raise PydanticCustomError("string_too_short", "String should have at least 1 character",
+                                  {"min_length": 1})
+    return value
+
+
 # Starter files (`propgen init`) mark every value to supply with a string that starts with
 # this; such text must never reach a document.
 PLACEHOLDER = "FILL-IN"
 
 
 def _not_placeholder(value: str) -> str:
-    if value.lstrip().startswith(PLACEHOLDER):
+    if visible(value).startswith(PLACEHOLDER):
         shown = " ".join(value.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         raise user_error("placeholder", {"value": shown})
@@ -96,7 +113,8 @@ def _xml_safe_input(value: Any) -> Any:
 
 Text = Annotated[str, AfterValidator(_xml_safe), AfterValidator(_not_placeholder)]
 NonEmptyText = Annotated[
-    str, Field(min_length=1), AfterValidator(_xml_safe), AfterValidator(_not_placeholder)
+    str, Field(min_length=1), AfterValidator(_xml_safe), AfterValidator(_not_placeholder),
+    AfterValidator(_not_blank),
 ]
 # Shown in the letterhead, so it must be as safe as any text.
 Email = Annotated[
@@ -193,7 +211,7 @@ class Bilingual(Strict):
     @model_validator(mode="after")
     def _both_languages(self, info: ValidationInfo) -> Bilingual:
         draft = bool(info.context and info.context.get("draft"))
-        missing = [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
+        missing = [lang for lang in LANGS if not visible(getattr(self, lang) or "")]
         if len(missing) == len(LANGS):
             raise user_error("bilingual_empty")
         if missing and not draft:
@@ -203,11 +221,12 @@ class Bilingual(Strict):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language in drafts."""
         own = getattr(self, lang, None)
-        if own and own.strip():
+        if own and visible(own):
             return str(own)
-        # Whitespace counts as missing here too, as in `_both_languages`.
+        # Whitespace (and invisible text) counts as missing here too, as in `_both_languages`.
         return next(
-            (str(text) for other in LANGS if (text := getattr(self, other)) and text.strip()), ""
+            (str(text) for other in LANGS if (text := getattr(self, other)) and visible(text)),
+            "",
         )
 
 

@@ -149,6 +149,24 @@ def _file_hash(path: Path) -> str | None:
         return digest.hexdigest()
 
 
+class NotRegularFile(OSError):
+    """An input that is a FIFO, device or socket, not a file."""
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
+    """At most `limit` bytes of a regular file (links followed) and its size; raises
+    `NotRegularFile` before reading anything else, without blocking on a FIFO."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        data = file.read(limit)
+        return data, max(len(data), info.st_size)
+
+
 class Manifest:
     """Hashes of the files propgen wrote into one output folder.
 

@@ -23,6 +23,8 @@ DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "ai-exports-2026.yaml"
 # nonsense (an empty section title prints the gettext catalog header).
 Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
                 AfterValidator(_xml_safe)]
+# Texts a check reports on when empty (an empty caption is a finding, not a bad profile).
+SafeStr = Annotated[str, AfterValidator(_xml_safe)]
 Count = Annotated[int, Field(ge=1, le=10_000)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -132,13 +134,13 @@ class Notice(_Data):
     kind: Words
     agency: Words
     submit_via: list[Words]
-    fr_doc: Str
+    fr_doc: SafeStr
     published: dt.date
     docket_ids: list[Str]
     deadline: dt.date
     deadline_note: Words | None = None
-    caption: Str
-    caption_ko: Str
+    caption: SafeStr
+    caption_ko: SafeStr
     one_response_per_respondent: bool = True
     min_font_pt: Count | None = None
     page_numbers_required: bool = False

@@ -134,13 +134,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "python-tag.yaml": [
         (
-            "python-tag.yaml:12:1: ",
+            "python-tag.yaml:12:15: ",
             "YAML tags such as '!!python/object/apply:os.system' are not allowed",
         ),
     ],
     "python-object.yaml": [
         (
-            "python-object.yaml:12:1: ",
+            "python-object.yaml:12:15: ",
             "YAML tags such as '!!python/object:builtins.dict' are not allowed",
         ),
     ],
