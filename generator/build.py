@@ -15,8 +15,10 @@ from typing import Any
 
 from .errors import InputError, Problem, UserError
 from .i18n import N_, gettext_for, resource_dir
+from .inputs import find_inputs, limits_for
+from .loader import load_profile
 from .models import CommentLetter, Proposal
-from .program import Profile, load_profile
+from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
 DOC_LANGS = ("en", "ko")
@@ -120,26 +122,6 @@ def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
                    "proposal addresses it, and the result of propgen's checks."),
         "rows": rows,
     }
-
-
-def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
-    """The loader's input policy from the command-line options."""
-    from .loader import DEFAULT_MAX_BYTES, Limits
-
-    return Limits(max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                  strip_control_chars=strip_control_chars)
-
-
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                                and p.is_file() and not p.name.startswith(".")))
-        else:
-            found.append(path)
-    return found
 
 
 @dataclass

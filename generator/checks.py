@@ -18,9 +18,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .i18n import N_, Msg, gettext_for
+from .i18n import N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Profile
+from .yaml_source import format_path, locate
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
@@ -455,64 +456,9 @@ class LocatedFinding:
 
 
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
-    from .loader import format_path, locate, message
-
     line, column = locate(loaded.tree, finding.loc)
     return LocatedFinding(
         loaded.display, line, column, format_path(finding.loc), finding.severity,
         finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
         finding.citation,
     )
-
-
-@dataclass
-class CheckReport:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    input_errors: list[Any] = field(default_factory=list)
-    matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
-
-
-def check_files(
-    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False,
-    limits: Any = None,
-) -> CheckReport:
-    """Load and check every file; the report holds findings, input errors and matrices."""
-    from .errors import InputError
-    from .loader import load_submission
-
-    report = CheckReport()
-    letters: list[tuple[int, CommentLetter]] = []
-    loaded_files: list[Any] = []
-    for path in paths:
-        try:
-            submission, loaded = load_submission(
-                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
-            )
-        except InputError as error:
-            report.input_errors.extend(error.problems)
-            continue
-        report.findings.extend(
-            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
-                           w.message, "")
-            for w in loaded.warnings
-        )
-        findings = check_submission(submission, profile)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
-        report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
-        if isinstance(submission, Proposal):
-            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
-        else:
-            letters.append((len(loaded_files), submission))
-        loaded_files.append(loaded)
-    for index, finding in cross_file_findings(letters, profile):
-        report.findings.append(locate_finding(finding, loaded_files[index], lang))
-    return report
