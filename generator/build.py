@@ -145,13 +145,14 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
 
     outcome = FileOutcome(path)
     try:
-        profile = load_profile(options.program_path)
+        profile = load_profile(options.program_path, options.lang)
         submission, loaded = load_submission(
             path, lang=options.lang, draft=options.draft, profile=profile,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
         outcome.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
+        # Loading ran the structural rules already (and raised what they found).
+        findings = check_submission(submission, profile, structural=False)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
@@ -260,7 +261,7 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     # here (a bad profile, a template the batch may not even need) is left to the workers,
     # which report it like any other problem of a file.
     with contextlib.suppress(UserError):
-        load_profile(options.program_path)
+        load_profile(options.program_path, options.lang)
     for kind in TEMPLATE_NAMES:
         with contextlib.suppress(UserError):
             renderer_for(kind, options.template_dir)

@@ -99,7 +99,7 @@ def validate(
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
     _ = gettext_for(lang)
@@ -146,7 +146,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
     from .inputs import find_inputs, limits_for

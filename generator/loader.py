@@ -6,6 +6,7 @@ The stages below do the work: `yaml_source` reads and guards the file and knows 
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from .errors import InputError, Problem
 from .i18n import N_, message
 from .models import SUBMISSION_ADAPTER, CommentLetter, Proposal
 from .program import DEFAULT_PROFILE, Profile
+from .rules import known_rule_ids
 from .validation import _describe, problems_from_validation
 from .yaml_source import (
     DEFAULT_MAX_BYTES,
@@ -40,7 +42,10 @@ M = TypeVar("M", bound=BaseModel)
 
 def load_model(path: Path, model: type[M], lang: str = "en") -> M:
     """Load a YAML file straight into one model (used for program profiles)."""
-    loaded = read_yaml(path, lang)
+    return _validated(read_yaml(path, lang), model, lang)
+
+
+def _validated(loaded: Loaded, model: type[M], lang: str) -> M:
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
@@ -91,11 +96,40 @@ def load_submission(
     return submission, loaded
 
 
-def load_profile(path: Path | None = None) -> Profile:
+def load_profile(path: Path | None = None, lang: str = "en") -> Profile:
     """Read and validate a profile; bad profiles are input errors like bad submissions."""
-    return _load_profile_cached(Path(path or DEFAULT_PROFILE).resolve())
+    return _load_profile_cached(Path(path or DEFAULT_PROFILE).resolve(), lang)
 
 
 @lru_cache(maxsize=8)
-def _load_profile_cached(path: Path) -> Profile:
-    return load_model(path, Profile)
+def _load_profile_cached(path: Path, lang: str) -> Profile:
+    loaded = read_yaml(path, lang)
+    profile = _validated(loaded, Profile, lang)
+    problems = unknown_rules(profile, loaded, lang)
+    if problems:
+        raise InputError(problems)
+    return profile
+
+
+def unknown_rules(profile: Profile, loaded: Loaded, lang: str = "en") -> list[Problem]:
+    """A required element verified by a rule propgen does not have would show "Met" in the
+    compliance matrix whatever the proposal says: each such rule id, located."""
+    known = known_rule_ids()
+    problems = []
+    for index, element in enumerate(profile.proposal.required_elements):
+        for position, rule_id in enumerate(element.rules):
+            if rule_id in known:
+                continue
+            loc = ("proposal", "required_elements", index, "rules", position)
+            line, col = locate(loaded.tree, loc)
+            close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+            template = (
+                N_("'{rule}' is not a rule propgen knows; did you mean '{name}'?")
+                if close
+                else N_("'{rule}' is not a rule propgen knows; known rules: {names}")
+            )
+            problems.append(Problem(loaded.display, line, col, format_path(loc), message(
+                "unknown_rule", template,
+                {"rule": rule_id, "name": close[0] if close else "",
+                 "names": ", ".join(sorted(known))}, lang)))
+    return problems
