@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import N_
+from .models import XML_INVALID
 
 # Aliases may repeat text, but the whole document, expanded, stays within this many times
 # the size limit of a file.
@@ -50,6 +51,18 @@ class Refusal:
     kind: str
     template: str
     ctx: dict[str, Any] = field(default_factory=dict)
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence: where the scan is in it, and what its anchor covers."""
+
+    mapping: bool
+    anchor: Any
+    start: int
+    expect_key: bool = True
+    step: str | int | None = None  # the current key, or the current item's index
 
 
 def _short_tag(tag: str) -> str:
@@ -92,54 +105,70 @@ def _scan(text: str, max_depth: int, max_bytes: int, strip_control_chars: bool,
     expanded = 0
     anchors: dict[str, int] = {}
     # One frame per open collection: [is a mapping, next scalar is a key, anchor, start size]
-    frames: list[list[Any]] = []
+    frames: list[_Frame] = []
 
     def at(event: Any, kind: str, template: str, **ctx: Any) -> Refusal:
         mark = event.start_mark
-        return Refusal(mark.line + 1, mark.column + 1, kind, template, ctx)
+        # Where in the document, except for nesting: forty levels of a path say nothing.
+        path = () if kind == "too_deep" else tuple(f.step for f in frames if f.step is not None)
+        return Refusal(mark.line + 1, mark.column + 1, kind, template, ctx, path)
 
-    def node_done() -> None:
-        if frames and frames[-1][0]:
-            frames[-1][1] = not frames[-1][1]
+    def begin() -> bool:
+        """A node starts in the open collection: count it; True if it is a mapping key."""
+        if not frames:
+            return False
+        frame = frames[-1]
+        if not frame.mapping:
+            frame.step = 0 if frame.step is None else int(frame.step) + 1
+            return False
+        return frame.expect_key
+
+    def done() -> None:
+        if frames and frames[-1].mapping:
+            frames[-1].expect_key = not frames[-1].expect_key
 
     for event in YAML(typ="safe", pure=pure).parse(text):
         if isinstance(event, AliasEvent):
+            begin()
             expanded += anchors.get(str(event.anchor), 0)
             if expanded > limit:
                 return at(event, "too_expanded", EXPANDED, limit=limit)
-            node_done()
+            done()
             continue
-        tag = getattr(event, "tag", None)
-        if tag is not None and isinstance(event, ScalarEvent | CollectionStartEvent):
-            return at(event, "yaml_tag", TAG, tag=_short_tag(str(tag)))
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            is_key = begin()
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                return at(event, "yaml_tag", TAG, tag=_short_tag(str(tag)))
         if isinstance(event, CollectionStartEvent):
-            frames.append([isinstance(event, MappingStartEvent), True, event.anchor,
-                           expanded])
+            frames.append(_Frame(isinstance(event, MappingStartEvent), event.anchor, expanded))
             if len(frames) > max_depth:
                 return at(event, "too_deep", TOO_DEEP, limit=max_depth)
             expanded += 1
         elif isinstance(event, CollectionEndEvent) and frames:
-            _mapping, _key, anchor, start = frames.pop()
-            if anchor is not None:
-                anchors[str(anchor)] = expanded - start
-            node_done()
+            frame = frames.pop()
+            if frame.anchor is not None:
+                anchors[str(frame.anchor)] = expanded - frame.start
+            done()
         elif isinstance(event, ScalarEvent):
             value = str(event.value)
-            is_key = bool(frames and frames[-1][0] and frames[-1][1])
+            if is_key:
+                frames[-1].step = value
             plain = event.style in (None, "") and event.implicit[0]
             if plain and len(value) > MAX_NUMBER_CHARS and _NUMBER.fullmatch(value):
                 return at(event, "long_number", NUMBER, length=len(value),
                           limit=MAX_NUMBER_CHARS)
-            surrogate = _SURROGATE.search(value)
-            if surrogate and (is_key or not strip_control_chars):
+            if _SURROGATE.search(value) and (is_key or not strip_control_chars):
+                # Named like validation names it: the first character Word cannot hold.
+                first = XML_INVALID.search(value)
+                assert first is not None
                 return at(event, "xml_invalid_char", SURROGATE,
-                          codepoint=f"{ord(surrogate.group()):04X}",
-                          position=surrogate.start() + 1)
+                          codepoint=f"{ord(first.group()):04X}", position=first.start() + 1)
             size = len(value) + 1
             if event.anchor is not None:
                 anchors[str(event.anchor)] = size
             expanded += size
-            node_done()
+            done()
         if expanded > limit:
             return at(event, "too_expanded", EXPANDED, limit=limit)
     return None
