@@ -272,6 +272,7 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # Load what every worker needs once, before forking, so workers share it. What fails
     # here (a bad profile, a template the batch may not even need) is left to the workers,
@@ -288,6 +289,13 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     try:
         chunk = max(1, len(inputs) // (jobs * 8))
         yield from pool.map(build_one, inputs, [options] * len(inputs), chunksize=chunk)
+    except BrokenProcessPool as error:
+        # A worker died (killed from outside, or a crash propgen's guards did not foresee):
+        # a message, not the pool's traceback; the files already written stay propgen's.
+        _stop_workers(pool)
+        raise UserError(template=N_(
+            "a build process stopped unexpectedly ({reason}); build again, or with --jobs 1 "
+            "to see which file stops it"), ctx={"reason": str(error) or "killed"}) from None
     except BaseException:
         # Ctrl-C, SIGTERM or a failure here: the workers go too, at once, not after
         # finishing the batch (or never, when nobody is left to collect their results).

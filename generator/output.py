@@ -279,12 +279,12 @@ def folder_lock(folder: Path, wait: float = 0) -> Iterator[None]:
     The lock file is removed on release (while still held); a build that locked a file
     removed meanwhile sees that its inode is no longer the folder's and tries again.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks here; builds are not serialised
         yield
         return
+    created = not folder.exists()
     path = folder / LOCK_NAME
     deadline = time.monotonic() + wait
     handle = _locked(path, deadline, fcntl)
@@ -294,6 +294,9 @@ def folder_lock(folder: Path, wait: float = 0) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
+        if created:  # a build that wrote nothing leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         os.close(handle)
 
 
@@ -302,6 +305,7 @@ def _locked(path: Path, deadline: float, fcntl: Any) -> int:
              | getattr(os, "O_NONBLOCK", 0))
     while True:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # again: an empty one is removed
             handle = os.open(path, flags, 0o644)
             if not stat.S_ISREG(os.fstat(handle).st_mode):
                 os.close(handle)

@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -156,7 +157,8 @@ def find_pdftoppm() -> str:
 
 
 def _run(command: list[str], timeout: float, what: str,
-         started: Callable[[int], object] | None = None) -> subprocess.CompletedProcess[str]:
+         started: Callable[[int], object] | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run a converter with stdin closed; on timeout, and on every other way out (Ctrl-C,
     SIGTERM turned into SystemExit, an error), kill its whole process group and reap it.
 
@@ -173,6 +175,7 @@ def _run(command: list[str], timeout: float, what: str,
         text=True,
         errors="replace",
         start_new_session=posix,
+        env=env,
     ) as process:
         try:
             if started is not None:
@@ -222,6 +225,24 @@ def _remove_leftovers(temp_root: Path | None = None) -> None:
                 continue
             _kill_users_of(folder, recorded[1] if len(recorded) > 1 else None)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale_document_locks(sources: list[Path]) -> None:
+    """LibreOffice's lock files (`.~lock.NAME#`) beside the documents, left by a propgen
+    LibreOffice that was killed: while one exists LibreOffice will not load the document.
+    A lock naming any other profile (someone has the file open) is left alone."""
+    for source in sources:
+        lock = source.with_name(f".~lock.{source.name}#")
+        try:
+            owner = lock.read_text("utf-8", errors="replace").strip().rstrip(";").rsplit(",", 1)[-1]
+        except OSError:
+            continue
+        if f"/{_TEMP_PREFIX}" not in owner or not owner.startswith("file://"):
+            continue
+        profile = Path(unquote(owner[len("file://"):])).parent
+        if not profile.exists():
+            with contextlib.suppress(OSError):
+                lock.unlink()
 
 
 def _alive(pid: int) -> bool:
@@ -317,6 +338,7 @@ def convert_to_pdf(
 
     soffice = find_soffice()
     _remove_leftovers()
+    _remove_stale_document_locks(sources)
     with tempfile.TemporaryDirectory(prefix=_TEMP_PREFIX, ignore_cleanup_errors=True) as temp:
         owner = Path(temp, _OWNER)
         owner.write_text(f"{os.getpid()}\n", encoding="ascii")
@@ -341,8 +363,13 @@ def convert_to_pdf(
             f"-env:UserInstallation={profile.as_uri()}",
             _MACRO.format(job=job.as_uri(), errors=errors.as_uri()),
         ]
+        # LibreOffice's own temporary files go into the throw-away folder too, so that a
+        # LibreOffice killed mid-way leaves nothing behind in the system's temporary folder.
+        scratch = Path(temp, "tmp")
+        scratch.mkdir()
         result = _run(command, timeout, "LibreOffice", started=lambda group: owner.write_text(
-            f"{os.getpid()}\n{group}\n", encoding="ascii"))
+            f"{os.getpid()}\n{group}\n", encoding="ascii"),
+            env={**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)})
         reported = _reported(errors)
         details = _tail(result.stderr + "\n" + result.stdout)
         for target, pdf in produced.items():

@@ -603,3 +603,70 @@ def test_schema_to_an_unwritable_path(invoke: Any, tmp_path: Path) -> None:
     (tmp_path / "missing").write_text("a file, not a folder")
     result = invoke("schema", "-o", target)
     assert_clean(result, f"cannot write {target}")
+
+
+def test_a_dead_runs_document_lock_is_removed_and_anyone_elses_kept(tmp_path: Path) -> None:
+    ours = tmp_path / "a.en.docx"
+    theirs = tmp_path / "b.en.docx"
+    for path in (ours, theirs):
+        path.write_bytes(b"PK\x03\x04")
+    dead = tmp_path / "propgen-soffice-gone" / "profile"
+    (tmp_path / ".~lock.a.en.docx#").write_text(f",me,host,01.12.2026 21:15,{dead.as_uri()};")
+    user = tmp_path / "home" / ".config" / "libreoffice" / "4"
+    (tmp_path / ".~lock.b.en.docx#").write_text(f",me,host,01.12.2026 21:15,{user.as_uri()};")
+    pdf._remove_stale_document_locks([ours, theirs])
+    assert not (tmp_path / ".~lock.a.en.docx#").exists()
+    assert (tmp_path / ".~lock.b.en.docx#").exists()
+
+
+@pytest.mark.libreoffice
+@needs_proc
+def test_real_libreoffice_killed_with_propgen_does_not_break_the_next_build(
+    tmp_path: Path,
+) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "out"
+    env = {**os.environ, "TMPDIR": str(temp)}
+    command = [sys.executable, "-m", "generator", "build", str(PROPOSAL), str(LETTER), "-o",
+               str(out), "--pdf"]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not _profile_users(temp) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # LibreOffice is loading documents, and locking them
+    run.kill()
+    run.communicate(timeout=30)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    time.sleep(0.3)
+    assert not _profile_users(temp)
+    assert list(temp.iterdir()) == []
+    assert len(list(out.glob("*.pdf"))) == 6
+    assert not [p.name for p in out.iterdir() if p.name.startswith((".~lock", ".propgen-staging"))]
+
+
+@needs_proc
+def test_a_worker_killed_from_outside_is_a_message(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for number in range(24):
+        shutil.copy(PROPOSAL if number % 2 else LETTER, batch / f"s{number:02d}.yaml")
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "generator", "build", str(batch), "-o",
+                            str(out), "--jobs", "2"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("*.docx")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(run.pid)
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    _out, err = run.communicate(timeout=60)
+    assert run.returncode == 2, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    assert b"a build process stopped unexpectedly" in err
+    assert not [w for w in workers if _alive(w)]
+    assert not build_files([batch], BuildOptions(output_dir=out)).errors
