@@ -31,6 +31,9 @@ MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
 MAX_PARTS = 2_000
 
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+# Word records the template a document was made from (Normal.dotm on the author's disk):
+# harmless to allow, and dropped from the package before rendering (`drop_attached_template`).
+_ATTACHED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
 _FIELDS = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDEAUTO|DDE|IMPORT)\b")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>", re.S)
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -63,7 +66,8 @@ def check_package(data: bytes) -> str | None:
                 return f"the part {info.filename} cannot be read"
             if info.filename.endswith(".rels"):
                 for tag in _RELATIONSHIP.findall(body):
-                    if b'TargetMode="External"' in tag and _HYPERLINK.encode() not in tag:
+                    if (b'TargetMode="External"' in tag and _HYPERLINK.encode() not in tag
+                            and _ATTACHED.encode() not in tag):
                         return (f"{info.filename} links to an outside file or address "
                                 f"({_attribute(tag, b'Target')}); embed pictures instead of "
                                 f"linking them")
@@ -75,6 +79,20 @@ def check_package(data: bytes) -> str | None:
                         return (f"{info.filename} has a {found.group().decode()} field, which "
                                 f"reads other files; remove it")
     return None
+
+
+def drop_attached_template(document: Any) -> None:
+    """Remove the link to the Word template a document was made from (a path on someone's
+    disk), so no converter goes looking for it."""
+    from docx.oxml.ns import qn
+
+    for part in document.part.package.iter_parts():
+        for key, relationship in list(part.rels.items()):
+            if relationship.is_external and relationship.reltype == _ATTACHED:
+                part.rels.pop(key)
+    settings = document.settings.element
+    for element in settings.findall(qn("w:attachedTemplate")):
+        settings.remove(element)
 
 
 def _attribute(tag: bytes, name: bytes) -> str:

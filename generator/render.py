@@ -33,6 +33,7 @@ from .budget import (
     check_binop,
     check_call,
     check_package,
+    drop_attached_template,
     guard_filters,
     render_budget,
 )
@@ -195,6 +196,7 @@ class Renderer:
         a file that is not a Word document is reported like any template problem)."""
         if self._parsed is None:
             self._parsed = Document(io.BytesIO(self._data))
+            drop_attached_template(self._parsed)
         return self._parsed
 
     def _problem(self, template: str, reason: str) -> TemplateProblem:

@@ -36,7 +36,7 @@ from generator.build import build_submission
 from generator.checks import _bilinguals
 from generator.errors import InputError
 from generator.loader import load_profile, load_submission
-from generator.models import PLACEHOLDER, CommentLetter, Proposal
+from generator.models import PLACEHOLDER, CommentLetter, Proposal, visible
 from generator.pdf import convert_to_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,8 +151,9 @@ def first_invalid(value: str) -> str | None:
 
 
 def rejected(value: str) -> bool:
-    return (first_invalid(value) is not None or not value.strip()
-            or value.lstrip().startswith(PLACEHOLDER))
+    # Invisible characters (zero-width space, BOM, ...) do not make text non-empty.
+    return (first_invalid(value) is not None or not visible(value)
+            or visible(value).startswith(PLACEHOLDER))
 
 
 def paragraphs(value: str) -> list[str]:
@@ -280,7 +281,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_any_text_gives_a_located_error_or_exact_documents(workdir: Path, value: str) -> None:
     en, ko = value, KO_PREFIX + value
     should_fail = rejected(en) or rejected(ko)
-    event("built" if not should_fail else "refused: no text" if not value.strip() else
+    event("built" if not should_fail else "refused: no text" if not visible(value) else
           "refused: a character XML cannot hold" if first_invalid(value) else "refused: other")
     for kind in SAMPLES:
         path = workdir / f"{kind}.yaml"

@@ -670,3 +670,77 @@ def test_a_worker_killed_from_outside_is_a_message(tmp_path: Path) -> None:
     assert b"a build process stopped unexpectedly" in err
     assert not [w for w in workers if _alive(w)]
     assert not build_files([batch], BuildOptions(output_dir=out)).errors
+
+
+def test_the_word_template_a_custom_template_was_made_from_is_dropped(
+    invoke: Any, tmp_path: Path
+) -> None:
+    templates = _template_dir(tmp_path / "templates", "{{ executive_summary }}")
+    template = templates / "proposal.docx"
+    attached = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                "attachedTemplate")
+    _with_part(template, "word/_rels/settings.xml.rels", lambda _old: (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
+        f'Type="{attached}" Target="file:///C:/Users/me/Normal.dotm" TargetMode="External"/>'
+        "</Relationships>").encode())
+    _with_part(template, "word/settings.xml", lambda xml: xml.replace(
+        b"<w:zoom", b'<w:attachedTemplate r:id="rIdT"/><w:zoom', 1))
+    with zipfile.ZipFile(template) as package:
+        assert b"attachedTemplate" in package.read("word/settings.xml")
+    out = tmp_path / "out"
+    result = invoke("build", PROPOSAL, "-o", out, "--template-dir", templates)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "proposal-lodestar.en.docx") as built:
+        assert not any(b"attachedTemplate" in built.read(name) or b"Normal.dotm" in
+                       built.read(name) for name in built.namelist())
+
+
+def _png(width: int = 40, height: int = 40) -> bytes:
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_does_not_load_a_linked_picture(tmp_path: Path) -> None:
+    # Were a document with a linked picture ever converted (the template check refuses
+    # one), LibreOffice must not read the file it points at into the PDF.
+    if shutil.which("soffice") is None or shutil.which("pdfimages") is None:
+        pytest.skip("LibreOffice or poppler not installed")
+    import io
+    import re
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_png())
+    document = Document()
+    document.add_paragraph("A linked picture follows.")
+    document.add_picture(io.BytesIO(_png()))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    body = parts["word/document.xml"].decode()
+    embedded = re.search(r'r:embed="(rId\d+)"', body)
+    assert embedded is not None
+    parts["word/document.xml"] = body.replace(embedded.group(0), 'r:link="rIdLinked"').encode()
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", LINKED_PICTURE.replace(b"file:///etc/passwd",
+                                                    secret.as_uri().encode()))
+    linked = tmp_path / "linked.docx"
+    with zipfile.ZipFile(linked, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    [made] = pdf.convert_to_pdf([linked])
+    images = subprocess.run(["pdfimages", "-list", str(made)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    assert len(images) == 2, images  # the header lines only: no picture was loaded
