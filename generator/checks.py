@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from .errors import Diagnostic
 from .i18n import N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
-from .rules import Finding, Loc, Severity, rule, run_rules
+from .rules import Finding, Loc, rule, run_rules
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -486,37 +486,11 @@ def compliance_matrix(
 # --- reports -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LocatedFinding:
-    """A finding placed in its file and worded in the reader's language."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    severity: Severity
-    rule: str
-    message: str
-    citation: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        cite = f" ({self.citation})" if self.citation else ""
-        field_path = f"{self.path}: " if self.path else ""
-        return f"{where}: {self.severity} [{self.rule}] {field_path}{self.message}{cite}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "line": self.line, "column": self.column, "path": self.path,
-            "severity": self.severity, "rule": self.rule, "message": self.message,
-            "citation": self.citation,
-        }
-
-
-def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
+def locate_finding(finding: Finding, loaded: Any, lang: str) -> Diagnostic:
+    """The finding placed in its file and worded in the reader's language."""
     line, column = locate(loaded.tree, finding.loc)
-    return LocatedFinding(
-        loaded.display, line, column, format_path(finding.loc), finding.severity,
-        finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
-        finding.citation,
+    return Diagnostic(
+        loaded.display, line, column, format_path(finding.loc),
+        message(finding.rule, finding.template, finding.ctx, lang),
+        finding.severity, finding.rule, finding.citation, finding.template, finding.ctx,
     )
