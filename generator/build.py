@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for, resource_dir
+from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for
 from .loader import load_profile
 from .models import CommentLetter, Proposal
 from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
-DOC_LANGS = ("en", "ko")
+DOC_LANGS = LANGS
 
 _renderers: dict[Path, Any] = {}
 

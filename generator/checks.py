@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Diagnostic
-from .i18n import N_, Msg, gettext_for, message
+from .i18n import LANGS, N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, rule, run_rules
@@ -388,7 +388,7 @@ def _translation_findings(
     submission: Proposal | CommentLetter, profile: Profile
 ) -> Iterator[Finding]:
     for loc, value in _bilinguals(submission, ()):
-        for lang in ("en", "ko"):
+        for lang in LANGS:
             if not (getattr(value, lang) or "").strip():
                 yield Finding(
                     "TRANSLATION", "warning", (*loc, lang),

@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, InputError, UserError, exit_code_for
-from .i18n import detect_lang, gettext_for
+from .i18n import LANGS, detect_lang, gettext_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _lang_option(func: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(["en", "ko"]),
+        type=click.Choice(list(LANGS)),
         default=None,
         help="Language of messages (default: from your locale, LANG=ko_KR.UTF-8 gives Korean).",
     )(func)

@@ -17,6 +17,7 @@ from .i18n import (
     date_long,
     date_short,
     gettext_for,
+    language,
     money_prose,
     money_table,
     percent,
@@ -253,9 +254,9 @@ def letter_context(
     any_confidential = any(a.confidential for a in letter.answers)
     sections = _letter_sections(letter, notice, lang, _, public)
     closing = text(letter.closing, lang)
-    if lang == "ko":
+    if language(lang).closing_mark:
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  끝."
+        closing = f"{closing}  {language(lang).closing_mark}"
     ctx.update(
         kind="comment_letter",
         commenter={
@@ -308,7 +309,7 @@ def letter_context(
 
 
 def _numbered_heading(number: int, title: str, lang: str) -> str:
-    return f"{number}. {title}" if lang == "ko" else title
+    return f"{number}. {title}" if language(lang).numbering == "korean" else title
 
 
 def _letter_sections(
@@ -330,7 +331,7 @@ def _letter_sections(
             key=lambda a: (a.question != section.id, question_order.get(a.question, 0)),
         )
         section_word = _("Section")
-        if lang == "ko":
+        if language(lang).numbering == "korean":
             heading = f"{number}. {section.title.get(lang)}({section_word} {section.id})"
         else:
             heading = f"{section_word} {section.id}. {section.title.get(lang)}"
@@ -340,7 +341,7 @@ def _letter_sections(
             question = notice.question(answer.question)
             if question is not None:
                 mark = (f"{KO_ITEM_MARKS[item % len(KO_ITEM_MARKS)]}. "
-                        if lang == "ko" else "")
+                        if language(lang).numbering == "korean" else "")
                 item += 1
                 question_word = _("Question")
                 answer_heading = f"{mark}{question_word} {question.id}"

@@ -28,6 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.i18n import LANGUAGES
 from generator.output import docx_bytes
 from generator.render import set_child
 
@@ -61,8 +62,8 @@ def _set_fonts(rpr: object) -> None:
     if lang is None:
         lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
         rpr.append(lang)  # type: ignore[attr-defined]
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "ko-KR")
+    lang.set(qn("w:val"), LANGUAGES["en"].bcp47)
+    lang.set(qn("w:eastAsia"), LANGUAGES["ko"].bcp47)
     lang.set(qn("w:bidi"), "ar-SA")
 
 
@@ -499,7 +500,7 @@ def _settings(doc: DocumentObject) -> None:
             setting.set(qn("w:val"), "15")
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "ko-KR")
+        theme_lang.set(qn("w:eastAsia"), LANGUAGES["ko"].bcp47)
 
 
 def _bytes(doc: DocumentObject) -> bytes:
