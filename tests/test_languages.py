@@ -27,8 +27,9 @@ def test_documents_follow_their_row(tmp_path: Path) -> None:
     for code, row in LANGUAGES.items():
         document = Document(str(tmp_path / f"letter-onnuri.{code}.docx"))
         assert document.core_properties.language == row.bcp47
-        section = document.sections[0]
-        assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == row.page_cm
+        width, height = document.sections[0].page_width, document.sections[0].page_height
+        assert width is not None and height is not None
+        assert (round(width.cm, 2), round(height.cm, 2)) == row.page_cm
         body = [p.text for p in document.paragraphs if p.text.strip()]
         closing = [t for t in body if t.endswith(row.closing_mark)] if row.closing_mark else []
         assert bool(closing) == bool(row.closing_mark), code
