@@ -19,6 +19,7 @@ from .i18n import LANGS, N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, rule, run_rules
+from .sections import where_addressed
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -431,16 +432,6 @@ def cross_file_findings(
 
 # --- compliance matrix -------------------------------------------------------------------
 
-SECTION_TITLES: dict[str, tuple[str, str]] = {
-    "cover": ("", N_("Cover page")),
-    "consortium": ("2", N_("Consortium Members and Roles")),
-    **{f"stack.{key}": (f"3.{i}", LAYER_HEADINGS[key]) for i, key in enumerate(LAYER_KEYS, 1)},
-    "targets": ("4", N_("Target Countries and Regional Blocs")),
-    "business_model": ("5", N_("Business and Operational Model")),
-    "federal_support": ("6", N_("Federal Support Requested")),
-    "compliance": ("7", N_("Compliance with Export Controls, Outbound Investment and "
-                           "End-User Policies")),
-}
 STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met")}
 
 
@@ -470,13 +461,12 @@ def compliance_matrix(
     _ = gettext_for(lang)
     rows = []
     for element in profile.proposal.required_elements:
-        number, title = SECTION_TITLES.get(element.section, ("", element.section))
         status = element_status(element, findings, profile)
         rows.append({
             "id": element.id,
             "requirement": element.title.get(lang),
             "citation": element.citation,
-            "section": f"{number} {_(title)}".strip(),
+            "section": where_addressed(element.section, _),
             "status": _(STATUS[status]),
             "status_key": status,
         })

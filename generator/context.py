@@ -22,8 +22,9 @@ from .i18n import (
     money_table,
     percent,
 )
-from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
+from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
+from .sections import SECTIONS
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
 
@@ -160,11 +161,11 @@ def _layer(
     profile: Profile,
 ) -> dict[str, Any]:
     layer = getattr(proposal.stack, key)
-    index = LAYER_KEYS.index(key) + 1
+    section = SECTIONS[f"stack.{key}"]
     entry: dict[str, Any] = {
         "key": key,
         "letter": LAYER_LETTERS[key],
-        "heading": f"3.{index} ({LAYER_LETTERS[key]}) {_(LAYER_HEADINGS[key])}",
+        "heading": f"{section.number} ({LAYER_LETTERS[key]}) {_(section.title)}",
         "providers": names(layer.providers),
         "description": text(layer.description, lang),
         "hardware": key == "hardware",
