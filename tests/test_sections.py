@@ -19,7 +19,8 @@ def test_headings_layer_headings_and_matrix_follow_the_table(tmp_path: Path) -> 
     for lang in ("en", "ko"):
         _ = gettext_for(lang)
         document = Document(str(tmp_path / f"proposal-lodestar.{lang}.docx"))
-        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        headings = [p.text for p in document.paragraphs
+                    if p.style is not None and str(p.style.name).startswith("Heading")]
         for section in PROPOSAL_SECTIONS:
             if not section.number:
                 continue
