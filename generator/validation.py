@@ -12,7 +12,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import Problem
 from .i18n import N_, gettext_for, message
-from .models import CUSTOM_MESSAGES
+from .models import CUSTOM_MESSAGES, submission_json_schema
+from .program import Profile
 from .yaml_source import Loaded, Loc, format_path, key_position, locate
 
 # --- messages -------------------------------------------------------------------------
@@ -136,9 +137,6 @@ def pydantic_template(
 
 @lru_cache(maxsize=4)
 def _schema_for(model_name: str) -> dict[str, Any]:
-    from .models import submission_json_schema
-    from .program import Profile
-
     if model_name == "Profile":
         return Profile.model_json_schema()
     return submission_json_schema()
