@@ -87,7 +87,7 @@ def imports(source: str, module: str, is_package: bool = False) -> list[tuple[st
                     name = name.removeprefix("generator").lstrip(".")
                 elif not (isinstance(child, ast.ImportFrom) and child.level):
                     continue  # another package: not ours to layer
-                found.append((resolve(name), child.lineno, in_function))
+                found.append((resolve(name), getattr(child, "lineno", 0), in_function))
             visit(child, nested)
 
     visit(ast.parse(source), False)
