@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
-from .i18n import N_, message
+from .i18n import N_, gettext_for, message
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST_NAME = ".propgen-manifest.json"
@@ -149,24 +149,6 @@ def _file_hash(path: Path) -> str | None:
         return digest.hexdigest()
 
 
-class NotRegularFile(OSError):
-    """An input that is a FIFO, device or socket, not a file."""
-
-
-def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
-    """At most `limit` bytes of a regular file (links followed) and its size; raises
-    `NotRegularFile` before reading anything else, without blocking on a FIFO."""
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
-        data = file.read(limit)
-        return data, max(len(data), info.st_size)
-
-
 class Manifest:
     """Hashes of the files propgen wrote into one output folder.
 
@@ -223,8 +205,6 @@ class Manifest:
         if not os.path.lexists(target):
             return None
         if not is_regular_file(target):
-            from .i18n import gettext_for
-
             return gettext_for(lang)(N_(
                 "is not a regular file (a link, folder, FIFO or device); propgen only "
                 "replaces files it wrote. Remove it and build again"))

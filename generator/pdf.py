@@ -26,12 +26,12 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from .errors import ToolMissingError, UserError
+from .errors import ConversionError, ToolMissingError
 from .i18n import N_
+from .output import place_file
 
 SOFFICE_ENV = "PROPGEN_SOFFICE"
 PDFTOPPM_ENV = "PROPGEN_PDFTOPPM"
-EXIT_CONVERSION_FAILED = 1
 
 _SOFFICE_MISSING = N_(
     "LibreOffice (soffice) was not found ({where}).\n"
@@ -107,12 +107,6 @@ _LIBRARY_FILES = {
 }
 _MACRO = "macro:///Propgen.Export.ExportPdfs(\"{job}\",\"{errors}\")"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-class ConversionError(UserError):
-    """LibreOffice or pdftoppm ran but did not produce the expected file."""
-
-    exit_code = EXIT_CONVERSION_FAILED
 
 
 def _executable(candidate: str) -> str | None:
@@ -280,8 +274,6 @@ def _kill_users_of(folder: Path, group: int | None) -> None:
 def _move_into_place(source: Path, target: Path) -> None:
     """Replace `target` by `source` atomically, also across file systems (through an
     exclusive temporary file beside the target, removed if the copy fails)."""
-    from .output import place_file
-
     try:
         place_file(source, target)
     except OSError as error:

@@ -7,6 +7,9 @@ no other module formats positions.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +24,6 @@ from ruamel.yaml.reader import ReaderError
 from .errors import InputError, Problem
 from .i18n import N_, message
 from .models import XML_INVALID
-from .output import NotRegularFile, read_regular
 from .yamlguard import scan
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
@@ -160,6 +162,24 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
+class NotRegularFile(OSError):
+    """An input that is a FIFO, device or socket, not a file."""
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
+    """At most `limit` bytes of a regular file (links followed) and its size; raises
+    `NotRegularFile` before reading anything else, without blocking on a FIFO."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        data = file.read(limit)
+        return data, max(len(data), info.st_size)
+
+
 def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loaded:
     """Parse one YAML file, keeping node positions; refuse what is unsafe or too big."""
     limits = limits or Limits()
@@ -218,7 +238,8 @@ def parse_yaml(
     if refusal is not None:
         raise InputError([Problem(
             display, refusal.line, refusal.column, format_path(refusal.path),
-            message(refusal.kind, refusal.template, refusal.ctx, lang))])
+            message(refusal.kind, refusal.template, refusal.ctx, lang),
+            template=refusal.template, ctx=refusal.ctx)])
     removed: list[Problem] = []
     if limits.strip_control_chars:
         text, removed = _strip_from_text(text, display, lang)
@@ -317,8 +338,9 @@ def _strip_from_text(text: str, display: str, lang: str) -> tuple[str, list[Prob
     warnings = []
     for match in XML_INVALID.finditer(text):
         line, col = _line_col(text, match.start())
-        warnings.append(Problem(display, line, col, "", message(
-            "removed", _REMOVED, {"codepoint": f"{ord(match.group()):04X}"}, lang)))
+        ctx = {"codepoint": f"{ord(match.group()):04X}"}
+        warnings.append(Problem(display, line, col, "", message("removed", _REMOVED, ctx, lang),
+                                "warning", "CONTROL-CHAR", template=_REMOVED, ctx=ctx))
     return XML_INVALID.sub("", text), warnings
 
 
@@ -333,9 +355,11 @@ def _strip_from_values(loaded: Loaded, lang: str) -> None:
                 container[key] = XML_INVALID.sub("", value)
                 line, col = locate(loaded.tree, loc)
                 for char in found:
+                    ctx = {"codepoint": f"{ord(char):04X}"}
                     loaded.warnings.append(Problem(
                         loaded.display, line, col, format_path(loc),
-                        message("removed", _REMOVED, {"codepoint": f"{ord(char):04X}"}, lang)))
+                        message("removed", _REMOVED, ctx, lang), "warning", "CONTROL-CHAR",
+                        template=_REMOVED, ctx=ctx))
         elif isinstance(value, dict):
             for inner in list(value):
                 clean(value, inner, (*loc, inner))
@@ -429,7 +453,8 @@ def _is_tagged_scalar(node: Any) -> bool:
 def _single(
     display: str, line: int, col: int, kind: str, template: str, ctx: dict[str, Any], lang: str
 ) -> InputError:
-    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang))])
+    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang),
+                               template=template, ctx=ctx)])
 
 
 # --- positions ------------------------------------------------------------------------

@@ -195,7 +195,8 @@ def test_a_lone_surrogate_is_refused_in_place_also_as_json(
     assert result.exit_code == 2
     body = json.loads(result.stdout)
     [problem] = body["input_errors"]
-    assert problem.startswith(f"{path}:{line}:") and "U+D" in problem
+    assert (problem["file"], problem["line"]) == (str(path), line)
+    assert "U+D" in problem["message"] and problem["values"]["codepoint"].startswith("D")
     assert_clean(invoke("build", path, "-o", tmp_path / "out"), f"{path}:{line}:")
 
 
