@@ -40,6 +40,7 @@ _NUMBER = re.compile(
     r"|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?)"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_RUN = re.compile(rf"[0-9a-fA-F_]{{{MAX_NUMBER_CHARS - 2}}}")  # a prefix and sign aside
 
 
 @dataclass(frozen=True)
@@ -95,16 +96,20 @@ def _scan(text: str, max_depth: int, max_bytes: int, strip_control_chars: bool,
     from ruamel.yaml import YAML
     from ruamel.yaml.events import (
         AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
+        MappingEndEvent,
         MappingStartEvent,
         ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
     )
 
+    # What the text cannot hold is not looked for in every value: surrogates come only
+    # from escapes, a long number only from a long run of digits.
+    surrogates = "\\u" in text or "\\U" in text
+    long_runs = _LONG_RUN.search(text) is not None
     limit = EXPANSION_FACTOR * max_bytes
     expanded = 0
     anchors: dict[str, int] = {}
-    # One frame per open collection: [is a mapping, next scalar is a key, anchor, start size]
     frames: list[_Frame] = []
 
     def at(event: Any, kind: str, template: str, **ctx: Any) -> Refusal:
@@ -113,62 +118,59 @@ def _scan(text: str, max_depth: int, max_bytes: int, strip_control_chars: bool,
         path = () if kind == "too_deep" else tuple(f.step for f in frames if f.step is not None)
         return Refusal(mark.line + 1, mark.column + 1, kind, template, ctx, path)
 
-    def begin() -> bool:
-        """A node starts in the open collection: count it; True if it is a mapping key."""
-        if not frames:
-            return False
-        frame = frames[-1]
-        if not frame.mapping:
-            frame.step = 0 if frame.step is None else int(frame.step) + 1
-            return False
-        return frame.expect_key
-
-    def done() -> None:
-        if frames and frames[-1].mapping:
-            frames[-1].expect_key = not frames[-1].expect_key
-
     for event in YAML(typ="safe", pure=pure).parse(text):
-        if isinstance(event, AliasEvent):
-            begin()
-            expanded += anchors.get(str(event.anchor), 0)
-            if expanded > limit:
-                return at(event, "too_expanded", EXPANDED, limit=limit)
-            done()
-            continue
-        if isinstance(event, ScalarEvent | CollectionStartEvent):
-            is_key = begin()
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                return at(event, "yaml_tag", TAG, tag=_short_tag(str(tag)))
-        if isinstance(event, CollectionStartEvent):
-            frames.append(_Frame(isinstance(event, MappingStartEvent), event.anchor, expanded))
-            if len(frames) > max_depth:
-                return at(event, "too_deep", TOO_DEEP, limit=max_depth)
-            expanded += 1
-        elif isinstance(event, CollectionEndEvent) and frames:
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = frames.pop()
             if frame.anchor is not None:
                 anchors[str(frame.anchor)] = expanded - frame.start
-            done()
-        elif isinstance(event, ScalarEvent):
-            value = str(event.value)
+            if frames and frames[-1].mapping:
+                frames[-1].expect_key = not frames[-1].expect_key
+            continue
+        if kind is not ScalarEvent and kind is not AliasEvent and (
+                kind is not MappingStartEvent and kind is not SequenceStartEvent):
+            continue  # stream and document events
+        # A node starts in the open collection: an item is counted, a key remembered.
+        is_key = False
+        if frames:
+            parent = frames[-1]
+            if parent.mapping:
+                is_key = parent.expect_key
+            else:
+                parent.step = 0 if parent.step is None else int(parent.step) + 1
+        if kind is AliasEvent:
+            expanded += anchors.get(str(event.anchor), 0)
+            if expanded > limit:
+                return at(event, "too_expanded", EXPANDED, limit=limit)
+            if frames and frames[-1].mapping:
+                frames[-1].expect_key = not frames[-1].expect_key
+            continue
+        if event.tag is not None:
+            return at(event, "yaml_tag", TAG, tag=_short_tag(str(event.tag)))
+        if kind is ScalarEvent:
+            value = event.value
             if is_key:
                 frames[-1].step = value
-            plain = event.style in (None, "") and event.implicit[0]
-            if plain and len(value) > MAX_NUMBER_CHARS and _NUMBER.fullmatch(value):
+            if (long_runs and len(value) > MAX_NUMBER_CHARS and event.style in (None, "")
+                    and event.implicit[0] and _NUMBER.fullmatch(value)):
                 return at(event, "long_number", NUMBER, length=len(value),
                           limit=MAX_NUMBER_CHARS)
-            if _SURROGATE.search(value) and (is_key or not strip_control_chars):
+            if surrogates and (is_key or not strip_control_chars) and _SURROGATE.search(value):
                 # Named like validation names it: the first character Word cannot hold.
                 first = XML_INVALID.search(value)
                 assert first is not None
                 return at(event, "xml_invalid_char", SURROGATE,
                           codepoint=f"{ord(first.group()):04X}", position=first.start() + 1)
-            size = len(value) + 1
+            expanded += len(value) + 1
             if event.anchor is not None:
-                anchors[str(event.anchor)] = size
-            expanded += size
-            done()
+                anchors[str(event.anchor)] = len(value) + 1
+            if frames and frames[-1].mapping:
+                frames[-1].expect_key = not frames[-1].expect_key
+        else:
+            frames.append(_Frame(kind is MappingStartEvent, event.anchor, expanded))
+            if len(frames) > max_depth:
+                return at(event, "too_deep", TOO_DEEP, limit=max_depth)
+            expanded += 1
         if expanded > limit:
             return at(event, "too_expanded", EXPANDED, limit=limit)
     return None
