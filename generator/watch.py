@@ -31,6 +31,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # watchfiles yields once no new event came for STEP ms, and after DEBOUNCE ms at the latest.
 STEP_MS = 50
 DEBOUNCE_MS = 400
+# watchfiles yields an empty set after this long without events: the first one says the
+# watcher is up.
+IDLE_MS = 200
 
 
 class Converter(Protocol):
@@ -201,20 +204,28 @@ def watch(
     _ = gettext_for(options.lang)
     try:
         with _sigterm_as_interrupt():
-            for path in find_inputs(paths):
+            first = find_inputs(paths)
+            for path in first:
                 run(path)
-            echo(_(N_("watching {count} folder(s) for changes; Ctrl-C stops")).format(
-                count=len(inputs.roots())))
-            if ready is not None:
-                ready()
+            watching = False
             for changes in watchfiles.watch(
                 *inputs.roots(),
                 watch_filter=lambda change, name: (change != watchfiles.Change.deleted
                                                    and inputs.wanted(Path(name))),
                 debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop_event,
                 recursive=bool(inputs.dirs), raise_interrupt=True,
+                rust_timeout=IDLE_MS, yield_on_timeout=True,
             ):
-                for path in sorted({_shown(Path(name)) for _change, name in changes}):
+                changed = {_shown(Path(name)) for _change, name in changes}
+                if not watching:
+                    # The watcher is up only now: catch edits saved during the first build.
+                    watching = True
+                    changed.update(first)
+                    echo(_(N_("watching {count} folder(s) for changes; Ctrl-C stops")).format(
+                        count=len(inputs.roots())))
+                    if ready is not None:
+                        ready()
+                for path in sorted(changed):
                     if path.is_file() and built.get(path.resolve()) != _digest(path):
                         run(path)
     finally:
