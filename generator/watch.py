@@ -144,10 +144,14 @@ def _shown(path: Path) -> Path:
 
 
 def _digest(path: Path) -> str | None:
+    """The file's hash, or None when it is gone (or a folder)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+_EMPTY = hashlib.sha256(b"").hexdigest()
 
 
 @contextlib.contextmanager
@@ -226,7 +230,10 @@ def watch(
                     if ready is not None:
                         ready()
                 for path in sorted(changed):
-                    if path.is_file() and built.get(path.resolve()) != _digest(path):
+                    # An empty file is an editor between truncating and writing it: its
+                    # next event brings the text.
+                    digest = _digest(path)
+                    if digest not in (None, _EMPTY) and built.get(path.resolve()) != digest:
                         run(path)
     finally:
         if office is not None:
