@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checks import check_submission, compliance_matrix, locate_finding
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for, resource_dir
+from .i18n import LANGS, N_, gettext_for, resource_dir
+from .inputs import find_inputs, limits_for
+from .loader import load_profile, load_submission
 from .models import CommentLetter, Proposal
-from .program import Profile, load_profile
+from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
-DOC_LANGS = ("en", "ko")
+DOC_LANGS = LANGS
 
 _renderers: dict[Path, Any] = {}
 
@@ -78,7 +81,6 @@ def build_submission(
     findings: list[Any] | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}."""
-    from .checks import check_submission, compliance_matrix
     from .context import letter_context, proposal_context
     from .render import compose_bilingual, to_bytes
 
@@ -122,26 +124,6 @@ def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
     }
 
 
-def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
-    """The loader's input policy from the command-line options."""
-    from .loader import DEFAULT_MAX_BYTES, Limits
-
-    return Limits(max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                  strip_control_chars=strip_control_chars)
-
-
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                                and p.is_file() and not p.name.startswith(".")))
-        else:
-            found.append(path)
-    return found
-
-
 @dataclass
 class FileOutcome:
     """What building one input file gave: documents, or the reasons it gave none."""
@@ -156,20 +138,19 @@ class FileOutcome:
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
-    from .checks import check_submission, locate_finding
-    from .loader import load_submission
     from .output import safe_stem
     from .render import TemplateProblem
 
     outcome = FileOutcome(path)
     try:
-        profile = load_profile(options.program_path)
+        profile = load_profile(options.program_path, options.lang)
         submission, loaded = load_submission(
             path, lang=options.lang, draft=options.draft, profile=profile,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
         outcome.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
+        # Loading ran the structural rules already (and raised what they found).
+        findings = check_submission(submission, profile, structural=False)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
@@ -278,7 +259,7 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     # here (a bad profile, a template the batch may not even need) is left to the workers,
     # which report it like any other problem of a file.
     with contextlib.suppress(UserError):
-        load_profile(options.program_path)
+        load_profile(options.program_path, options.lang)
     for kind in TEMPLATE_NAMES:
         with contextlib.suppress(UserError):
             renderer_for(kind, options.template_dir)

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from .build import BuildOptions, build_files, find_inputs
+from .build import BuildOptions, build_files
 from .errors import UserError
 from .i18n import N_, gettext_for
+from .inputs import find_inputs
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # watchfiles yields once no new event came for STEP ms, and after DEBOUNCE ms at the latest.
