@@ -13,7 +13,7 @@ Both processes run in their own process groups: a Ctrl-C in the terminal reaches
 only, which then closes them itself. A LibreOffice that died or overran a conversion's
 timeout is killed with its whole group and started afresh for the next document. If
 propgen itself is killed, the bridge sees its standard input close and tells LibreOffice
-to quit.
+to quit and removes the temporary folder.
 """
 
 from __future__ import annotations
@@ -173,7 +173,8 @@ class WarmOffice:
             )
         with (self._temp / "bridge.log").open("wb") as log:
             self._bridge = subprocess.Popen(
-                [python, str(BRIDGE), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [python, str(BRIDGE), pipe, str(self._soffice.pid), str(self._temp)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=log, text=True, encoding="utf-8", start_new_session=posix,
             )
         self._replies = queue.Queue()
@@ -226,31 +227,32 @@ class WarmOffice:
 
     def close(self) -> None:
         """Ask LibreOffice to quit, kill what is left, and remove the temporary folder."""
-        if self._bridge is not None and self._bridge.stdin is not None:
-            with contextlib.suppress(OSError):
-                self._bridge.stdin.close()  # the bridge then tells LibreOffice to quit
-            for process in (self._bridge, self._soffice):
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    if process is not None:
-                        process.wait(timeout=10)
-        self._stop()
+        try:
+            if self.alive():
+                self._send({"quit": True})  # the bridge tells LibreOffice to quit
+                for process in (self._bridge, self._soffice):
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        if process is not None:
+                            process.wait(timeout=10)
+        finally:  # also when a second Ctrl-C cuts the wait short
+            self._stop()
 
     def _stop(self) -> None:
         bridge, soffice = self._bridge, self._soffice
         self._bridge = self._soffice = None
-        if bridge is not None and bridge.stdin is not None:
-            with contextlib.suppress(OSError):
-                bridge.stdin.close()
+        _kill_group(bridge)  # first: it would tidy up after us on seeing its input close
         _kill_group(soffice)
-        _kill_group(bridge)
         if soffice is not None and self._pipe:
             # A killed LibreOffice leaves its pipe's socket behind (in /tmp, whatever
             # TMPDIR says); the name is ours alone.
             for folder in {tempfile.gettempdir(), "/tmp"}:
                 for stale in Path(folder).glob(f"OSL_PIPE_*_{self._pipe}"):
                     stale.unlink(missing_ok=True)
-        if bridge is not None and bridge.stdout is not None:
-            bridge.stdout.close()
+        if bridge is not None:
+            for stream in (bridge.stdin, bridge.stdout):
+                with contextlib.suppress(OSError):
+                    if stream is not None:
+                        stream.close()
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None

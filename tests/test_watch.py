@@ -281,16 +281,8 @@ def test_an_edit_replaces_the_pdfs_in_reading_order(letter: Path, tmp_path: Path
         pdf_text(out / "letter.en.pdf").split())
 
 
-@pytest.mark.libreoffice
-@needs_office
-@posix_only
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_stops_the_watch_leaving_no_libreoffice_and_no_temporary_file(
-    letter: Path, tmp_path: Path, stop: signal.Signals
-) -> None:
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    out = tmp_path / "out"
+def start_watch(letter: Path, out: Path, temp: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """`propgen watch LETTER --pdf` in a new process with its own TMPDIR, once it watches."""
     env = {**os.environ, "TMPDIR": str(temp), "LANG": "C"}
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "watch", str(letter), "-o", str(out), "--pdf"],
@@ -304,17 +296,50 @@ def test_a_signal_stops_the_watch_leaving_no_libreoffice_and_no_temporary_file(
         if line.startswith("watching"):
             break
     assert (out / "letter.en.pdf").exists(), lines
-    ours = f"propgen-{process.pid}-"
-    assert _processes_mentioning(ours), "the warm LibreOffice should be running"
-    append_sentence(letter, "A last sentence.")  # a rebuild under way is stopped too
-    time.sleep(0.2)
-    process.send_signal(stop)
-    rest, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, [*lines, rest]
-    assert "stopped" in rest and "Traceback" not in rest
+    assert _processes_mentioning(f"propgen-{process.pid}-"), "no warm LibreOffice running"
+    return process, lines
+
+
+def assert_nothing_left(ours: str, temp: Path, out: Path) -> None:
     assert not _processes_mentioning(ours)
     assert not _processes_mentioning(str(temp))
     assert list(temp.iterdir()) == []
     assert not list(Path("/tmp").glob(f"OSL_PIPE_*_{ours}*"))
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")
                 and p.name != ".propgen-manifest.json"]
+
+
+@pytest.mark.libreoffice
+@needs_office
+@posix_only
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_watch_leaving_no_libreoffice_and_no_temporary_file(
+    letter: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    temp, out = tmp_path / "tmp", tmp_path / "out"
+    temp.mkdir()
+    process, lines = start_watch(letter, out, temp)
+    append_sentence(letter, "A last sentence.")  # a rebuild under way is stopped too
+    time.sleep(0.2)
+    process.send_signal(stop)
+    rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, [*lines, rest]
+    assert "stopped" in rest and "Traceback" not in rest
+    assert_nothing_left(f"propgen-{process.pid}-", temp, out)
+
+
+@pytest.mark.libreoffice
+@needs_office
+@posix_only
+def test_a_killed_watch_still_takes_its_libreoffice_with_it(letter: Path, tmp_path: Path) -> None:
+    """SIGKILL runs no code of propgen's: the bridge sees its input close and tidies up."""
+    temp, out = tmp_path / "tmp", tmp_path / "out"
+    temp.mkdir()
+    process, _lines = start_watch(letter, out, temp)
+    process.kill()
+    process.communicate(timeout=60)
+    ours = f"propgen-{process.pid}-"
+    deadline = time.monotonic() + 60  # LibreOffice is given ten seconds to quit on its own
+    while (_processes_mentioning(ours) or any(temp.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert_nothing_left(ours, temp, out)
