@@ -27,6 +27,7 @@ from .build import BuildOptions, build_files
 from .errors import UserError
 from .i18n import N_, gettext_for
 from .inputs import find_inputs
+from .pdf import render_previews
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # watchfiles yields once no new event came for STEP ms, and after DEBOUNCE ms at the latest.
@@ -89,8 +90,6 @@ def rebuild_file(path: Path, options: BuildOptions, office: Converter | None = N
                 pdf = office.convert(docx)
                 rebuild.written.append(pdf)
                 if options.preview:
-                    from .pdf import render_previews
-
                     rebuild.written.extend(render_previews([pdf]))
         except UserError as error:
             problem = error
