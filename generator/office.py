@@ -35,6 +35,7 @@ from .errors import ToolMissingError
 from .i18n import N_
 from .pdf import (
     ConversionError,
+    _child_env,
     _looks_like,
     _move_into_place,
     _prepare_profile,
@@ -162,7 +163,8 @@ class WarmOffice:
         self._pipe = pipe = f"propgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         posix = os.name == "posix"
         # LibreOffice's own temporary files (lu*.tmp) go into our folder, removed with it.
-        env = {**os.environ, "TMPDIR": str(self._temp / "tmp")}
+        # A UTF-8 character type, as for a cold build: paths need not be ASCII.
+        env = {**_child_env(), "TMPDIR": str(self._temp / "tmp")}
         with (self._temp / "soffice.log").open("wb") as log:
             self._soffice = subprocess.Popen(
                 [soffice, "--headless", "--invisible", "--norestore", "--nologo",
@@ -176,6 +178,7 @@ class WarmOffice:
                 [python, str(BRIDGE), pipe, str(self._soffice.pid), str(self._temp)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=log, text=True, encoding="utf-8", start_new_session=posix,
+                env=_child_env(),
             )
         self._replies = queue.Queue()
         threading.Thread(target=_pump, args=(self._bridge.stdout, self._replies),

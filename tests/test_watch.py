@@ -256,6 +256,15 @@ def test_closing_stops_libreoffice_and_removes_its_files(tmp_path: Path) -> None
 
 @pytest.mark.libreoffice
 @needs_office
+def test_a_document_with_a_korean_name_converts_with_the_locale_cleared(
+    office: WarmOffice, tmp_path: Path
+) -> None:
+    pdf = office.convert(make_docx(tmp_path / "한글-이름.ko.docx"))
+    assert pdf.name == "한글-이름.ko.pdf" and "컨소시엄 제안서" in pdf_text(pdf)
+
+
+@pytest.mark.libreoffice
+@needs_office
 def test_the_warm_export_keeps_hangul_and_digits_together(office: WarmOffice,
                                                           tmp_path: Path) -> None:
     """The same macro as a cold build: no LibreOffice gap in "2025년" when the document asks."""
