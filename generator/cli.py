@@ -376,6 +376,7 @@ def watch(
     through a LibreOffice kept running, and prints one line a rebuild:
       samples/letter-onnuri.yaml: built in 0.45 s, 0 warning(s)
     A bad edit prints its located error and keeps the last good documents.
+    Exit codes: 0 stopped with Ctrl-C; 3 LibreOffice is missing (with --pdf).
     """
     from .build import BuildOptions
     from .office import open_office
@@ -387,13 +388,14 @@ def watch(
         template_dir=template_dir, force=force, max_bytes=max_bytes,
         strip_control_chars=strip_control_chars,
     )
-    office = None
-    if options.pdf:
-        office = open_office(lambda error: click.echo(error.localized(options.lang), err=True))
     _ = gettext_for(options.lang)
     try:
-        watch_files(list(inputs), options, office=office,
-                    echo=lambda line: click.echo(line, err=True))
+        with _handle_exceptions(options.lang, options.output_dir):
+            office = open_office(
+                lambda error: click.echo(error.localized(options.lang), err=True),
+            ) if options.pdf else None
+            watch_files(list(inputs), options, office=office,
+                        echo=lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:
         click.echo(_("stopped"), err=True)
 

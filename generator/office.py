@@ -327,9 +327,13 @@ class ColdOffice:
 
 
 def open_office(warn: Any = None) -> WarmOffice | ColdOffice:
-    """A warm LibreOffice when a UNO Python is there, else the cold fallback (with `warn`)."""
+    """A warm LibreOffice when a UNO Python is there, else the cold fallback (with `warn`).
+
+    Raises ToolMissingError when LibreOffice itself is missing: no PDF can be made at all.
+    """
+    soffice = find_soffice()
     try:
-        find_uno_python(find_soffice())
+        find_uno_python(soffice)
     except ToolMissingError as error:
         if warn is not None:
             warn(error)

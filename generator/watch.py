@@ -68,8 +68,15 @@ def rebuild_file(path: Path, options: BuildOptions, office: Converter | None = N
     for the user's mistakes: they are in `Rebuild.messages`."""
     started = time.perf_counter()
     _ = gettext_for(options.lang)
-    result = build_files([path], replace(options, pdf=False, preview=False), jobs=1)
     rebuild = Rebuild(path)
+    try:
+        result = build_files([path], replace(options, pdf=False, preview=False), jobs=1)
+    except OSError as error:  # a full disk, a read-only folder: the watch goes on
+        rebuild.errors = 1
+        rebuild.messages.append(_("propgen: cannot write {file}: {reason}").format(
+            file=error.filename or options.output_dir, reason=error.strerror or error))
+        rebuild.seconds = time.perf_counter() - started
+        return rebuild
     rebuild.messages.extend(str(problem) for problem in result.errors)
     for finding in result.findings:
         if getattr(finding, "severity", "warning") == "error":

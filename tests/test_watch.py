@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Invoke
 from test_pdf import IN_CI, make_docx, pdf_text, spaced_docx
 
 from generator.build import BuildOptions
@@ -170,6 +171,22 @@ def test_without_uno_the_watch_falls_back_to_a_new_libreoffice_each_time(
     said: list[ToolMissingError] = []
     assert isinstance(open_office(said.append), ColdOffice)
     assert "python3-uno" in str(said[0]) and "PROPGEN_UNO_PYTHON" in str(said[0])
+
+
+def test_watch_pdf_without_libreoffice_says_how_to_install(
+    invoke: Invoke, letter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROPGEN_SOFFICE", str(tmp_path / "no-soffice"))
+    result = invoke("watch", letter, "-o", tmp_path / "out", "--pdf")
+    assert result.exit_code == 3
+    assert "sudo apt-get install libreoffice-writer-nogui" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_watch_help_has_an_example(invoke: Invoke) -> None:
+    result = invoke("watch", "--help")
+    assert result.exit_code == 0
+    assert "propgen watch samples/letter-onnuri.yaml -o out/ --pdf" in result.output
 
 
 # --- the warm LibreOffice ---------------------------------------------------------------
