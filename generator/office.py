@@ -9,6 +9,12 @@ script (`libreoffice/uno_bridge.py`) runs under that Python and takes one JSON l
 document on a pipe. The bridge calls the same Basic macro as a cold build, so a watched PDF
 has the same fixes (no gap between Hangul and digits) as `build --pdf`.
 
+Not unoserver: it too must be installed into the Python that has `uno` (on Debian the
+system's, where pip refuses to install), it talks XML-RPC over TCP ports that parallel
+watches would contend for, and its conversion runs LibreOffice's export filter without a
+hook for propgen's macro, so the PDFs would differ from a cold build's. The bridge is
+standard library only and reaches LibreOffice over a named pipe of its own.
+
 Both processes run in their own process groups: a Ctrl-C in the terminal reaches propgen
 only, which then closes them itself. A LibreOffice that died or overran a conversion's
 timeout is killed with its whole group and started afresh for the next document. If
