@@ -107,7 +107,7 @@ def append_sentence(path: Path, sentence: str) -> None:
 def test_one_edit_gives_one_rebuild_of_that_file(letter: Path, tmp_path: Path) -> None:
     other = letter.with_name("proposal.yaml")
     other.write_text((ROOT / "samples" / "proposal-lodestar.yaml").read_text("utf-8"), "utf-8")
-    out = tmp_path / "out"
+    out = letter.parent / "out"  # inside the watched folder: its writes are no edits
     with Watching([letter.parent], BuildOptions(output_dir=out, lang="en")) as watching:
         first = {watching.next().path.name, watching.next().path.name}
         assert first == {"letter.yaml", "proposal.yaml"}
@@ -154,6 +154,16 @@ def test_a_broken_edit_keeps_the_last_good_documents(letter: Path, tmp_path: Pat
                              "documents are kept")
                for line in watching.lines), watching.lines
     assert any(m.startswith(f"{letter}:{line}:5: ") for m in watching.lines)
+
+
+def test_the_watch_writes_the_bytes_build_writes(invoke: Invoke, letter: Path,
+                                                tmp_path: Path) -> None:
+    assert invoke("build", letter, "-o", tmp_path / "built").exit_code == 0
+    with Watching([letter], BuildOptions(output_dir=tmp_path / "watched")) as watching:
+        assert watching.next().ok
+    for name in ("letter.en.docx", "letter.ko.docx", "letter.bilingual.docx"):
+        assert (tmp_path / "watched" / name).read_bytes() == (
+            tmp_path / "built" / name).read_bytes()
 
 
 def test_korean_summary_line(letter: Path, tmp_path: Path) -> None:
