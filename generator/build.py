@@ -156,7 +156,7 @@ class FileOutcome:
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
-    from .checks import check_submission, locate_finding
+    from .checks import check_submission, draft_severity, locate_finding
     from .loader import load_submission
     from .output import safe_stem
     from .render import TemplateProblem
@@ -169,7 +169,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
         outcome.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
+        findings = draft_severity(check_submission(submission, profile), options.draft)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True

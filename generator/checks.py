@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from .i18n import N_, Msg, gettext_for
+from .language import find_placeholder, is_blank, stray_hangul, untranslated
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Profile
 
@@ -63,6 +64,9 @@ def check_submission(submission: Proposal | CommentLetter, profile: Profile) -> 
     else:
         findings = list(_letter_findings(submission, profile))
     findings.extend(_translation_findings(submission))
+    findings.extend(_placeholder_findings(submission))
+    findings.extend(_hangul_findings(submission))
+    findings.extend(_untranslated_findings(submission))
     return findings
 
 
@@ -332,13 +336,81 @@ def estimate_pages(letter: CommentLetter) -> int:
 def _translation_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
     for loc, value in _bilinguals(submission, ()):
         for lang in ("en", "ko"):
-            if not (getattr(value, lang) or "").strip():
+            # Zero-width characters alone are no translation (language.is_blank).
+            if is_blank(getattr(value, lang)):
                 yield Finding(
                     "TRANSLATION", "warning", (*loc, lang),
                     N_("the '{lang}' text is missing; the {lang} document shows the other "
                        "language here"),
                     {"lang": lang},
                 )
+
+
+# Errors in a normal build, warnings in a draft: a draft is where they are still allowed.
+DRAFT_WARNINGS = frozenset({"PLACEHOLDER"})
+# Warnings in a draft, errors in a normal build (the model lets drafts through).
+DRAFT_ONLY = frozenset({"TRANSLATION"})
+
+
+def draft_severity(findings: list[Finding], draft: bool) -> list[Finding]:
+    """Findings with the severity a normal build or a `--draft` build gives them."""
+    relaxed, strict = (DRAFT_WARNINGS, frozenset()) if draft else (frozenset(), DRAFT_ONLY)
+    return [
+        replace(f, severity="warning") if f.rule in relaxed
+        else replace(f, severity="error") if f.rule in strict
+        else f
+        for f in findings
+    ]
+
+
+def _placeholder_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+    """TBD, TODO, 미정 and the like (the list is data: profiles/language.yaml)."""
+    for loc, value in _strings(submission, ()):
+        marker = find_placeholder(value)
+        if marker is not None:
+            yield Finding(
+                "PLACEHOLDER", "error", loc,
+                N_("the text holds the placeholder '{marker}'; write the text it stands for "
+                   "(a --draft build allows it)"),
+                {"marker": marker},
+            )
+
+
+def _hangul_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+    """Hangul in English text would go into the filed English document."""
+    for loc, value in _bilinguals(submission, ()):
+        word = stray_hangul(value.en or "")
+        if word is not None:
+            yield Finding(
+                "HANGUL-IN-ENGLISH", "error", (*loc, "en"),
+                N_("the English text contains Hangul ('{word}'), which would go into the "
+                   "filed English document; translate it, or put a Korean name or quotation "
+                   "in parentheses or quotation marks"),
+                {"word": word},
+            )
+
+
+def _untranslated_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+    """A Korean text with no Hangul beside an English sentence: a copy left untranslated."""
+    for loc, value in _bilinguals(submission, ()):
+        if untranslated(value.en, value.ko):
+            yield Finding(
+                "UNTRANSLATED", "warning", (*loc, "ko"),
+                N_("the Korean text has no Hangul while the English is a sentence; it looks "
+                   "like a copy left untranslated"),
+            )
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every text of the submission, each language of a bilingual text on its own."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
 
 
 def _bilinguals(value: Any, loc: Loc) -> Iterator[tuple[Loc, Bilingual]]:
@@ -500,13 +572,7 @@ def check_files(
                            w.message, "")
             for w in loaded.warnings
         )
-        findings = check_submission(submission, profile)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
+        findings = draft_severity(check_submission(submission, profile), draft)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
