@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import InputError, UserError
 from .i18n import detect_lang, gettext_for
+from .language import GAP_MARKER
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -314,6 +315,10 @@ def build(
         sys.exit(1)
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
+        if written in result.gaps:
+            count, doc_lang = result.gaps[written]
+            click.echo(_("  {count} passage(s) without a translation, marked {marker}").format(
+                count=count, marker=gettext_for(doc_lang)(GAP_MARKER)))
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
