@@ -169,6 +169,7 @@ class FileOutcome:
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
     from .checks import check_submission, draft_severity, locate_finding
+    from .drift import drift_findings
     from .loader import load_submission
     from .output import safe_stem
     from .render import TemplateProblem
@@ -181,7 +182,9 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
         outcome.findings.extend(loaded.warnings)
-        findings = draft_severity(check_submission(submission, profile), options.draft)
+        findings = check_submission(submission, profile)
+        findings.extend(drift_findings(submission, path))
+        findings = draft_severity(findings, options.draft)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True

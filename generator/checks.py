@@ -553,6 +553,7 @@ def check_files(
     limits: Any = None,
 ) -> CheckReport:
     """Load and check every file; the report holds findings, input errors and matrices."""
+    from .drift import drift_findings
     from .errors import InputError
     from .loader import load_submission
 
@@ -572,7 +573,9 @@ def check_files(
                            w.message, "")
             for w in loaded.warnings
         )
-        findings = draft_severity(check_submission(submission, profile), draft)
+        findings = check_submission(submission, profile)
+        findings.extend(drift_findings(submission, loaded.path))
+        findings = draft_severity(findings, draft)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)

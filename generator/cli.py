@@ -338,5 +338,128 @@ def build(
         sys.exit(1)
 
 
+@cli.group()
+def translate() -> None:
+    """Translation sheets (xlsx or XLIFF) and review records for the two languages.
+
+    \b
+    Example:
+      propgen translate export samples/ -o sheet.xlsx
+      (edit the English, Korean and Note columns in Excel)
+      propgen translate import sheet.xlsx
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml title
+    """
+
+
+@translate.command("export")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The sheet to write: .xlsx for a spreadsheet, .xlf or .xliff for "
+              "translation tools (XLIFF 1.2).")
+@click.option("--source", "source_lang", type=click.Choice(["en", "ko"]), default="en",
+              show_default=True, help="XLIFF: the language translated from.")
+@_lang_option
+@_program_option
+@_max_bytes_option
+def translate_export(files: tuple[Path, ...], output: Path, source_lang: str,
+                     lang: str | None, program_path: Path | None,
+                     max_bytes: int | None) -> None:
+    """Write every bilingual text of YAML files (or folders) to one translation sheet.
+
+    \b
+    Example:
+      propgen translate export samples/proposal-lodestar.yaml -o lodestar.xlsx
+      propgen translate export samples/ -o samples.xlf
+    One row per text: file, field, line, English, Korean, status, note. Only the English,
+    Korean and Note cells can be edited; keep the sheet beside the YAML files' folder
+    layout (paths in it are relative to the sheet).
+    """
+    from .build import find_inputs, limits_for
+    from .program import load_profile
+    from .translate import export_rows, write_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        profile = load_profile(program_path)
+        rows = export_rows(find_inputs(list(files)), output, profile=profile, lang=lang,
+                           limits=limits_for(max_bytes))
+        write_sheet(rows, output, lang=lang, source_lang=source_lang)
+    except UserError as error:
+        _fail(error, lang)
+    missing = sum(r.status.startswith("missing") for r in rows)
+    click.echo(_("wrote {path}: {rows} texts, {missing} without a translation").format(
+        path=output, rows=len(rows), missing=missing))
+
+
+@translate.command("import")
+@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@_lang_option
+@_program_option
+def translate_import(sheet: Path, lang: str | None, program_path: Path | None) -> None:
+    """Write the texts edited in a translation sheet back into the YAML files.
+
+    \b
+    Example:
+      propgen translate import lodestar.xlsx
+    Only fields whose text was edited change; comments and layout stay as they were. A row
+    whose field moved or whose YAML text changed since the export is refused, and then no
+    file is written (exit code 2). Imported fields are recorded as reviewed.
+    """
+    from .program import load_profile
+    from .translate import import_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        plan = import_sheet(sheet, lang=lang, profile=load_profile(program_path))
+    except InputError as error:
+        click.echo(str(error), err=True)
+        click.echo(_("nothing was written"), err=True)
+        sys.exit(InputError.exit_code)
+    except UserError as error:
+        _fail(error, lang)
+    for change in plan.changes:
+        click.echo(_("{file}: {field}.{lang}: changed").format(
+            file=change.file, field=change.field, lang=change.lang))
+    for row, note in plan.notes:
+        click.echo(_("{file}: {field}: note: {note}").format(
+            file=row.file, field=row.field, note=" ".join(note.split())))
+    click.echo(_("{changes} text(s) changed in {files} file(s)").format(
+        changes=len(plan.changes), files=len(plan.files)))
+
+
+@translate.command("mark-reviewed")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fields", nargs=-1)
+@_lang_option
+@_program_option
+def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | None,
+                            program_path: Path | None) -> None:
+    """Record that the English and Korean of fields (all when none given) agree now.
+
+    \b
+    Example:
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml
+      propgen translate mark-reviewed my-proposal.yaml title stack.hardware
+    writes my-proposal.review.tsv beside the file; `propgen check` then warns (DRIFT) when
+    one language of a recorded field is edited and the other is not.
+    """
+    from .drift import mark_reviewed, sidecar_path
+    from .loader import load_submission
+    from .program import load_profile
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        submission, _loaded = load_submission(
+            file, lang=lang, draft=True, structural=False, profile=load_profile(program_path))
+        marked = mark_reviewed(file, submission, fields)
+    except UserError as error:
+        _fail(error, lang)
+    click.echo(_("{path}: {count} field(s) marked as reviewed").format(
+        path=sidecar_path(file), count=len(marked)))
+
+
 def main() -> None:
     cli(prog_name="propgen")
