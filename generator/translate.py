@@ -204,7 +204,7 @@ def xliff_bytes(rows: list[Row], *, source_lang: str = "en") -> bytes:
 
     target_lang = "ko" if source_lang == "en" else "en"
     nsmap = {None: XLIFF_NS, "propgen": PROPGEN_NS}
-    root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap=nsmap)  # type: ignore[dict-item]
+    root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap=nsmap)
     root.set("version", "1.2")
     files: dict[str, Any] = {}
     for row in rows:
@@ -527,7 +527,7 @@ def _set_text(node: Any, lang: str, new: str) -> None:
     value: Any
     if isinstance(old, FoldedScalarString) and not flow:
         value = FoldedScalarString(new + ("\n" if str(old).endswith("\n") else ""))
-        value.fold_pos = _fold_positions(str(value))  # type: ignore[attr-defined]
+        value.fold_pos = _fold_positions(str(value))
     elif isinstance(old, LiteralScalarString) and not flow:
         value = LiteralScalarString(new + ("\n" if str(old).endswith("\n") else ""))
     elif "\n" in new:
