@@ -245,7 +245,10 @@ def read_sheet(sheet: Path) -> list[Row]:
         raise UserError(template=N_("no such file"), prefix=f"{sheet}: ")
     if sheet.suffix.lower() in XLIFF_SUFFIXES:
         return read_xliff(sheet)
-    return read_xlsx(sheet)
+    if sheet.suffix.lower() == ".xlsx":
+        return read_xlsx(sheet)
+    raise UserError(template=N_("a translation sheet ends in .xlsx, .xlf or .xliff"),
+                    prefix=f"{sheet}: ")
 
 
 def _cell(value: Any) -> str:
@@ -538,10 +541,16 @@ def _set_text(node: Any, lang: str, new: str) -> None:
         value = new
     if lang in node:
         node[lang] = value
-    else:
-        others = list(node)
-        position = len(others) if lang == "ko" else 0
-        node.insert(position, lang, value)
+        return
+    keys = list(node)
+    if lang == "en" or not keys:
+        node.insert(0, lang, value)
+        return
+    node.insert(len(keys), lang, value)
+    # What follows the last value (a blank line, a comment) belongs after the new last one.
+    last = keys[-1]
+    if last in node.ca.items:
+        node.ca.items[lang] = node.ca.items.pop(last)
 
 
 FOLD_WIDTH = 88
