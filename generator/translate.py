@@ -6,6 +6,11 @@ file back into rows, and `plan_import` checks every row against its YAML before 
 writes anything. Each row carries fingerprints of both texts at export, so a row whose field
 is gone or whose YAML text changed since is refused, and nothing is written.
 
+XLIFF through lxml rather than translate-toolkit: that library (3.20: 2.6 MB installed, 368
+files, and a compiled dependency) reads and writes XLIFF 1.2 and 2.0 for dozens of formats,
+where propgen needs one <trans-unit> per text with three attributes of its own; lxml, already
+installed with python-docx, writes and parses that (entities and network access off).
+
 YAML is written back by ruamel.yaml's round-trip dumper, which keeps comments, key order,
 quoting and block styles; a file is only rewritten when dumping it unchanged reproduces it
 byte for byte, so no line but the edited fields' can change.
