@@ -132,6 +132,16 @@ def test_text_functions() -> None:
     assert not untranslated("This sentence is written in English only.", "HBM 메모리")
 
 
+def test_every_format_character_is_invisible() -> None:
+    """The class behind `visible` holds every format (Cf) character this Python knows."""
+    import sys
+    import unicodedata
+
+    missing = [f"U+{c:04X}" for c in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(c)) == "Cf" and not is_blank(chr(c))]
+    assert missing == []
+
+
 def test_every_starter_marker_is_in_the_placeholder_list() -> None:
     """The starters mark values with FILL-IN; the data file lists it, with its origin."""
     data = language_data()
