@@ -95,13 +95,12 @@ def validate(
       propgen validate samples/
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
     """
-    from .build import find_inputs, limits_for
-    from .loader import load_submission
-    from .program import load_profile
+    from .inputs import find_inputs, limits_for
+    from .loader import load_profile, load_submission
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
     _ = gettext_for(lang)
@@ -143,15 +142,15 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     prints FILE:LINE:COL: error|warning [RULE-ID] FIELD: MESSAGE (CITATION)
     Exit code 1 if any error, 2 if a file cannot be read, 0 otherwise.
     """
-    from .checks import check_files
-    from .program import load_profile
+    from .inputs import check_files
+    from .loader import load_profile
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
-    from .build import find_inputs, limits_for
+    from .inputs import find_inputs, limits_for
 
     files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,
@@ -374,14 +373,14 @@ def translate_export(files: tuple[Path, ...], output: Path, source_lang: str,
     Korean and Note cells can be edited; keep the sheet beside the YAML files' folder
     layout (paths in it are relative to the sheet).
     """
-    from .build import find_inputs, limits_for
-    from .program import load_profile
+    from .inputs import find_inputs, limits_for
+    from .loader import load_profile
     from .translate import export_rows, write_sheet
 
     lang = detect_lang(lang)
     _ = gettext_for(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
         rows = export_rows(find_inputs(list(files)), output, profile=profile, lang=lang,
                            limits=limits_for(max_bytes))
         write_sheet(rows, output, lang=lang, source_lang=source_lang)
@@ -406,13 +405,13 @@ def translate_import(sheet: Path, lang: str | None, program_path: Path | None) -
     whose field moved or whose YAML text changed since the export is refused, and then no
     file is written (exit code 2). Imported fields are recorded as reviewed.
     """
-    from .program import load_profile
+    from .loader import load_profile
     from .translate import import_sheet
 
     lang = detect_lang(lang)
     _ = gettext_for(lang)
     try:
-        plan = import_sheet(sheet, lang=lang, profile=load_profile(program_path))
+        plan = import_sheet(sheet, lang=lang, profile=load_profile(program_path, lang))
     except InputError as error:
         click.echo(str(error), err=True)
         click.echo(_("nothing was written"), err=True)
@@ -446,14 +445,14 @@ def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | Non
     one language of a recorded field is edited and the other is not.
     """
     from .drift import mark_reviewed, sidecar_path
-    from .loader import load_submission
-    from .program import load_profile
+    from .loader import load_profile, load_submission
 
     lang = detect_lang(lang)
     _ = gettext_for(lang)
     try:
         submission, _loaded = load_submission(
-            file, lang=lang, draft=True, structural=False, profile=load_profile(program_path))
+            file, lang=lang, draft=True, structural=False,
+            profile=load_profile(program_path, lang))
         marked = mark_reviewed(file, submission, fields)
     except UserError as error:
         _fail(error, lang)

@@ -20,7 +20,7 @@ from .checks import Finding, _bilinguals
 from .errors import UserError
 from .i18n import N_, Msg
 from .language import is_blank, visible
-from .loader import format_path
+from .yaml_source import format_path
 
 SUFFIX = ".review.tsv"
 HEADER = (

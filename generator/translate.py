@@ -96,7 +96,8 @@ def export_rows(paths: list[Path], sheet: Path, *, profile: Any = None, lang: st
     """A row per bilingual text of every file, in file order. Files that do not load are
     input errors: a sheet of half a file would be worse than none."""
     from .drift import bilingual_fields, drift_findings
-    from .loader import load_submission, locate
+    from .loader import load_submission
+    from .yaml_source import locate
 
     rows: list[Row] = []
     problems: list[Problem] = []
@@ -389,7 +390,7 @@ def plan_import(sheet: Path, rows: list[Row], lang: str = "en") -> ImportPlan:
 
 
 def _refusal(sheet: Path, row: Row, template: str, lang: str, **ctx: Any) -> Problem:
-    from .loader import message
+    from .i18n import message
 
     _ = gettext_for(lang)
     where = _(N_("{where} ({file}, {field})")).format(
