@@ -315,9 +315,9 @@ def build(
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
         if written in result.gaps:
-            count, doc_lang = result.gaps[written]
+            gaps, doc_lang = result.gaps[written]
             click.echo(_("  {count} passage(s) without a translation, marked {marker}").format(
-                count=count, marker=gettext_for(doc_lang)(GAP_MARKER)))
+                count=gaps, marker=gettext_for(doc_lang)(GAP_MARKER)))
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:

@@ -183,6 +183,8 @@ def test_draft_gaps_are_marked_and_highlighted(tmp_path: Path) -> None:
     assert GAP_START not in body_text(korean) and GAP_END not in body_text(korean)
     assert f"{out / 'case.ko.docx'}\n  번역이 없는 부분 {len(runs)}곳을 [번역 필요](으)로 표시했습니다" \
         in result.output
+    # The summary still counts files, not passages.
+    assert "파일 1개 중 1개에서 문서 3개를 만들었습니다" in result.output
     # The English document has its own title: nothing is marked there.
     assert highlighted_runs(out / "case.en.docx") == []
     assert "[Translation needed]" not in body_text(out / "case.en.docx")
