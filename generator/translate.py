@@ -30,7 +30,7 @@ from typing import Any
 
 from .errors import InputError, Problem, UserError
 from .i18n import N_, gettext_for
-from .language import is_blank, untranslated
+from .language import find_placeholder, is_blank, untranslated
 
 LANGS = ("en", "ko")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -115,7 +115,8 @@ def export_rows(paths: list[Path], sheet: Path, *, profile: Any = None, lang: st
                 status = "missing-ko"
             elif is_blank(en):
                 status = "missing-en"
-            elif tuple(loc) in drifted or untranslated(en, ko):
+            elif (tuple(loc) in drifted or untranslated(en, ko) or find_placeholder(en)
+                  or find_placeholder(ko)):
                 status = "review"
             else:
                 status = "done"
@@ -409,10 +410,15 @@ def _localized_where(where: str, lang: str) -> str:
 def _plan_file(sheet: Path, path: Path, rows: list[Row], lang: str
                ) -> tuple[FilePlan | None, list[Problem], list[Change]]:
     from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
 
     from .models import XML_INVALID
 
     problems: list[Problem] = []
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        # A sheet names the files it writes; it may only name submissions.
+        return None, [_refusal(sheet, rows[0], N_("{path} is not a YAML file"), lang,
+                               path=path)], []
     try:
         raw = path.read_bytes()
     except OSError:
@@ -420,6 +426,10 @@ def _plan_file(sheet: Path, path: Path, rows: list[Row], lang: str
                                                    "more"), lang, path=path)], []
     try:
         yaml, data, newline = _round_trip(raw)
+    except (YAMLError, ValueError):
+        return None, [_refusal(sheet, rows[0], N_("{path} is not valid YAML any more; run "
+                                                   "'propgen validate' on it"), lang,
+                               path=path)], []
     except _Layout as layout:
         return None, [_refusal(
             sheet, rows[0], N_("propgen cannot rewrite {path} without changing other lines "

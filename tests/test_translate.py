@@ -261,3 +261,28 @@ def test_drift_sidecar_reads_well_and_without_it_nothing_changes(work: Path) -> 
     assert check_json(proposal) == plain_findings
     bad = run("translate", "mark-reviewed", proposal, "no.such.field")
     assert bad.exit_code == 2 and "no bilingual text at 'no.such.field'" in bad.output
+
+
+def test_xliff_from_korean_and_a_sheet_naming_other_files(work: Path) -> None:
+    sheet = work / "sheet.xliff"
+    result = run("translate", "export", work / NAMES[0], "-o", sheet, "--source", "ko")
+    assert result.exit_code == 0, result.output
+    tree = etree.parse(str(sheet))
+    file_element = tree.getroot()[0]
+    assert (file_element.get("source-language"), file_element.get("target-language")) == (
+        "ko-KR", "en-US")
+    unit = next(u for u in tree.iter(f"{{{XLIFF_NS}}}trans-unit") if u.get("id") == "title")
+    assert unit.find(f"{{{XLIFF_NS}}}source").text == "동남아시아를 위한 로드스타 신뢰 AI 스택"
+    unit.find(f"{{{XLIFF_NS}}}target").text = "Lodestar AI for Southeast Asia"
+    tree.write(str(sheet))
+    assert run("translate", "import", sheet).exit_code == 0
+    assert plain(work / NAMES[0])["title"]["en"] == "Lodestar AI for Southeast Asia"
+    # A sheet can only write YAML files.
+    notes = work / "notes.txt"
+    notes.write_text("mine", "utf-8")
+    file_element.set("original", "notes.txt")
+    unit.find(f"{{{XLIFF_NS}}}target").text = "changed"
+    tree.write(str(sheet))
+    result = run("translate", "import", sheet)
+    assert result.exit_code == 2 and "is not a YAML file" in result.output
+    assert notes.read_text("utf-8") == "mine"
