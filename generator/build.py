@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checks import check_submission, compliance_matrix, draft_severity, locate_finding
+from .drift import drift_findings
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for, resource_dir
+from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for
-from .loader import load_profile
+from .language import gap_marker
+from .loader import load_profile, load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
-DOC_LANGS = ("en", "ko")
+DOC_LANGS = LANGS
 
 _renderers: dict[Path, Any] = {}
 
@@ -49,7 +52,7 @@ class BuildResult:
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
-    # Passages marked as missing translations, per document written, and its language.
+    # Passages marked as missing translations, per document written, and their marker.
     gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
 
@@ -85,10 +88,9 @@ def build_submission(
     """Render one submission into its three documents: {file name: DOCX bytes}.
 
     `gaps`, if given, receives the number of passages marked as a missing translation in
-    each document, with the document's language (a draft's passages, highlighted and preceded
-    by "[Translation needed]").
+    each document, with the marker they start with in its language (a draft's passages,
+    highlighted and preceded by "[Translation needed]").
     """
-    from .checks import check_submission, compliance_matrix
     from .context import letter_context, proposal_context
     from .render import compose_bilingual, highlight_gaps, to_bytes
 
@@ -115,7 +117,7 @@ def build_submission(
                                    date=submission.date)
         marked = highlight_gaps(document)
         if gaps is not None and marked:
-            gaps[names[lang]] = (marked, lang)
+            gaps[names[lang]] = (marked, gap_marker(lang))
         out[names[lang]] = to_bytes(document)
         documents[lang] = document
     bilingual = compose_bilingual(
@@ -150,9 +152,6 @@ class FileOutcome:
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
-    from .checks import check_submission, draft_severity, locate_finding
-    from .drift import drift_findings
-    from .loader import load_submission
     from .output import safe_stem
     from .render import TemplateProblem
 

@@ -20,6 +20,7 @@ from .checks import Finding, _bilinguals
 from .errors import UserError
 from .i18n import N_, Msg
 from .language import is_blank, visible
+from .output import write_atomic
 from .yaml_source import format_path
 
 SUFFIX = ".review.tsv"
@@ -69,8 +70,6 @@ def read_record(yaml_path: Path) -> Record:
 
 def write_record(yaml_path: Path, record: Mapping[str, tuple[str, str]]) -> Path:
     """Write the sidecar atomically, fields in the order given."""
-    from .output import write_atomic
-
     path = sidecar_path(yaml_path)
     body = "".join(f"{key}\t{en}\t{ko}\n" for key, (en, ko) in record.items())
     write_atomic(path, (HEADER + body).encode("utf-8"))

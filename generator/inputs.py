@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from .checks import (
-    LocatedFinding,
     check_submission,
     compliance_matrix,
     cross_file_findings,
@@ -15,7 +14,7 @@ from .checks import (
     locate_finding,
 )
 from .drift import drift_findings
-from .errors import InputError
+from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
@@ -42,8 +41,8 @@ def find_inputs(paths: list[Path]) -> list[Path]:
 
 @dataclass
 class CheckReport:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    input_errors: list[Any] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    input_errors: list[Diagnostic] = field(default_factory=list)
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
@@ -67,11 +66,7 @@ def check_files(
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
-        report.findings.extend(
-            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
-                           w.message, "")
-            for w in loaded.warnings
-        )
+        report.findings.extend(loaded.warnings)
         findings = check_submission(submission, profile)
         findings.extend(drift_findings(submission, loaded.path))
         findings = draft_severity(findings, draft)

@@ -179,8 +179,12 @@ def pick(texts: Mapping[str, str | None], lang: str) -> tuple[str, bool]:
     return other, bool(other)
 
 
+def gap_marker(lang: str) -> str:
+    """What a translator searches the `lang` document for: [번역 필요]."""
+    return gettext_for(lang)(GAP_MARKER)
+
+
 def mark_gap(text: str, lang: str) -> str:
     """A stand-in passage, with the marker a translator searches for, between the two
     characters the renderer highlights."""
-    marker = gettext_for(lang)(GAP_MARKER)
-    return f"{GAP_START}{marker} {text}{GAP_END}"
+    return f"{GAP_START}{gap_marker(lang)} {text}{GAP_END}"

@@ -28,9 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .drift import bilingual_fields, drift_findings, merge_reviewed
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for
+from .i18n import N_, gettext_for, message
 from .language import find_placeholder, is_blank, untranslated
+from .loader import load_submission
+from .models import XML_INVALID
+from .output import FIXED_ZIP_TIME, write_atomic
+from .yaml_source import locate
 
 LANGS = ("en", "ko")
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -95,10 +100,6 @@ def export_rows(paths: list[Path], sheet: Path, *, profile: Any = None, lang: st
                 limits: Any = None) -> list[Row]:
     """A row per bilingual text of every file, in file order. Files that do not load are
     input errors: a sheet of half a file would be worse than none."""
-    from .drift import bilingual_fields, drift_findings
-    from .loader import load_submission
-    from .yaml_source import locate
-
     rows: list[Row] = []
     problems: list[Problem] = []
     for path in paths:
@@ -131,8 +132,6 @@ def export_rows(paths: list[Path], sheet: Path, *, profile: Any = None, lang: st
 def write_sheet(rows: list[Row], sheet: Path, *, lang: str = "en",
                 source_lang: str = "en") -> None:
     """Write `rows` as xlsx or XLIFF (by the file's suffix), atomically."""
-    from .output import write_atomic
-
     if sheet.suffix.lower() in XLIFF_SUFFIXES:
         data = xliff_bytes(rows, source_lang=source_lang)
     elif sheet.suffix.lower() == ".xlsx":
@@ -191,8 +190,6 @@ def xlsx_bytes(rows: list[Row], *, lang: str = "en") -> bytes:
 
 def _fixed_zip_times(data: bytes) -> bytes:
     """The same zip with fixed entry times, so one input gives one sheet, byte for byte."""
-    from .output import FIXED_ZIP_TIME
-
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -391,8 +388,6 @@ def plan_import(sheet: Path, rows: list[Row], lang: str = "en") -> ImportPlan:
 
 
 def _refusal(sheet: Path, row: Row, template: str, lang: str, **ctx: Any) -> Problem:
-    from .i18n import message
-
     _ = gettext_for(lang)
     where = _(N_("{where} ({file}, {field})")).format(
         where=_localized_where(row.where, lang), file=row.file, field=row.field)
@@ -412,7 +407,6 @@ def _plan_file(sheet: Path, path: Path, rows: list[Row], lang: str
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
 
-    from .models import XML_INVALID
 
     problems: list[Problem] = []
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -601,10 +595,6 @@ def _columns(text: str) -> int:
 def apply_import(plan: ImportPlan, profile: Any = None) -> None:
     """Write every planned file (each atomically, keeping its permissions) and record the
     imported fields as reviewed in each file's drift sidecar."""
-    from .drift import merge_reviewed
-    from .loader import load_submission
-    from .output import write_atomic
-
     for file_plan in plan.files:
         mode = file_plan.path.stat().st_mode & 0o7777
         data = file_plan.text.encode("utf-8")
