@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .drift import bilingual_fields, drift_findings, merge_reviewed
+from .drift import LANG_NAMES, bilingual_fields, drift_findings, merge_reviewed
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for, message
+from .i18n import N_, Msg, gettext_for, message
 from .language import find_placeholder, is_blank, untranslated
 from .loader import load_submission
 from .models import XML_INVALID
@@ -451,6 +451,13 @@ def _plan_file(sheet: Path, path: Path, rows: list[Row], lang: str
             problems.append(_refusal(sheet, row, N_(
                 "the YAML text of this field changed after the sheet was exported; export a "
                 "new sheet, or copy the edit by hand"), lang))
+            continue
+        emptied = [lang_ for lang_ in LANGS
+                   if is_blank(row.text(lang_)) and not is_blank(_text(current[lang_]))]
+        if emptied:
+            problems.append(_refusal(sheet, row, N_(
+                "the {side} cell is empty; a sheet does not delete a text: put the text back, "
+                "or delete it in the YAML file"), lang, side=Msg(LANG_NAMES[emptied[0]])))
             continue
         bad = next((m for lang_ in LANGS if (m := XML_INVALID.search(row.text(lang_)))), None)
         if bad is not None:

@@ -171,6 +171,20 @@ def test_stale_rows_are_refused_and_nothing_is_written(work: Path) -> None:
     assert not list(work.glob("*.review.tsv"))
 
 
+def test_an_emptied_cell_is_refused(work: Path) -> None:
+    sheet = work / "sheet.xlsx"
+    run("translate", "export", work / NAMES[0], "-o", sheet)
+    before = (work / NAMES[0]).read_bytes()
+    book = load_workbook(sheet)
+    row = next(r for r in book["propgen"].iter_rows(min_row=2) if r[1].value == "title")
+    row[4].value = None
+    book.save(sheet)
+    result = run("translate", "import", sheet)
+    assert result.exit_code == 2
+    assert f"row {row[0].row} (proposal-lodestar.yaml, title): the Korean cell is empty" in result.output
+    assert (work / NAMES[0]).read_bytes() == before
+
+
 def test_row_whose_field_is_gone_is_refused(work: Path) -> None:
     sheet = work / "sheet.xlf"
     run("translate", "export", work / NAMES[1], "-o", sheet)
