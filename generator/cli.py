@@ -379,8 +379,8 @@ def translate_export(files: tuple[Path, ...], output: Path, source_lang: str,
       propgen translate export samples/proposal-lodestar.yaml -o lodestar.xlsx
       propgen translate export samples/ -o samples.xlf
     One row per text: file, field, line, English, Korean, status, note. Only the English,
-    Korean and Note cells can be edited; keep the sheet beside the YAML files' folder
-    layout (paths in it are relative to the sheet).
+    Korean and Note cells can be edited. Paths in the sheet are relative to its folder:
+    move the sheet and the YAML files together.
     """
     from .inputs import find_inputs, limits_for
     from .loader import load_profile
