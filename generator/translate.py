@@ -57,6 +57,7 @@ HEADINGS = (N_("File"), N_("Field"), N_("Line"), N_("English"), N_("Korean"), N_
 KEY_COLUMNS = ("en-fingerprint", "ko-fingerprint")
 WIDTHS = (26, 32, 6, 60, 60, 16, 30, 14, 14)
 EDITABLE = (4, 5, 7)  # English, Korean, Note (1-based columns)
+FIXED_STAMP = b"2000-01-01T00:00:00Z"  # the sheet's creation and modification time
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def xlsx_bytes(rows: list[Row], *, lang: str = "en") -> bytes:
 
     _ = gettext_for(lang)
     book = Workbook()
-    stamp = dt.datetime(2000, 1, 1)
+    stamp = dt.datetime(2000, 1, 1)  # FIXED_STAMP
     book.properties.creator = "propgen"
     book.properties.created = book.properties.modified = stamp
     sheet = book.active
@@ -197,7 +198,12 @@ def _fixed_zip_times(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the time of saving, whatever the workbook says.
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_STAMP,
+                                 content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
