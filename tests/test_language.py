@@ -181,7 +181,7 @@ def test_draft_gaps_are_marked_and_highlighted(tmp_path: Path) -> None:
     assert "[번역 필요] Lodestar Trusted AI Stack for Southeast Asia" in runs
     assert body_text(korean).count("[번역 필요]") == len(runs)
     assert GAP_START not in body_text(korean) and GAP_END not in body_text(korean)
-    assert f"{out / 'case.ko.docx'}\n  번역이 없는 부분 {len(runs)}곳을 [번역 필요](으)로 표시했습니다" \
+    assert f"{out / 'case.ko.docx'}\n  번역이 없는 {len(runs)}곳에 [번역 필요] 표시를 했습니다" \
         in result.output
     # The summary still counts files, not passages.
     assert "파일 1개 중 1개에서 문서 3개를 만들었습니다" in result.output
