@@ -91,7 +91,9 @@ def merge_reviewed(yaml_path: Path, submission: Any,
     for key, _loc, _value in bilingual_fields(submission):
         if key in reviewed:
             en, ko = reviewed[key]
-            record[key] = (fingerprint(en), fingerprint(ko))
+            if MISSING not in (fingerprint(en), fingerprint(ko)):
+                record[key] = (fingerprint(en), fingerprint(ko))
+            # A text in one language only agrees with nothing yet: no entry.
         elif key in old:
             record[key] = old[key]
     return write_record(yaml_path, record)
@@ -103,7 +105,8 @@ def mark_reviewed(yaml_path: Path, submission: Any, fields: Iterable[str] = ()) 
     wanted = list(fields)
     current = {key: (value.en, value.ko) for key, _loc, value in bilingual_fields(submission)}
     chosen = [key for key in current
-              if not wanted or any(_under(key, prefix) for prefix in wanted)]
+              if (not wanted or any(_under(key, prefix) for prefix in wanted))
+              and not any(is_blank(text) for text in current[key])]
     unknown = [prefix for prefix in wanted if not any(_under(k, prefix) for k in current)]
     if unknown:
         raise UserError(
@@ -126,7 +129,7 @@ def drift_findings(submission: Any, yaml_path: Path | str) -> Iterator[Finding]:
         return
     record = read_record(path)
     for key, loc, value in bilingual_fields(submission):
-        if key not in record:
+        if key not in record or MISSING in record[key]:
             continue
         was = dict(zip(("en", "ko"), record[key], strict=True))
         changed = [lang for lang in ("en", "ko") if fingerprint(getattr(value, lang)) != was[lang]]

@@ -304,3 +304,15 @@ def test_xliff_from_korean_and_a_sheet_naming_other_files(work: Path) -> None:
     result = run("translate", "import", sheet)
     assert result.exit_code == 2 and "is not a YAML file" in result.output
     assert notes.read_text("utf-8") == "mine"
+
+
+def test_a_translation_added_later_is_no_drift(work: Path) -> None:
+    proposal = work / NAMES[0]
+    full = proposal.read_text("utf-8")
+    proposal.write_text(full.replace("  ko: 동남아시아를 위한 로드스타 신뢰 AI 스택\n", ""), "utf-8")
+    result = run("translate", "mark-reviewed", proposal)
+    assert result.exit_code == 0, result.output
+    record = (work / "proposal-lodestar.review.tsv").read_text("utf-8")
+    assert "\ntitle\t" not in record  # one language only: nothing agrees yet
+    proposal.write_text(full, "utf-8")
+    assert not [f for f in check_json(proposal) if f["rule"] == "DRIFT"]
