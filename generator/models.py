@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .i18n import LANGS, N_
+from .language import is_blank, visible
 
 CUSTOM_MESSAGES: dict[str, str] = {
     "xml_invalid_char": N_(
@@ -74,18 +75,9 @@ def _xml_safe(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# Characters that show nothing (zero-width spaces and joiners, direction marks, the BOM, the
-# soft hyphen): text made only of them and spaces is empty, and cannot hide a placeholder.
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
-
-
-def visible(value: str) -> str:
-    """`value` without invisible characters and surrounding white space."""
-    return INVISIBLE.sub("", value).strip()
-
-
 def _not_blank(value: str) -> str:
-    if not visible(value):
+    """Text of only spaces and invisible characters (U+200B, ...) is empty."""
+    if is_blank(value):
         raise PydanticCustomError("string_too_short", "String should have at least 1 character",
                                   {"min_length": 1})
     return value
@@ -97,7 +89,7 @@ PLACEHOLDER = "FILL-IN"
 
 
 def _not_placeholder(value: str) -> str:
-    if visible(value).startswith(PLACEHOLDER):
+    if visible(value).lstrip().startswith(PLACEHOLDER):
         shown = " ".join(value.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         raise user_error("placeholder", {"value": shown})
@@ -209,7 +201,7 @@ class Bilingual(Strict):
     @model_validator(mode="after")
     def _both_languages(self, info: ValidationInfo) -> Bilingual:
         draft = bool(info.context and info.context.get("draft"))
-        missing = [lang for lang in LANGS if not visible(getattr(self, lang) or "")]
+        missing = [lang for lang in LANGS if is_blank(getattr(self, lang))]
         if len(missing) == len(LANGS):
             raise user_error("bilingual_empty")
         if missing and not draft:
@@ -219,11 +211,12 @@ class Bilingual(Strict):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language in drafts."""
         own = getattr(self, lang, None)
-        if own and visible(own):
+        if own and not is_blank(own):
             return str(own)
         # Whitespace (and invisible text) counts as missing here too, as in `_both_languages`.
         return next(
-            (str(text) for other in LANGS if (text := getattr(self, other)) and visible(text)),
+            (str(text) for other in LANGS
+             if (text := getattr(self, other)) and not is_blank(text)),
             "",
         )
 

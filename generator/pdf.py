@@ -150,6 +150,20 @@ def find_pdftoppm() -> str:
     return found
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for a converter, with a UTF-8 character type.
+
+    Without one (no LANG or LC_* set, as under cron or a cleared environment) LibreOffice
+    cannot open a document whose path is not ASCII ("한글-이름.ko.docx").
+    """
+    env = dict(os.environ)
+    ctype = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in ctype.lower() and "utf8" not in ctype.lower():
+        env.pop("LC_ALL", None)
+        env["LC_CTYPE"] = "C.UTF-8"
+    return env
+
+
 def _run(command: list[str], timeout: float, what: str,
          started: Callable[[int], object] | None = None,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -169,7 +183,7 @@ def _run(command: list[str], timeout: float, what: str,
         text=True,
         errors="replace",
         start_new_session=posix,
-        env=env,
+        env=_child_env() if env is None else env,
     ) as process:
         try:
             if started is not None:
@@ -361,7 +375,7 @@ def convert_to_pdf(
         scratch.mkdir()
         result = _run(command, timeout, "LibreOffice", started=lambda group: owner.write_text(
             f"{os.getpid()}\n{group}\n", encoding="ascii"),
-            env={**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)})
+            env={**_child_env(), "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)})
         reported = _reported(errors)
         details = _tail(result.stderr + "\n" + result.stdout)
         for target, pdf in produced.items():
