@@ -267,6 +267,33 @@ def _build_locked(
     return result
 
 
+def place_outputs(options: BuildOptions, staged: dict[Path, Path]) -> tuple[list[Path],
+                                                                          list[Problem]]:
+    """Files made outside a build (`propgen watch`'s PDFs and previews), finished at
+    `staged` paths, moved to their targets in the output folder under its lock and manifest
+    as a build moves its own: a target edited by hand (or not a regular file) is refused."""
+    from .output import Manifest, folder_lock, place_file
+
+    with folder_lock(options.output_dir, wait=LOCK_WAIT_SECONDS):
+        manifest = Manifest(options.output_dir)
+        refusals = [(t, manifest.refusal(t, options.force, options.lang))
+                    for t in staged.values()]
+        problems = [Problem(str(t), 0, 0, "", reason) for t, reason in refusals if reason]
+        if problems:
+            return [], problems
+        data = {target: source.read_bytes() for source, target in staged.items()}
+        manifest.expect(data)
+        placed: list[Path] = []
+        try:
+            for source, target in staged.items():
+                place_file(source, target)
+                manifest.record(target, data[target])
+                placed.append(target)
+        finally:
+            manifest.save()
+        return placed, []
+
+
 def _clash_message(name: str, other_name: str, other: Path, lang: str) -> str:
     _ = gettext_for(lang)
     if name != other_name:

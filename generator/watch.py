@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from .build import BuildOptions, build_files
+from .build import BuildOptions, build_files, place_outputs
 from .errors import UserError
 from .i18n import N_, gettext_for
 from .inputs import find_inputs
@@ -92,14 +94,24 @@ def rebuild_file(path: Path, options: BuildOptions, office: Converter | None = N
     problem: UserError | None = result.tool_error
     rebuild.written.extend(result.written)
     if problem is None and options.pdf and office is not None:
+        # Made aside, then moved in under the output folder's lock and manifest, as build
+        # does: a PDF edited by hand is not overwritten, and a later build knows these.
+        staging = Path(tempfile.mkdtemp(prefix="propgen-watch-"))
         try:
             for docx in [p for p in result.written if p.suffix == ".docx"]:
-                pdf = office.convert(docx)
-                rebuild.written.append(pdf)
+                pdf = office.convert(docx, staging / docx.with_suffix(".pdf").name)
+                staged = {pdf: docx.with_suffix(".pdf")}
                 if options.preview:
-                    rebuild.written.extend(render_previews([pdf]))
+                    staged.update((png, docx.with_suffix(".png"))
+                                  for png in render_previews([pdf]))
+                placed, blocked = place_outputs(options, staged)
+                rebuild.written.extend(placed)
+                rebuild.messages.extend(str(p) for p in blocked)
+                rebuild.errors += len(blocked)
         except UserError as error:
             problem = error
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     if problem is not None:
         rebuild.errors += 1
         rebuild.messages.append(problem.localized(options.lang))

@@ -753,3 +753,44 @@ def test_libreoffice_does_not_load_a_linked_picture(tmp_path: Path) -> None:
     images = subprocess.run(["pdfimages", "-list", str(made)], capture_output=True, text=True,
                             check=True).stdout.splitlines()
     assert len(images) == 2, images  # the header lines only: no picture was loaded
+
+
+class _FakeOffice:
+    """A warm LibreOffice stand-in for the watch: a small PDF at the target it is given."""
+
+    def convert(self, docx: Path, target: Path | None = None) -> Path:
+        target = target or docx.with_suffix(".pdf")
+        target.write_bytes(b"%PDF-1.4 watched " + docx.name.encode())
+        return target
+
+    def close(self) -> None:
+        return None
+
+
+def test_the_watchs_pdfs_are_under_the_manifest_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from generator.watch import rebuild_file
+
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    out = tmp_path / "out"
+    options = BuildOptions(output_dir=out, pdf=True)
+    first = rebuild_file(LETTER, options, _FakeOffice())
+    assert first.ok, first.messages
+    recorded = json.loads((out / MANIFEST_NAME).read_text())["files"]
+    assert {p.name for p in out.glob("*.pdf")} <= set(recorded)
+    # A later build (or watch) knows them as propgen's ...
+    monkeypatch.setattr(pdf, "convert_to_pdf", fake_convert)
+    assert not build_files([LETTER], options).errors
+    # ... and neither overwrites one edited by hand.
+    mine = out / "letter-onnuri.ko.pdf"
+    mine.write_bytes(b"%PDF- annotated")
+    again = rebuild_file(LETTER, options, _FakeOffice())
+    assert not again.ok
+    assert any(f"{mine}:" in m and "changed since propgen wrote it" in m for m in again.messages)
+    assert mine.read_bytes() == b"%PDF- annotated"
+    assert list(private.iterdir()) == []  # the watch's staging folders are gone
