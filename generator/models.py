@@ -201,7 +201,7 @@ class Bilingual(Strict):
     @model_validator(mode="after")
     def _both_languages(self, info: ValidationInfo) -> Bilingual:
         draft = bool(info.context and info.context.get("draft"))
-        missing = [lang for lang in LANGS if is_blank(getattr(self, lang))]
+        missing = [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
         if len(missing) == len(LANGS):
             raise user_error("bilingual_empty")
         if missing and not draft:
@@ -211,13 +211,11 @@ class Bilingual(Strict):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language in drafts."""
         own = getattr(self, lang, None)
-        if own and not is_blank(own):
+        if own and own.strip():
             return str(own)
-        # Whitespace (and invisible text) counts as missing here too, as in `_both_languages`.
+        # Whitespace counts as missing here too, as in `_both_languages`.
         return next(
-            (str(text) for other in LANGS
-             if (text := getattr(self, other)) and not is_blank(text)),
-            "",
+            (str(text) for other in LANGS if (text := getattr(self, other)) and text.strip()), ""
         )
 
 

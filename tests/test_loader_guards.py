@@ -296,21 +296,39 @@ def test_a_placeholder_behind_a_zero_width_space(invoke: Any, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("invisible", ["\\u200b\\u200b", "\\u2060 \\ufeff", "\\u200d"])
-def test_a_title_of_invisible_characters_is_empty(
+def test_a_title_of_invisible_characters_is_missing(
     invoke: Any, tmp_path: Path, invisible: str
 ) -> None:
+    # The language checks (issue #13) take invisible characters out before they look.
     path = variant(tmp_path, PROPOSAL, "  ko: 동남아시아를 위한 로드스타 신뢰 AI 스택",
                    f'  ko: "{invisible}"')
-    assert_clean(invoke("validate", path), f"{path}:", "title", "'ko' text is missing")
+    out = tmp_path / "out"
+    result = invoke("build", path, "-o", out)
+    assert_clean(result, f"{path}:9:7: error [TRANSLATION] title.ko:", code=1)
+    assert not out.exists() or not list(out.glob("*.docx"))
 
 
-def test_an_invisible_only_name_is_empty(invoke: Any, tmp_path: Path) -> None:
+def test_invisible_text_in_both_languages_is_missing_in_both(invoke: Any, tmp_path: Path) -> None:
     path = variant(tmp_path, PROPOSAL, "  ko: 동남아시아를 위한 로드스타 신뢰 AI 스택",
                    '  ko: "\\u200b"')
     both = path.read_text("utf-8").replace(
         "  en: Lodestar Trusted AI Stack for Southeast Asia", '  en: "\\u200b "', 1)
     path.write_text(both, encoding="utf-8")
-    assert_clean(invoke("validate", path), f"{path}:", "empty in both languages")
+    result = invoke("build", path, "-o", tmp_path / "out")
+    assert_clean(result, f"{path}:8:7: error [TRANSLATION] title.en:",
+                 f"{path}:9:7: error [TRANSLATION] title.ko:", code=1)
+
+
+def test_an_id_of_invisible_characters_is_empty(tmp_path: Path) -> None:
+    # Single-language texts that must not be empty (NonEmptyText) count invisible text too.
+    from pydantic import TypeAdapter, ValidationError
+
+    from generator.models import NonEmptyText
+
+    adapter = TypeAdapter(NonEmptyText)
+    assert adapter.validate_python("a\u200b") == "a\u200b"
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        adapter.validate_python("\u200b\u2060 ")
 
 
 # --- the structure fuzz: random nesting, tags, anchors and numbers into the loader --------
