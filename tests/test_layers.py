@@ -25,8 +25,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
     ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
+    ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("cli", "__main__"),  # click, thin
 )
 
@@ -35,7 +37,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "translate"), ("cli", "drift"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "translate"), ("cli", "drift"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
