@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("output", "render", "pdf", "gaps"),  # OOXML and atomic writes, docxtpl, side by side, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -41,6 +41,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "translate"), ("cli", "drift"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "gaps"),
 })
 
 
