@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 
 from generator import output
 from generator.errors import EXIT_CODES, ExitCode
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
-
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, ROOT, Invoke
 
 
 def control_char_letter(tmp_path: Path) -> Path:

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from generator.checks import Finding
 from generator.i18n import N_
 from generator.program import Profile
 from generator.rules import _RULES, registered_rules, rule
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
-
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-PROFILE = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
+from helpers import LETTER, PROFILE, PROPOSAL, Invoke
 
 
 def profile_variant(tmp_path: Path, old: str, new: str) -> Path:
