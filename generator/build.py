@@ -52,11 +52,16 @@ class BuildResult:
     tool_error: UserError | None = None
 
 
+def template_path(kind: str, template_dir: Path | None = None) -> Path:
+    """The template a submission of `kind` is rendered with."""
+    return ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+
+
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     """The process-wide renderer of a template: loaded and compiled once."""
     from .render import Renderer, TemplateProblem
 
-    path = ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+    path = template_path(kind, template_dir)
     if path not in _renderers:
         if not path.is_file():
             raise TemplateProblem(template=N_("template not found"), prefix=f"{path}: ")
@@ -140,6 +145,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
     from .output import safe_stem
     from .render import TemplateProblem
+    from .template_checks import template_diagnostics
 
     outcome = FileOutcome(path)
     try:
@@ -159,6 +165,10 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
         )
+        if isinstance(submission, CommentLetter):
+            outcome.findings.extend(template_diagnostics(
+                template_path(submission.kind, options.template_dir),
+                profile.notice(submission.notice), options.lang))
     except InputError as error:
         outcome.problems = error.problems
     except TemplateProblem as error:
@@ -192,7 +202,9 @@ def build_files(
             if progress is not None:
                 progress(outcome)
             result.errors.extend(outcome.problems)
-            result.findings.extend(outcome.findings)
+            # A template's warnings (line 0) come with every file built with it: once.
+            result.findings.extend(f for f in outcome.findings
+                                   if f.line != 0 or f not in result.findings)
             if outcome.template_error is not None and result.tool_error is None:
                 result.tool_error = outcome.template_error
             if outcome.refused:

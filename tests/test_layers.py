@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("output", "render", "pdf", "template_checks"),  # OOXML, writes, docxtpl, PDF; template rules
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
     ("cli", "__main__"),  # click, thin
@@ -37,6 +37,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "starters"), ("cli", "build"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "template_checks"),
 })
 
 
