@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix, locate_finding
+from .checks import check_submission, compliance_matrix
 from .errors import InputError, Problem, UserError
 from .i18n import LANGS, N_, gettext_for, resource_dir
-from .inputs import find_inputs, limits_for
-from .loader import load_profile, load_submission
+from .inputs import find_inputs, limits_for, load_checked
+from .loader import load_profile
 from .models import CommentLetter, Proposal
 from .program import Profile
 
@@ -150,14 +150,12 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     outcome = FileOutcome(path)
     try:
         profile = load_profile(options.program_path, options.lang)
-        submission, loaded = load_submission(
-            path, lang=options.lang, draft=options.draft, profile=profile,
+        checked = load_checked(
+            path, profile, lang=options.lang, draft=options.draft,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
-        outcome.findings.extend(loaded.warnings)
-        # Loading ran the structural rules already (and raised what they found).
-        findings = check_submission(submission, profile, structural=False)
-        outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
+        submission, findings = checked.submission, checked.findings
+        outcome.findings.extend(checked.located(options.lang))
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
             return outcome
