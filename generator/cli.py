@@ -126,7 +126,9 @@ def validate(
     Example:
       propgen validate samples/
       propgen validate samples/ --format json
-    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
+    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE (a broken reference
+    also names its rule: error [RULE-ID]), as check and build print it. Exit code 2
+    if any.
     """
     from .inputs import find_inputs, limits_for
     from .loader import load_profile, load_submission
