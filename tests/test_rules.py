@@ -178,3 +178,31 @@ def test_a_template_without_page_numbers_is_named(tmp_path: Path, invoke: Invoke
     quiet = invoke("build", "--template-dir", folder, "--program", profile, LETTER,
                    "-o", tmp_path / "quiet")
     assert template_warnings(quiet) == []
+
+
+def test_a_module_dropped_into_the_rules_package_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke
+) -> None:
+    """`generator/rules/<name>.py` registers its rules with the decorator alone."""
+    import sys
+
+    import generator.rules as package
+
+    folder = tmp_path / "more_rules"
+    folder.mkdir()
+    (folder / "extra.py").write_text(
+        "from generator.i18n import N_\n"
+        "from generator.rules import Finding, rule\n\n\n"
+        '@rule("TEST-EXTRA", kind="comment_letter")\n'
+        "def _extra(letter, profile):\n"
+        '    yield Finding("TEST-EXTRA", "warning", ("date",), N_("extra"))\n', "utf-8")
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])
+    monkeypatch.setattr(package, "_discovered", False)
+    monkeypatch.delitem(sys.modules, "generator.rules.extra", raising=False)
+    try:
+        assert "TEST-EXTRA" in registered_rules()
+        result = invoke("check", LETTER)
+        assert "warning [TEST-EXTRA] date: extra" in result.output
+    finally:
+        _RULES.pop("TEST-EXTRA", None)
+        sys.modules.pop("generator.rules.extra", None)
