@@ -11,8 +11,10 @@ from .checks import (
     check_submission,
     compliance_matrix,
     cross_file_findings,
+    draft_severity,
     locate_finding,
 )
+from .drift import drift_findings
 from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
@@ -66,7 +68,8 @@ def load_checked(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
         limits=limits)
     findings = check_submission(submission, profile, structural=False if strict else None)
-    return Checked(submission, loaded, findings)
+    findings.extend(drift_findings(submission, loaded.path))
+    return Checked(submission, loaded, draft_severity(findings, draft))
 
 
 @dataclass
@@ -90,18 +93,13 @@ def check_files(
     loaded_files: list[Any] = []
     for path in paths:
         try:
-            checked = load_checked(path, profile, lang=lang, limits=limits, strict=False)
+            checked = load_checked(path, profile, lang=lang, draft=draft, limits=limits,
+                                   strict=False)
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
         submission, loaded, findings = checked.submission, checked.loaded, checked.findings
         report.findings.extend(loaded.warnings)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
