@@ -24,7 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "pdf", "template_checks"),  # OOXML, writes, docxtpl, PDF; template rules
+    # OOXML and atomic writes, docxtpl, side by side, draft gaps, PDF; the template's rules
+    ("output", "render", "pdf", "gaps", "template_checks"),
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -41,7 +42,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "translate"), ("cli", "drift"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
-    ("build", "template_checks"),
+    ("build", "gaps"), ("build", "template_checks"),
 })
 
 
