@@ -19,6 +19,7 @@ from .i18n import N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, Severity, rule, run_rules
+from .suggest import closest
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -86,7 +87,8 @@ def _stack_layer(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
                     "STACK-LAYER", "error", ("stack", layer, "providers", index),
                     N_("'{ref}' is not the id of a consortium member, so this layer has a "
                        "provider outside the consortium; known ids: {known}"),
-                    {"ref": ref, "known": ", ".join(sorted(known))},
+                    {"ref": ref, "known": ", ".join(sorted(known)),
+                     "suggestion": closest(ref, sorted(known))},
                 )
 
 
@@ -106,7 +108,8 @@ def _member_ref(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
             yield Finding(
                 "MEMBER-REF", "error", loc,
                 N_("'{ref}' is not the id of a consortium member; known ids: {known}"),
-                {"ref": ref, "known": ", ".join(sorted(known))},
+                {"ref": ref, "known": ", ".join(sorted(known)),
+                 "suggestion": closest(ref, sorted(known))},
             )
 
 
@@ -513,10 +516,17 @@ class LocatedFinding:
         }
 
 
+def _suggestion(finding: Finding, lang: str) -> str:
+    """A finding about a mistyped reference names the id it most likely means."""
+    guess = finding.ctx.get("suggestion")
+    return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
+
+
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
     line, column = locate(loaded.tree, finding.loc)
     return LocatedFinding(
         loaded.display, line, column, format_path(finding.loc), finding.severity,
-        finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
+        finding.rule, message(finding.rule, finding.template, finding.ctx, lang)
+        + _suggestion(finding, lang),
         finding.citation,
     )

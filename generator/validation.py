@@ -115,13 +115,34 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
         )
     if kind == "string_pattern_mismatch":
         template = _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind])
-        return message(kind, template, ctx, lang)
+        return message(kind, template, ctx, lang) + _value_hint(kind, ctx, lang)
     if kind == "too_short" and ctx.get("min_length") not in (None, 1):
         return message(kind, N_("needs at least {min_length} entries"), ctx, lang)
     known = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
     if known:
-        return message(kind, known, ctx, lang)
+        return message(kind, known, ctx, lang) + _value_hint(kind, ctx, lang)
     return str(error.get("msg", kind))
+
+
+def _value_hint(kind: str, ctx: dict[str, Any], lang: str) -> str:
+    """"; did you mean 'GB' (United Kingdom)?" for a value that is close to a valid one."""
+    from . import suggest
+    from .i18n import country_name
+    from .models import _ALPHA2
+
+    if kind == "country_code" and isinstance(ctx.get("value"), str):
+        code = suggest.country(ctx["value"], _ALPHA2)
+        if code:
+            return message("hint", N_("; did you mean '{name}' ({country})?"),
+                           {"name": code, "country": country_name(code, lang)}, lang)
+        return ""
+    if kind == "unknown_choice" and isinstance(ctx.get("value"), str):
+        guess = suggest.closest(ctx["value"], str(ctx.get("choices", "")).split(", "))
+    elif kind == "string_pattern_mismatch" and str(ctx.get("pattern")) == r"^[A-Z](\.[0-9]+)?$":
+        guess = suggest.question_id(str(ctx.get("input", "")))
+    else:
+        return ""
+    return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
 
 
 # --- schema look-up for "did you mean" --------------------------------------------------
