@@ -4,7 +4,8 @@
 says "Slovakia" to a U.S. agency with no word from any command. A member or commenter whose
 own details (its headquarters or controlling country, a Hangul name for Korea, an address
 naming the other country, a web or e-mail address under the other country's domain) point
-to the other code of a confusable pair gets a warning. The pairs are data: `confusable_countries.yaml`.
+to the other code of a confusable pair gets a warning. The pairs are data:
+`confusable_countries.yaml`.
 """
 
 from __future__ import annotations
