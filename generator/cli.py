@@ -230,6 +230,43 @@ def init(kind: str, path: Path, force: bool) -> None:
 
 
 @cli.command()
+@click.argument("notice", required=False)
+@_lang_option
+@_program_option
+def questions(notice: str | None, lang: str | None, program_path: Path | None) -> None:
+    """List a notice's sections and questions, in English and Korean.
+
+    \b
+    Example:
+      propgen questions rfi-2025
+    Without NOTICE, every notice of the profile. Titles inferred from the notice's
+    summary are marked; answer a question by its id (A.1), a whole section by its
+    letter (C).
+    """
+    from .loader import load_profile
+    from .questions import UnknownNotice, find_notice, outline
+    from .suggest import closest
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        profile = load_profile(program_path, lang)
+        notices = find_notice(profile, notice)
+    except UserError as error:
+        _fail(error, lang)
+    except UnknownNotice:
+        guess = closest(str(notice), profile.notice_ids)
+        click.echo(_("'{notice}' is not a notice of the profile; known: {known}").format(
+            notice=notice, known=", ".join(profile.notice_ids))
+            + (_("; did you mean '{name}'?").format(name=guess) if guess else ""), err=True)
+        sys.exit(InputError.exit_code)
+    for index, item in enumerate(notices):
+        if index:
+            click.echo("")
+        click.echo("\n".join(outline(item, lang)))
+
+
+@cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the documents.")
