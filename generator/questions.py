@@ -85,7 +85,8 @@ def answer_stubs(notice: Notice) -> str:
         "  # An answer with business confidential information needs a justification.",
         "  # 영업 기밀 정보가 담긴 답변에는 비공개 사유를 함께 적어야 합니다.",
         "  # Add under that answer (replaced by a notice in: propgen build --public):",
-        "  # 해당 답변 아래에 추가하십시오(공개본 propgen build --public 에서는 안내 문구로 바뀝니다).",
+        "  # 해당 답변 아래에 추가하십시오"
+        "(공개본 propgen build --public 에서는 안내 문구로 바뀝니다).",
         "  #   confidential: true",
         "  #   justification:",
         '  #     en: "FILL-IN: why this should not be disclosed, and the legal authority claimed"',
