@@ -138,6 +138,7 @@ class FileOutcome:
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
+    from .acknowledge import settle
     from .checks import check_submission, locate_finding
     from .loader import load_submission
     from .output import safe_stem
@@ -152,7 +153,8 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         )
         outcome.findings.extend(loaded.warnings)
         # Loading ran the structural rules already (and raised what they found).
-        findings = check_submission(submission, profile, structural=False)
+        findings = settle(check_submission(submission, profile, structural=False),
+                          submission)[0]
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True

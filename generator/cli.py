@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import InputError, UserError
-from .i18n import detect_lang, gettext_for
+from .i18n import N_, detect_lang, gettext_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +56,21 @@ def _strip_option(func: F) -> F:
         help="Remove characters a Word document cannot hold (with a warning each) instead "
         "of refusing the file.",
     )(func)
+
+
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"),
+                   "acknowledged": N_("acknowledged")}
+
+
+def _finding_line(finding: Any, lang: str, severity: str | None = None) -> str:
+    """A finding as `check` prints it, with the severity label in the user's language
+    (English output keeps `error` / `warning` for scripts that grep it)."""
+    text = str(finding)
+    own = getattr(finding, "severity", None)
+    label = severity or own
+    if own and label in SEVERITY_LABELS and (lang != "en" or label != own):
+        text = text.replace(f" {own} [", f" {gettext_for(lang)(SEVERITY_LABELS[label])} [", 1)
+    return text
 
 
 def _fail(error: UserError, lang: str = "en") -> None:
@@ -151,6 +166,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         _fail(error, lang)
     from .inputs import find_inputs, limits_for
 
+    _ = gettext_for(lang)
     files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,
                          limits=limits_for(max_bytes, strip_control_chars))
@@ -159,13 +175,17 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "findings": [f.as_dict() for f in report.findings],
             "input_errors": [str(p) for p in report.input_errors],
             "matrix": report.matrices if matrix else {},
+            "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         for problem in report.input_errors:
             click.echo(str(problem), err=True)
         for finding in report.findings:
-            click.echo(str(finding))
+            click.echo(_finding_line(finding, lang))
+        for finding, why in report.acknowledged:
+            click.echo(_("{finding} (acknowledged: {reason})").format(
+                finding=_finding_line(finding, lang, "acknowledged"), reason=why))
         if matrix:
             for name, rows in report.matrices.items():
                 click.echo(f"\n{name}")
@@ -174,9 +194,11 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                                f"{row['section']:<40} {row['requirement']}")
         errors = sum(f.severity == "error" for f in report.findings)
         warnings = len(report.findings) - errors
-        _ = gettext_for(lang)
-        click.echo(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
-            files=len(files), errors=errors, warnings=warnings), err=True)
+        summary = _("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
+            files=len(files), errors=errors, warnings=warnings)
+        if report.acknowledged:
+            summary += _(", {count} acknowledged").format(count=len(report.acknowledged))
+        click.echo(summary, err=True)
     if report.input_errors:
         sys.exit(InputError.exit_code)
     if report.has_errors:
@@ -353,7 +375,7 @@ def build(
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
-        click.echo(str(finding), err=True)
+        click.echo(_finding_line(finding, options.lang), err=True)
     for path in result.refused:
         click.echo(_("{path}: not built: the program checks found errors (fix them, or build "
                      "a draft with --draft)").format(path=path), err=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .acknowledge import reason, settle
 from .checks import (
     Finding,
     LocatedFinding,
@@ -44,6 +45,8 @@ class CheckReport:
     findings: list[LocatedFinding] = field(default_factory=list)
     input_errors: list[Any] = field(default_factory=list)
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Warnings settled in the file's `acknowledge:` list, with the team's reason.
+    acknowledged: list[tuple[LocatedFinding, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -78,6 +81,9 @@ def check_files(
                 if f.rule == "TRANSLATION" else f
                 for f in findings
             ]
+        findings, settled = settle(findings, submission)
+        report.acknowledged.extend(
+            (locate_finding(f, loaded, lang), reason(f, submission, lang)) for f in settled)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)

@@ -375,6 +375,21 @@ class Signatory(Person):
     )
 
 
+class Acknowledgement(Strict):
+    """A warning the team has read and settled: silenced at that field, listed by `check`."""
+
+    rule: Text = Field(description="The rule id of the warning, e.g. SECTION-TITLE.")
+    field: Text = Field(description="The field it is about, as `check` prints it, e.g. "
+                        "answers[3].question.")
+    reason: Bilingual | Text = Field(description="Why the warning does not apply.")
+
+
+Acknowledgements = Annotated[
+    list[Acknowledgement],
+    Field(default_factory=list, description="Warnings settled by the team (see README)."),
+]
+
+
 class Proposal(Strict):
     kind: Literal["proposal"]
     program: str | None = Field(default=None, description="Program profile id (optional).")
@@ -389,6 +404,7 @@ class Proposal(Strict):
     compliance: Compliance = Field(default_factory=Compliance)
     milestones: list[Milestone] = Field(default_factory=list)
     signatory: Signatory
+    acknowledge: Acknowledgements
 
 
 class Commenter(Strict):
@@ -435,6 +451,7 @@ class CommentLetter(Strict):
     introduction: Bilingual
     answers: list[Answer] = Field(min_length=1)
     closing: Bilingual
+    acknowledge: Acknowledgements
 
     @field_validator("notice")
     @classmethod
