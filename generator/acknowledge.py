@@ -63,8 +63,6 @@ def settle(findings: list[Finding], submission: Any) -> tuple[list[Finding], lis
     return kept, settled
 
 
-def reason(finding: Finding, submission: Any, lang: str) -> str:
-    """The team's reason for an acknowledged finding, in `lang` where given in both."""
-    entry = submission.acknowledge[finding.ctx["acknowledged"]]
-    text = entry.reason
-    return str(text.get(lang) if hasattr(text, "get") else text)
+def reason(finding: Finding, submission: Any) -> str:
+    """The team's reason for an acknowledged finding, as they wrote it."""
+    return str(submission.acknowledge[finding.ctx["acknowledged"]].reason)

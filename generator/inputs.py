@@ -9,13 +9,12 @@ from typing import Any
 from .acknowledge import reason, settle
 from .checks import (
     Finding,
-    LocatedFinding,
     check_submission,
     compliance_matrix,
     cross_file_findings,
     locate_finding,
 )
-from .errors import InputError
+from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
@@ -42,11 +41,11 @@ def find_inputs(paths: list[Path]) -> list[Path]:
 
 @dataclass
 class CheckReport:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    input_errors: list[Any] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    input_errors: list[Diagnostic] = field(default_factory=list)
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Warnings settled in the file's `acknowledge:` list, with the team's reason.
-    acknowledged: list[tuple[LocatedFinding, str]] = field(default_factory=list)
+    acknowledged: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -69,11 +68,7 @@ def check_files(
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
-        report.findings.extend(
-            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
-                           w.message, "")
-            for w in loaded.warnings
-        )
+        report.findings.extend(loaded.warnings)
         findings = check_submission(submission, profile)
         if not draft:
             findings = [
@@ -83,7 +78,7 @@ def check_files(
             ]
         findings, settled = settle(findings, submission)
         report.acknowledged.extend(
-            (locate_finding(f, loaded, lang), reason(f, submission, lang)) for f in settled)
+            (locate_finding(f, loaded, lang), reason(f, submission)) for f in settled)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)

@@ -28,9 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .i18n import N_
-
-LANGS: tuple[str, ...] = ("en", "ko")
+from .i18n import LANGS, N_
 
 CUSTOM_MESSAGES: dict[str, str] = {
     "xml_invalid_char": N_(
@@ -381,7 +379,7 @@ class Acknowledgement(Strict):
     rule: Text = Field(description="The rule id of the warning, e.g. SECTION-TITLE.")
     field: Text = Field(description="The field it is about, as `check` prints it, e.g. "
                         "answers[3].question.")
-    reason: Bilingual | Text = Field(description="Why the warning does not apply.")
+    reason: Text = Field(description="Why the warning does not apply, in the team's words.")
 
 
 Acknowledgements = Annotated[

@@ -7,11 +7,14 @@ never turn into a document. Optional fields are present as commented-out lines.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UserError
 from .i18n import N_, detect_lang, gettext_for
+from .loader import load_profile
 from .models import PLACEHOLDER
+from .questions import answer_stubs
 
 KINDS: tuple[str, ...] = ("proposal", "letter")
 STARTER_DIR = Path(__file__).parent / "starters"
@@ -47,11 +50,6 @@ def starter_text(kind: str) -> str:
 def _with_answer_stubs(text: str) -> str:
     """The letter starter with its `answers:` block replaced by one stub per question of
     the notice it names (from the shipped profile)."""
-    import re
-
-    from .loader import load_profile
-    from .questions import answer_stubs
-
     notice = re.search(r"^notice: *(\S+)", text, re.MULTILINE)
     block = re.search(r"^answers:\n(?:[ \t].*\n|\n)*", text, re.MULTILINE)
     profile = load_profile()

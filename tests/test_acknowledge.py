@@ -40,7 +40,7 @@ def test_an_acknowledged_warning_is_listed_with_its_reason(invoke: Invoke) -> No
                              "it; the section letter is what counts.)")
     korean = invoke("check", "--lang", "ko", LETTER).output
     assert ":67:15: 확인됨 [SECTION-TITLE]" in korean
-    assert "(확인 사유: 공고 요약에 적힌 주제에 답하며, 기준은 섹션 기호입니다.)" in korean
+    assert "(확인 사유: We answer the topic as the notice's summary names it;" in korean
     data = json.loads(invoke("check", "--format", "json", LETTER).output)
     assert [a["path"] for a in data["acknowledged"]] == ["answers[3].question",
                                                           "answers[4].question"]
