@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .click_i18n import LocalizedGroup
 from .errors import ExitCode, InputError, UserError, exit_code_for
 from .i18n import LANGS, N_, detect_lang, gettext_for
 from .suggest import closest
@@ -99,7 +100,8 @@ def _handle_exceptions(lang: str, output: Path | None = None) -> Iterator[None]:
         sys.exit(exit_code_for(error))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="propgen")
 def cli() -> None:
     """Bilingual American AI Exports Program documents from one YAML file.

@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
-    ("cli", "__main__"),  # click, thin
+    ("cli", "__main__", "click_i18n"),  # click, thin
 )
 
 # Imports of propgen modules inside functions, each kept lazy for the cold start: a
