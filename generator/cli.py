@@ -227,7 +227,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def schema(output: Path | None) -> None:
+@_lang_option
+@_program_option
+def schema(output: Path | None, lang: str | None, program_path: Path | None) -> None:
     """Print the JSON Schema of submission files, for editor autocompletion.
 
     \b
@@ -235,10 +237,17 @@ def schema(output: Path | None) -> None:
       propgen schema -o propgen.schema.json
     then start your YAML file with
       # yaml-language-server: $schema=propgen.schema.json
-    """
-    from .models import submission_json_schema
 
-    text = json.dumps(submission_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    Notice and question ids, instruments, agencies and country codes are listed from
+    the program profile (--program), so the editor offers them as you type.
+    """
+    from .loader import load_profile
+    from .schema import profile_schema
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang):
+        profile = load_profile(program_path, lang)
+    text = json.dumps(profile_schema(profile), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

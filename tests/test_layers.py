@@ -18,7 +18,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # helpers, "did you mean"
     ("errors",),  # the diagnostic record, user errors, exit codes
     ("models", "sections"),  # pydantic models of a submission; proposal section table
-    ("program", "questions"),  # the program profile's models; the notice's questions
+    ("program", "questions", "schema"),  # the program profile's models; the notice's
+    # questions; the JSON Schema with the profile's ids
     ("yaml_source", "yaml_hints"),  # reading YAML: guards, positions; syntax mistakes worded
     ("validation",),  # pydantic errors -> diagnostics
     ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
@@ -35,8 +36,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # command imports only what it runs, and rendering (docxtpl, python-docx, lxml) is loaded
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
-    ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "questions"),
+    ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
