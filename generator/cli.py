@@ -117,19 +117,23 @@ def cli() -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--draft", is_flag=True, help="Allow text given in one language only.")
+@click.option("--explain", is_flag=True,
+              help="Also print what each valid file says, in words: members with their "
+              "countries, the anchor, targets, amounts.")
 @_lang_option
 @_program_option
 @_max_bytes_option
 @_strip_option
 def validate(
-    files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None,
-    max_bytes: int | None, strip_control_chars: bool,
+    files: tuple[Path, ...], draft: bool, explain: bool, lang: str | None,
+    program_path: Path | None, max_bytes: int | None, strip_control_chars: bool,
 ) -> None:
     """Check that YAML files (or every *.yaml in folders) are complete submissions.
 
     \b
     Example:
       propgen validate samples/
+      propgen validate --explain my-proposal.yaml
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
     """
     from .inputs import find_inputs, limits_for
@@ -152,6 +156,10 @@ def validate(
             for warning in loaded.warnings:
                 click.echo(str(warning), err=True)
             click.echo(_("{path}: ok").format(path=path))
+            if explain:
+                from .explain import explain as explain_submission
+
+                click.echo("\n".join(explain_submission(_submission, profile, lang)) + "\n")
     if failed:
         sys.exit(ExitCode.BAD_INPUT)
 

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
-    ("context",),  # per-language render context
+    ("context", "explain"),  # per-language render context
     ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"), ("cli", "explain"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
