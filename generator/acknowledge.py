@@ -43,7 +43,6 @@ def settle(findings: list[Finding], submission: Any) -> tuple[list[Finding], lis
                     N_("an error cannot be acknowledged; fix {rule} at {field}"),
                     {"rule": finding.rule, "field": entries[index].field}))
             kept.append(finding)
-    paths = sorted({format_path(f.loc) for f in findings})
     known = known_rule_ids() | {RULE_ID}
     for index, entry in enumerate(entries):
         if index in used:
@@ -54,6 +53,9 @@ def settle(findings: list[Finding], submission: Any) -> tuple[list[Finding], lis
                 N_("'{rule}' is not a rule propgen knows"),
                 {"rule": entry.rule, "suggestion": closest(entry.rule, sorted(known))}))
             continue
+        # Only a warning of that rule still open is worth suggesting.
+        paths = sorted({format_path(f.loc) for f in kept
+                        if f.rule == entry.rule and f.severity == "warning"})
         guess = closest(entry.field, paths)
         kept.append(Finding(
             RULE_ID, "warning", ("acknowledge", index, "field"),

@@ -57,7 +57,10 @@ def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     """The process-wide renderer of a template: loaded and compiled once."""
     from .render import Renderer, TemplateProblem
 
-    path = ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+    name = TEMPLATE_NAMES[kind]
+    # A folder of one's own templates may hold only one of them: the other is the shipped one.
+    folder = template_dir if template_dir and (template_dir / name).exists() else None
+    path = ((folder or resource_dir("templates")) / name).resolve()
     if path not in _renderers:
         if not path.is_file():
             raise TemplateProblem(template=N_("template not found"), prefix=f"{path}: ")

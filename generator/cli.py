@@ -338,7 +338,8 @@ def questions(notice: str | None, lang: str | None, program_path: Path | None) -
               help="Overwrite output files even if they were edited after propgen wrote them.")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None,
-              help="Use your own proposal.docx / comment-letter.docx from this folder.")
+              help="Use your own proposal.docx / comment-letter.docx from this folder "
+              "(see propgen templates export; a missing one is the shipped one).")
 @_lang_option
 @_program_option
 @_max_bytes_option
@@ -418,6 +419,69 @@ def build(
         sys.exit(ExitCode.BAD_INPUT)
     if result.refused:
         sys.exit(ExitCode.CHECK_ERRORS)
+
+
+@cli.group()
+def profile() -> None:
+    """The program profile: the program's rules and notices, kept as data.
+
+    \b
+    Example:
+      propgen profile export my-program/
+      propgen check my-letter.yaml --program my-program/ai-exports-2026.yaml
+    """
+
+
+@profile.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@_lang_option
+def profile_export(folder: Path, force: bool, lang: str | None) -> None:
+    """Copy the shipped program profile into FOLDER, to edit and pass with --program.
+
+    \b
+    Example:
+      propgen profile export my-program/
+    """
+    from .exports import export_profile
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export_profile(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+
+
+@cli.group()
+def templates() -> None:
+    """The Word templates documents are built from.
+
+    \b
+    Example:
+      propgen templates export my-templates/
+      propgen build samples/ -o out/ --template-dir my-templates/
+    """
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@_lang_option
+def templates_export(folder: Path, force: bool, lang: str | None) -> None:
+    """Copy the shipped templates into FOLDER, to restyle in Word and pass with --template-dir.
+
+    \b
+    Example:
+      propgen templates export my-templates/
+    A folder that lacks one of the two templates uses the shipped one for it.
+    """
+    from .exports import export_templates
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export_templates(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
 
 
 def main() -> None:

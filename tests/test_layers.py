@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("context", "explain"),  # per-language render context
     ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
     ("inputs",),  # find files, load and check each once
-    ("build", "starters"),  # the pipeline; starter files
+    ("build", "starters", "exports"),  # the pipeline; starter files
     ("cli", "__main__", "click_i18n"),  # click, thin
 )
 
@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"), ("cli", "explain"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
