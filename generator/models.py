@@ -265,12 +265,30 @@ class HardwareLayer(Layer):
     )
 
 
+class AIModel(Strict):
+    """One model the models layer offers: who developed it, where, and whether its weights
+    are open (the 2026 call reportedly bars open-weight models from countries of concern)."""
+
+    name: Text
+    developer: Text = Field(description="The company or lab that developed the model.")
+    developer_country: Country = Field(description="Where the developer is based.")
+    open_weights: bool = Field(description="True if the model's weights are openly published.")
+
+
+class ModelsLayer(Layer):
+    ai_models: list[AIModel] = Field(
+        default_factory=list,
+        description="The models offered, each with its developer's country and whether its "
+        "weights are open.",
+    )
+
+
 class Stack(Strict):
     """The five layers of EO 14320 §3(b)(i)(A)-(E)."""
 
     hardware: HardwareLayer
     data: Layer
-    models: Layer
+    models: ModelsLayer
     security: Layer
     applications: Layer
 

@@ -80,6 +80,8 @@ class ProposalRules(_Data):
     call_window: Window | None = None
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList
+    # Developer countries whose open-weight models a consortium may not use (None: no rule).
+    open_weight_model_countries: CountryList | None = None
     export_control_attention: list[CountryGroup] = Field(default_factory=list)
     us_content_threshold_percent: float
     us_content_source: str
