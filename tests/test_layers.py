@@ -27,17 +27,20 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "explain"),  # per-language render context
     ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs",),  # find files, load and check each once
-    ("build", "starters", "exports"),  # the pipeline; starter files
-    ("cli", "__main__", "click_i18n"),  # click, thin
+    ("build", "starters", "exports"),  # the pipeline; starter files; exported copies
+    ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
+    ("cli", "__main__", "click_i18n"),  # click, thin; --help in the user's language
 )
 
 # Imports of propgen modules inside functions, each kept lazy for the cold start: a
 # command imports only what it runs, and rendering (docxtpl, python-docx, lxml) is loaded
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
-    ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
+    ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
