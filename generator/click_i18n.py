@@ -94,6 +94,9 @@ def _localize_command(command: click.Command, lang: str) -> None:
     command.help = (translate_help(inspect.cleandoc(english["help"]), translate)
                     if english["help"] else None)
     command.short_help = translate(english["short_help"]) if english["short_help"] else None
+    # click builds the --help option once, worded in the language of that first use.
+    if hasattr(command, "_help_option"):
+        command._help_option = None
     for param, help_text in zip(command.params, english["params"], strict=True):
         if help_text and isinstance(param, click.Option):
             param.help = translate(help_text)
