@@ -47,7 +47,9 @@ def test_a_letter_dated_before_its_notice_is_a_warning(tmp_path: Path, invoke: I
 
 def test_a_bloc_without_its_countries_is_an_error(tmp_path: Path, invoke: Invoke) -> None:
     path = variant(tmp_path, PROPOSAL, "    bloc_countries: [PH, MY, TH]\n", "")
+    text = path.read_text("utf-8")
+    line = text[: text.index("  - bloc: {en: ASEAN")].count("\n") + 1
     result = invoke("check", path)
     assert result.exit_code == 1
-    assert (":151:5: error [BLOC-COUNTRIES] targets[2].bloc: list the bloc's member countries "
+    assert (f":{line}:5: error [BLOC-COUNTRIES] targets[2].bloc: list the bloc's member countries "
             "under 'bloc_countries'") in result.output

@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # command imports only what it runs, and rendering (docxtpl, python-docx, lxml) is loaded
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
-    ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
+    ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
     ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
     ("starters", "output"),
