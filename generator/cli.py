@@ -154,7 +154,7 @@ def validate(
             failed = True
         else:
             for warning in loaded.warnings:
-                click.echo(str(warning), err=True)
+                click.echo(_finding_line(warning, lang), err=True)
             click.echo(_("{path}: ok").format(path=path))
             if explain:
                 from .explain import explain as explain_submission

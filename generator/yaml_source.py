@@ -494,7 +494,8 @@ def _hinted(display: str, hint: yaml_hints.Hint, lang: str) -> InputError:
 
 def _comment_warnings(text: str, display: str, lang: str) -> list[Problem]:
     return [
-        Problem(display, h.line, h.col, "", message(h.kind, h.template, h.ctx, lang))
+        Problem(display, h.line, h.col, "", message(h.kind, h.template, h.ctx, lang),
+                "warning", "YAML-COMMENT", template=h.template, ctx=h.ctx)
         for h in yaml_hints.comment_cuts_text(text)
     ]
 

@@ -5,6 +5,7 @@ parser's own phrase as the message."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,3 +86,17 @@ def test_ordinary_comments_and_block_text_are_left_alone() -> None:
     text = ("kind: proposal  # a note\ntitle: Plan # a note\nsummary: |\n  Item #1: ok\n"
             "other: 'quoted #1'\n")
     assert parse_yaml(text.encode(), "f.yaml", Path("f.yaml")).warnings == []
+
+
+def test_the_hash_warning_is_labelled_in_every_command(tmp_path: Path, invoke: Any) -> None:
+    letter = Path(__file__).resolve().parent.parent / "samples" / "letter-onnuri.yaml"
+    path = tmp_path / "letter.yaml"
+    path.write_text(letter.read_text("utf-8").replace("reference: ", "reference: ONR #1 ", 1),
+                    "utf-8")
+    checked = invoke("check", path)
+    assert checked.exit_code == 0
+    assert f"{path}:8:16: warning [YAML-COMMENT] ' #' starts a comment" in checked.output
+    assert "0 error(s), 1 warning(s)" in checked.output
+    korean = invoke("validate", "--lang", "ko", path)
+    assert korean.exit_code == 0
+    assert f"{path}:8:16: 경고 [YAML-COMMENT] YAML에서 ' #'은 주석의 시작이므로" in korean.output

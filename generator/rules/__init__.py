@@ -39,8 +39,8 @@ RuleFunc = Callable[[Any, Profile], Iterable["Finding"]]
 F = TypeVar("F", bound=RuleFunc)
 
 # Rule ids reported outside the per-file rules: across files (one response per
-# institution) and by the YAML reader (a control character removed).
-OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR"})
+# institution) and by the YAML reader (a control character removed, ' #' cutting a value).
+OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "YAML-COMMENT"})
 
 
 @dataclass(frozen=True)
