@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Diagnostic
-from .i18n import LANGS, N_, Msg, gettext_for, message
+from .i18n import LANGS, N_, CountryCode, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, rule, run_rules
@@ -170,7 +170,7 @@ def _country_of_concern(proposal: Proposal, profile: Profile) -> Iterator[Findin
                     "COUNTRY-OF-CONCERN", "error", ("consortium", "members", index, key),
                     N_("'{member}' is located in, or owned or controlled from, {code}, a "
                        "country of concern; such entities may not take part"),
-                    {"member": member.id, "code": code},
+                    {"member": member.name, "code": CountryCode(code)},
                 )
 
 
@@ -189,7 +189,7 @@ def _software_provider_country(proposal: Proposal, profile: Profile) -> Iterator
                     N_("'{member}' provides the layer '{layer}' but is based in {code}, whose "
                        "laws can compel data sharing with its government (reported rule of "
                        "the call; confirm against the notice)"),
-                    {"member": ref, "layer": Msg(LAYER_HEADINGS[layer]),
+                    {"member": provider.name, "layer": Msg(LAYER_HEADINGS[layer]),
                      "code": ", ".join(
                          sorted({provider.country, provider.headquarters} & restricted))},
                 )

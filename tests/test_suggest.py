@@ -116,3 +116,13 @@ def test_a_real_slovak_member_is_not_warned(tmp_path: Path, invoke: Invoke) -> N
     path.write_text(head + tail, "utf-8")
     result = invoke("check", path)
     assert "COUNTRY-CONFUSABLE" not in result.output, result.output
+
+
+def test_messages_name_organisations_and_countries_not_ids(tmp_path: Path, invoke: Invoke) -> None:
+    path = variant(tmp_path, PROPOSAL, "      controlled_from: KR", "      controlled_from: HK")
+    english = invoke("check", path).output
+    assert ("'Hanul Memory Co., Ltd.' is located in, or owned or controlled from, Hong Kong SAR "
+            "China (HK), a country of concern") in english
+    korean = invoke("check", "--lang", "ko", path).output
+    assert "'한울메모리'은(는) 우려 국가인 홍콩(중국 특별행정구)(HK)에" in korean
+    assert "오류 [COUNTRY-OF-CONCERN]" in korean
