@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .acknowledge import settle
-from .checks import check_submission, compliance_matrix, locate_finding
+from .checks import check_submission, compliance_matrix
 from .errors import InputError, Problem, UserError
 from .i18n import LANGS, N_, gettext_for, resource_dir
-from .inputs import find_inputs, limits_for
-from .loader import load_profile, load_submission
+from .inputs import find_inputs, limits_for, load_checked
+from .language import gap_marker
+from .loader import load_profile
 from .models import CommentLetter, Proposal
 from .program import Profile
 
@@ -51,16 +51,25 @@ class BuildResult:
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
+    # Passages marked as missing translations, per document written, and their marker.
+    gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
+
+
+def template_path(kind: str, template_dir: Path | None = None) -> Path:
+    """The template a submission of `kind` is rendered with.
+
+    A folder of one's own templates may hold only one of them: the other is the shipped one.
+    """
+    name = TEMPLATE_NAMES[kind]
+    folder = template_dir if template_dir and (template_dir / name).exists() else None
+    return ((folder or resource_dir("templates")) / name).resolve()
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     """The process-wide renderer of a template: loaded and compiled once."""
     from .render import Renderer, TemplateProblem
 
-    name = TEMPLATE_NAMES[kind]
-    # A folder of one's own templates may hold only one of them: the other is the shipped one.
-    folder = template_dir if template_dir and (template_dir / name).exists() else None
-    path = ((folder or resource_dir("templates")) / name).resolve()
+    path = template_path(kind, template_dir)
     if path not in _renderers:
         if not path.is_file():
             raise TemplateProblem(template=N_("template not found"), prefix=f"{path}: ")
@@ -83,9 +92,16 @@ def build_submission(
     public: bool = False,
     template_dir: Path | None = None,
     findings: list[Any] | None = None,
+    gaps: dict[str, tuple[int, str]] | None = None,
 ) -> dict[str, bytes]:
-    """Render one submission into its three documents: {file name: DOCX bytes}."""
+    """Render one submission into its three documents: {file name: DOCX bytes}.
+
+    `gaps`, if given, receives the number of passages marked as a missing translation in
+    each document, with the marker they start with in its language (a draft's passages,
+    highlighted and preceded by "[Translation needed]").
+    """
     from .context import letter_context, proposal_context
+    from .gaps import highlight_gaps
     from .render import compose_bilingual, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
@@ -109,6 +125,9 @@ def build_submission(
             ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
+        marked = highlight_gaps(document)
+        if gaps is not None and marked:
+            gaps[names[lang]] = (marked, gap_marker(lang))
         out[names[lang]] = to_bytes(document)
         documents[lang] = document
     bilingual = compose_bilingual(
@@ -138,32 +157,36 @@ class FileOutcome:
     findings: list[Any] = field(default_factory=list)
     refused: bool = False
     template_error: UserError | None = None
+    gaps: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
     from .output import safe_stem
     from .render import TemplateProblem
+    from .template_checks import template_diagnostics
 
     outcome = FileOutcome(path)
     try:
         profile = load_profile(options.program_path, options.lang)
-        submission, loaded = load_submission(
-            path, lang=options.lang, draft=options.draft, profile=profile,
+        checked = load_checked(
+            path, profile, lang=options.lang, draft=options.draft,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
-        outcome.findings.extend(loaded.warnings)
-        # Loading ran the structural rules already (and raised what they found).
-        findings = settle(check_submission(submission, profile, structural=False),
-                          submission)[0]
-        outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
+        submission, findings = checked.submission, checked.findings
+        outcome.findings.extend(checked.located(options.lang))
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
             return outcome
         outcome.documents = build_submission(
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
+            gaps=outcome.gaps,
         )
+        if isinstance(submission, CommentLetter):
+            outcome.findings.extend(template_diagnostics(
+                template_path(submission.kind, options.template_dir),
+                profile.notice(submission.notice), options.lang))
     except InputError as error:
         outcome.problems = error.problems
     except TemplateProblem as error:
@@ -197,7 +220,9 @@ def build_files(
             if progress is not None:
                 progress(outcome)
             result.errors.extend(outcome.problems)
-            result.findings.extend(outcome.findings)
+            # A template's warnings (line 0) come with every file built with it: once.
+            result.findings.extend(f for f in outcome.findings
+                                   if f.line != 0 or f not in result.findings)
             if outcome.template_error is not None and result.tool_error is None:
                 result.tool_error = outcome.template_error
             if outcome.refused:
@@ -223,6 +248,8 @@ def build_files(
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
+                if target.name in outcome.gaps:
+                    result.gaps[target] = outcome.gaps[target.name]
             result.built_files += 1
     finally:
         # Also when interrupted: the files already written are propgen's, and the next

@@ -77,6 +77,18 @@ def _finding_line(finding: Any, lang: str, severity: str | None = None) -> str:
     return text
 
 
+def _format_option(func: F) -> F:
+    return click.option(
+        "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+        show_default=True,
+        help="json prints one object for programs, each problem as a record with its "
+        "message id and values.")(func)
+
+
+def _echo_json(body: dict[str, Any]) -> None:
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
 def _fail(error: UserError, lang: str = "en") -> None:
     click.echo(error.localized(lang), err=True)
     sys.exit(exit_code_for(error))
@@ -120,12 +132,14 @@ def cli() -> None:
 @click.option("--explain", is_flag=True,
               help="Also print what each valid file says, in words: members with their "
               "countries, the anchor, targets, amounts.")
+@_format_option
 @_lang_option
 @_program_option
 @_max_bytes_option
 @_strip_option
 def validate(
-    files: tuple[Path, ...], draft: bool, explain: bool, lang: str | None,
+    files: tuple[Path, ...], draft: bool, explain: bool, output_format: str,
+    lang: str | None,
     program_path: Path | None, max_bytes: int | None, strip_control_chars: bool,
 ) -> None:
     """Check that YAML files (or every *.yaml in folders) are complete submissions.
@@ -133,8 +147,11 @@ def validate(
     \b
     Example:
       propgen validate samples/
+      propgen validate samples/ --format json
       propgen validate --explain my-proposal.yaml
-    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
+    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE (a broken reference
+    also names its rule: error [RULE-ID]), as check and build print it. Exit code 2
+    if any.
     """
     from .inputs import find_inputs, limits_for
     from .loader import load_profile, load_submission
@@ -144,30 +161,40 @@ def validate(
         profile = load_profile(program_path, lang)
     _ = gettext_for(lang)
     failed = False
+    body: dict[str, list[Any]] = {"files": [], "input_errors": [], "findings": []}
+    text = output_format == "text"
     for path in find_inputs(list(files)):
         try:
             _submission, loaded = load_submission(
                 path, lang=lang, draft=draft, profile=profile,
                 limits=limits_for(max_bytes, strip_control_chars))
         except InputError as error:
-            click.echo(str(error), err=True)
+            if text:
+                click.echo(str(error), err=True)
+            body["input_errors"] += [p.as_dict() for p in error.problems]
+            body["files"].append({"file": str(path), "ok": False})
             failed = True
         else:
             for warning in loaded.warnings:
-                click.echo(_finding_line(warning, lang), err=True)
-            click.echo(_("{path}: ok").format(path=path))
-            if explain:
-                from .explain import explain as explain_submission
+                if text:
+                    click.echo(_finding_line(warning, lang), err=True)
+                body["findings"].append(warning.as_dict())
+            if text:
+                click.echo(_("{path}: ok").format(path=path))
+                if explain:
+                    from .explain import explain as explain_submission
 
-                click.echo("\n".join(explain_submission(_submission, profile, lang)) + "\n")
+                    click.echo("\n".join(explain_submission(_submission, profile, lang)) + "\n")
+            body["files"].append({"file": str(path), "ok": True})
+    if not text:
+        _echo_json(body)
     if failed:
         sys.exit(ExitCode.BAD_INPUT)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json prints one object for programs.")
+@_format_option
 @click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
 @click.option("--draft", is_flag=True, help="Missing translations are warnings, not errors.")
 @_lang_option
@@ -204,7 +231,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "matrix": report.matrices if matrix else {},
             "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(body)
     else:
         for problem in report.input_errors:
             click.echo(str(problem), err=True)
@@ -340,6 +367,7 @@ def questions(notice: str | None, lang: str | None, program_path: Path | None) -
               default=None,
               help="Use your own proposal.docx / comment-letter.docx from this folder "
               "(see propgen templates export; a missing one is the shipped one).")
+@_format_option
 @_lang_option
 @_program_option
 @_max_bytes_option
@@ -354,6 +382,7 @@ def build(
     jobs: int | None,
     force: bool,
     template_dir: Path | None,
+    output_format: str,
     lang: str | None,
     program_path: Path | None,
     max_bytes: int | None,
@@ -368,6 +397,8 @@ def build(
       propgen build samples/ -o out/ --pdf
     builds every *.yaml below samples/ and converts the documents to PDF with one
     LibreOffice process.
+      propgen build samples/ -o out/ --format json
+    prints what was written and every problem as one JSON object.
     \b
     Exit codes: 0 built; 1 a file has check errors (see --draft); 2 a file cannot be
     read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing; 4 an
@@ -400,8 +431,21 @@ def build(
             length=count, label=_("building"), file=sys.stderr, hidden=not show_bar) as bar:
         result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
                              progress=lambda _outcome: bar.update(1))
+    if output_format == "json":
+        _echo_json({
+            "written": [str(p) for p in result.written],
+            "input_errors": [p.as_dict() for p in result.errors],
+            "findings": [f.as_dict() for f in result.findings],
+            "refused": [str(p) for p in result.refused],
+            "error": result.tool_error.localized(options.lang) if result.tool_error else None,
+        })
+        sys.exit(_build_exit_code(result))
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
+        if written in result.gaps:
+            gaps, marker = result.gaps[written]
+            click.echo(_("  {count} passage(s) without a translation, marked {marker}").format(
+                count=gaps, marker=marker))
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
@@ -414,11 +458,19 @@ def build(
         documents=documents, built=result.built_files, count=count,
         seconds=f"{time.perf_counter() - started:.1f}"), err=True)
     if result.tool_error is not None:
-        _fail(result.tool_error, options.lang)
+        click.echo(result.tool_error.localized(options.lang), err=True)
+    sys.exit(_build_exit_code(result))
+
+
+def _build_exit_code(result: Any) -> int:
+    """A tool or template failure first, then unreadable input, then check errors."""
+    if result.tool_error is not None:
+        return exit_code_for(result.tool_error)
     if result.errors:
-        sys.exit(ExitCode.BAD_INPUT)
+        return ExitCode.BAD_INPUT
     if result.refused:
-        sys.exit(ExitCode.CHECK_ERRORS)
+        return ExitCode.CHECK_ERRORS
+    return ExitCode.OK
 
 
 @cli.command()
@@ -477,6 +529,122 @@ def watch(
                         echo=lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:
         click.echo(_("stopped"), err=True)
+@cli.group()
+def translate() -> None:
+    """Translation sheets (xlsx or XLIFF) and review records for the two languages.
+
+    \b
+    Example:
+      propgen translate export samples/ -o sheet.xlsx
+      (edit the English, Korean and Note columns in Excel)
+      propgen translate import sheet.xlsx
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml title
+    """
+
+
+@translate.command("export")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The sheet to write: .xlsx for a spreadsheet, .xlf or .xliff for "
+              "translation tools (XLIFF 1.2).")
+@click.option("--source", "source_lang", type=click.Choice(["en", "ko"]), default="en",
+              show_default=True, help="XLIFF: the language translated from.")
+@_lang_option
+@_program_option
+@_max_bytes_option
+def translate_export(files: tuple[Path, ...], output: Path, source_lang: str,
+                     lang: str | None, program_path: Path | None,
+                     max_bytes: int | None) -> None:
+    """Write every bilingual text of YAML files (or folders) to one translation sheet.
+
+    \b
+    Example:
+      propgen translate export samples/proposal-lodestar.yaml -o lodestar.xlsx
+      propgen translate export samples/ -o samples.xlf
+    One row per text: file, field, line, English, Korean, status, note. Only the English,
+    Korean and Note cells can be edited. Paths in the sheet are relative to its folder:
+    move the sheet and the YAML files together.
+    """
+    from .inputs import find_inputs, limits_for
+    from .loader import load_profile
+    from .translate import export_rows, write_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang, output):
+        profile = load_profile(program_path, lang)
+        rows = export_rows(find_inputs(list(files)), output, profile=profile, lang=lang,
+                           limits=limits_for(max_bytes))
+        write_sheet(rows, output, lang=lang, source_lang=source_lang)
+    missing = sum(r.status.startswith("missing") for r in rows)
+    click.echo(_("wrote {path}: {rows} texts, {missing} without a translation").format(
+        path=output, rows=len(rows), missing=missing))
+
+
+@translate.command("import")
+@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@_lang_option
+@_program_option
+def translate_import(sheet: Path, lang: str | None, program_path: Path | None) -> None:
+    """Write the texts edited in a translation sheet back into the YAML files.
+
+    \b
+    Example:
+      propgen translate import lodestar.xlsx
+    Only fields whose text was edited change; comments and layout stay as they were. A row
+    whose field moved or whose YAML text changed since the export is refused, and then no
+    file is written (exit code 2). Imported fields are recorded as reviewed.
+    """
+    from .loader import load_profile
+    from .translate import import_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang):
+        try:
+            plan = import_sheet(sheet, lang=lang, profile=load_profile(program_path, lang))
+        except InputError as error:
+            click.echo(str(error), err=True)
+            click.echo(_("nothing was written"), err=True)
+            sys.exit(ExitCode.BAD_INPUT)
+    for change in plan.changes:
+        click.echo(_("{file}: {field}.{lang}: changed").format(
+            file=change.file, field=change.field, lang=change.lang))
+    for row, note in plan.notes:
+        click.echo(_("{file}: {field}: note: {note}").format(
+            file=row.file, field=row.field, note=" ".join(note.split())))
+    click.echo(_("{changes} text(s) changed in {files} file(s)").format(
+        changes=len(plan.changes), files=len(plan.files)))
+
+
+@translate.command("mark-reviewed")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fields", nargs=-1)
+@_lang_option
+@_program_option
+def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | None,
+                            program_path: Path | None) -> None:
+    """Record that the English and Korean of fields (all when none given) agree now.
+
+    \b
+    Example:
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml
+      propgen translate mark-reviewed my-proposal.yaml title stack.hardware
+    writes my-proposal.review.tsv beside the file; `propgen check` then warns (DRIFT) when
+    one language of a recorded field is edited and the other is not.
+    """
+    from .drift import mark_reviewed, sidecar_path
+    from .loader import load_profile, load_submission
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang, sidecar_path(file)):
+        submission, _loaded = load_submission(
+            file, lang=lang, draft=True, structural=False,
+            profile=load_profile(program_path, lang))
+        marked = mark_reviewed(file, submission, fields)
+    click.echo(_("{path}: {count} field(s) marked as reviewed").format(
+        path=sidecar_path(file), count=len(marked)))
 
 
 @cli.group()

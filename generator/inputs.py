@@ -12,13 +12,15 @@ from .checks import (
     check_submission,
     compliance_matrix,
     cross_file_findings,
+    draft_severity,
     locate_finding,
 )
+from .drift import drift_findings
 from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
-from .yaml_source import DEFAULT_MAX_BYTES, Limits
+from .yaml_source import DEFAULT_MAX_BYTES, Limits, Loaded
 
 
 def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
@@ -37,6 +39,41 @@ def find_inputs(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+@dataclass
+class Checked:
+    """One file loaded and checked: the submission, its source and its findings."""
+
+    submission: Proposal | CommentLetter
+    loaded: Loaded
+    findings: list[Finding]
+    # Warnings settled in the file's `acknowledge:` list: out of `findings`, listed by check.
+    acknowledged: list[Finding] = field(default_factory=list)
+
+    def located(self, lang: str) -> list[Diagnostic]:
+        """The YAML reader's warnings, then the findings, placed and worded."""
+        return [*self.loaded.warnings,
+                *(locate_finding(f, self.loaded, lang) for f in self.findings)]
+
+
+def load_checked(
+    path: Path, profile: Profile, *, lang: str = "en", draft: bool = False,
+    limits: Limits | None = None, strict: bool = True,
+) -> Checked:
+    """Load one file and run every rule on it once.
+
+    `strict` (validate, build): a structural finding makes the file unusable, raised as an
+    `InputError` while loading, and the findings are those of the other rules. Otherwise
+    (check) structural findings are reported with the rest.
+    """
+    submission, loaded = load_submission(
+        path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
+        limits=limits)
+    findings = check_submission(submission, profile, structural=False if strict else None)
+    findings.extend(drift_findings(submission, loaded.path))
+    findings, settled = settle(draft_severity(findings, draft), submission)
+    return Checked(submission, loaded, findings, settled)
 
 
 @dataclass
@@ -62,24 +99,16 @@ def check_files(
     loaded_files: list[Any] = []
     for path in paths:
         try:
-            submission, loaded = load_submission(
-                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
-            )
+            checked = load_checked(path, profile, lang=lang, draft=draft, limits=limits,
+                                   strict=False)
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
+        submission, loaded, findings = checked.submission, checked.loaded, checked.findings
         report.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
-        findings, settled = settle(findings, submission)
-        report.acknowledged.extend(
-            (locate_finding(f, loaded, lang), reason(f, submission)) for f in settled)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
+        report.acknowledged.extend(
+            (locate_finding(f, loaded, lang), reason(f, submission)) for f in checked.acknowledged)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
         else:

@@ -16,7 +16,6 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,8 @@ from generator.models import Proposal
 from generator.output import MANIFEST_NAME, Manifest, safe_stem
 from generator.render import Renderer, TemplateProblem
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
+from helpers import LETTER, PROPOSAL, TEMPLATES, Invoke
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-TEMPLATES = ROOT / "templates"
 PROPOSAL_DOCS = [f"proposal-lodestar.{v}.docx" for v in ("en", "ko", "bilingual")]
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file names and FIFOs")
@@ -354,7 +349,9 @@ def test_blank_text_in_a_draft_shows_the_other_language(tmp_path: Path) -> None:
     document = Document(str(out / "proposal-lodestar.en.docx"))
     summary = next(i for i, p in enumerate(document.paragraphs)
                    if p.style is not None and p.style.name == "Heading 1")
-    assert document.paragraphs[summary + 1].text == proposal.executive_summary.ko
+    # Marked as a gap for the translator (issue #13).
+    assert document.paragraphs[summary + 1].text == (
+        f"[Translation needed] {proposal.executive_summary.ko}")
 
 
 # --- YAML is loaded safely ----------------------------------------------------------------

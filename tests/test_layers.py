@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Bottom to top (README "Layout of the code").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "i18n", "suggest"),  # language table, gettext, Babel formatting, string
-    # helpers, "did you mean"
+    ("__init__", "i18n", "language", "suggest"),  # language table, gettext, Babel formatting,
+    # string helpers; scripts, placeholders and invisible characters in text; "did you mean"
     ("errors",),  # the diagnostic record, user errors, exit codes
     ("models", "sections"),  # pydantic models of a submission; proposal section table
     ("program", "questions", "schema"),  # the program profile's models; the notice's
@@ -25,11 +25,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
-    ("context", "explain"),  # per-language render context
-    ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("context", "explain"),  # per-language render context; a file in words
+    ("output", "render", "pdf", "gaps", "template_checks"),  # OOXML, writes, docxtpl, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
-    ("inputs",),  # find files, load and check each once
-    ("build", "starters", "exports"),  # the pipeline; starter files; exported copies
+    ("inputs", "drift"),  # find files, load and check each once; the review sidecar
+    ("build", "starters", "translate", "exports"),  # the pipeline; starter files;
+    # translation sheets; exported copies
     ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("cli", "__main__", "click_i18n"),  # click, thin; --help in the user's language
 )
@@ -40,9 +41,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "translate"), ("cli", "drift"),
     ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "gaps"),
+    ("build", "template_checks"),
 })
 
 

@@ -4,13 +4,14 @@ structural.
 
 Register a rule from any module with one decorator:
 
+    from generator.i18n import N_
     from generator.rules import Finding, rule
 
-    @rule("US-CONTENT-EXPLANATION", kind="proposal")
-    def _us_content_explanation(proposal, profile):
-        if ...:
-            yield Finding("US-CONTENT-EXPLANATION", "warning", ("stack", "hardware"),
-                          N_("explain ..."), {...})
+    @rule("MILESTONES", kind="proposal")
+    def _milestones(proposal, profile):
+        if not proposal.milestones:
+            yield Finding("MILESTONES", "warning", ("milestones",),
+                          N_("give at least one milestone with its date"))
 
 The rules in `generator/checks.py` and in every module of this package
 (`generator/rules/<name>.py`) are found without further registration. A finding names no
@@ -39,8 +40,9 @@ RuleFunc = Callable[[Any, Profile], Iterable["Finding"]]
 F = TypeVar("F", bound=RuleFunc)
 
 # Rule ids reported outside the per-file rules: across files (one response per
-# institution) and by the YAML reader (a control character removed, ' #' cutting a value).
-OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "YAML-COMMENT"})
+# institution), by the YAML reader (a control character removed, ' #' cutting a value), and
+# from the file's review sidecar (drift between the languages, generator/drift.py).
+OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "YAML-COMMENT", "DRIFT"})
 
 
 @dataclass(frozen=True)
