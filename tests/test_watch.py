@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -279,6 +280,26 @@ def test_closing_stops_libreoffice_and_removes_its_files(tmp_path: Path) -> None
     assert not _running(pid) and not temp.exists()
     assert not list(Path("/tmp").glob(f"OSL_PIPE_*_propgen-{os.getpid()}-*"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.en.docx", "a.en.pdf"]
+
+
+@needs_office
+@posix_only
+def test_a_libreoffice_that_cannot_start_is_an_error_leaving_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n", "utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PROPGEN_SOFFICE", str(broken))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # gettempdir() caches
+    (tmp_path / "tmp").mkdir()
+    office = WarmOffice()
+    with pytest.raises(ConversionError) as raised:
+        office.start()
+    assert office.temp_dir is None and not office.alive()
+    assert "LibreOffice could not be started" in str(raised.value)
+    assert "cannot open display" in str(raised.value)
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 @pytest.mark.libreoffice
