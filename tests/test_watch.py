@@ -105,10 +105,13 @@ def append_sentence(path: Path, sentence: str) -> None:
     path.write_text(text.replace(FIRST_ANSWER, f"{FIRST_ANSWER} {sentence}", 1), "utf-8")
 
 
-def test_one_edit_gives_one_rebuild_of_that_file(letter: Path, tmp_path: Path) -> None:
+def test_one_edit_gives_one_rebuild_of_that_file(
+    letter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = letter.with_name("proposal.yaml")
     other.write_text((ROOT / "samples" / "proposal-lodestar.yaml").read_text("utf-8"), "utf-8")
     out = letter.parent / "out"  # inside the watched folder: its writes are no edits
+    monkeypatch.chdir(tmp_path)  # the files are below it, but were named in full
     with Watching([letter.parent], BuildOptions(output_dir=out, lang="en")) as watching:
         first = {watching.next().path.name, watching.next().path.name}
         assert first == {"letter.yaml", "proposal.yaml"}
@@ -128,7 +131,11 @@ def test_one_edit_gives_one_rebuild_of_that_file(letter: Path, tmp_path: Path) -
         assert watching.quiet()
     summaries = [line for line in watching.lines if " built in " in line]
     assert len(summaries) == 3, watching.lines
-    assert re.search(r"letter\.yaml: built in \d+\.\d\d s, 2 warning\(s\)$", summaries[-1])
+    # Named as the user named them, after an edit too.
+    assert re.fullmatch(re.escape(str(letter)) + r": built in \d+\.\d\d s, 2 warning\(s\)",
+                        summaries[-1]), summaries
+    assert sorted(line.split(": ")[0] for line in summaries) == [
+        str(letter), str(letter), str(other)]
     # The letter's two warnings were printed with the first build, not again.
     assert sum("letter.yaml:" in line and "SECTION-TITLE" in line
                for line in watching.lines) == 2
