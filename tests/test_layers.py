@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "pdf", "gaps"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("output", "render", "pdf", "gaps", "template_checks"),  # OOXML, writes, docxtpl, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -42,6 +42,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     ("build", "gaps"),
+    ("build", "template_checks"),
 })
 
 
