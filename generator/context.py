@@ -23,6 +23,7 @@ from .i18n import (
 )
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
+from .richtext import RichText
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
 
@@ -30,16 +31,16 @@ LAYER_LETTERS = dict(zip(LAYER_KEYS, "ABCDE", strict=True))
 ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
 
-def text(value: Bilingual | None, lang: str) -> str:
-    """Bilingual text for one document, as the user typed it, with three rules: newlines at
-    the very start and end are dropped, a blank line starts a new paragraph, and any other
-    newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
+def text(value: Bilingual | None, lang: str) -> RichText | str:
+    """Bilingual text for one document, in the Markdown subset of `generator.richtext`: a
+    blank line starts a new paragraph, a single newline is a space, and lists, emphasis,
+    links and footnotes become Word's own (laid out by `render`)."""
     if value is None:
         return ""
-    return value.get(lang).strip("\n").replace("\n\n", "\a")
+    return RichText(value.get(lang))
 
 
-def required_text(value: Bilingual | None, lang: str) -> str:
+def required_text(value: Bilingual | None, lang: str) -> RichText | str:
     """Text the program requires: a visible gap in drafts rather than nothing."""
     if value is None:
         _ = gettext_for(lang)
@@ -192,7 +193,7 @@ def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, str]:
             "rationale": required_text(target.rationale, lang),
         }
     countries = ", ".join(country_name(c, lang) for c in target.bloc_countries)
-    name = text(target.bloc, lang)
+    name = inline(target.bloc, lang) if target.bloc else ""
     return {
         "name": f"{name}: {countries}" if countries else name,
         "type": _("Regional bloc"),
@@ -255,7 +256,8 @@ def letter_context(
     closing = text(letter.closing, lang)
     if lang == "ko":
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  끝."
+        closing = (closing.with_suffix("  끝.") if isinstance(closing, RichText)
+                   else f"{closing}  끝.")
     ctx.update(
         kind="comment_letter",
         commenter={

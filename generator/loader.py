@@ -25,6 +25,7 @@ from ruamel.yaml.reader import ReaderError
 from .errors import InputError, Problem
 from .i18n import N_, Msg, gettext_for
 from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, XML_INVALID, CommentLetter, Proposal
+from .scalars import paragraph_breaks
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
@@ -797,6 +798,7 @@ def load_submission(
 
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
+    paragraph_breaks(loaded.data, loaded.text)
     if not isinstance(loaded.data, dict):
         raise _single(
             loaded.display,

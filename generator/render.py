@@ -186,9 +186,12 @@ class Renderer:
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
+        from .richtext import collecting, resolve
+
         template = _Template(self._data, self._parsed_template, self._patched)
         try:
-            template.render(context, self._env, autoescape=True)
+            with collecting() as rich:
+                template.render(context, self._env, autoescape=True)
         except SecurityError as exc:
             raise self._problem(
                 N_("the template tried something unsafe and was stopped ({reason}). "
@@ -215,6 +218,7 @@ class Renderer:
                 f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
+        resolve(document, rich.fields, lang)
         if lang == "ko":
             # Hangul has no true italics; Korean documents set these styles upright.
             for name in ("Question", "Redaction"):
@@ -343,6 +347,9 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     if section_properties is not None:
         body.append(section_properties)
     _bilingual_headers(composed, korean)
+    from .ooxml import adopt
+
+    adopt(composed, korean)  # the Korean side's footnotes, lists and links
     set_properties(composed, lang="ko", title=title, author=author, date=date)
     return composed
 
