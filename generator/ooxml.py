@@ -91,11 +91,12 @@ def rpr(base: Any, *, bold: bool = False, italic: bool = False, korean: bool = F
         style: str | None = None) -> Any:
     """Run properties: a copy of the template run's, plus bold, italic and a character
     style. Korean has no italics: slanted Hangul is a faux style Korean typography does not
-    use, so "italic" is the emphasis dot Korean does use (w:em)."""
+    use, so "italic" is the emphasis Korean does use: dots over the syllables (w:em), and
+    bold too, since LibreOffice (so the PDFs) does not draw the dots."""
     props = copy.deepcopy(base) if base is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
     if style:
         set_child(props, _el(f'<w:rStyle w:val="{style}"/>'), RPR_ORDER)
-    if bold:
+    if bold or (italic and korean):
         set_child(props, _el("<w:b/>"), RPR_ORDER)
         set_child(props, _el("<w:bCs/>"), RPR_ORDER)
     if italic:
