@@ -63,6 +63,7 @@ def check_submission(submission: Proposal | CommentLetter, profile: Profile) -> 
     else:
         findings = list(_letter_findings(submission, profile))
     findings.extend(_translation_findings(submission))
+    findings.extend(rich_text_findings(submission))
     return findings
 
 
@@ -338,6 +339,42 @@ def _translation_findings(submission: Proposal | CommentLetter) -> Iterator[Find
                     N_("the '{lang}' text is missing; the {lang} document shows the other "
                        "language here"),
                     {"lang": lang},
+                )
+
+
+RICH_COUNTS = {
+    "paragraphs": N_("paragraphs"),
+    "items": N_("list items"),
+    "references": N_("footnotes"),
+}
+
+
+def rich_text_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+    """The English and Korean texts of a field differ in structure: the side-by-side copy
+    and a reviewer pair paragraphs, list items and footnotes one to one. And footnote
+    texts no reference points to, which the documents leave out."""
+    from .richtext import parse
+
+    for loc, value in _bilinguals(submission, ()):
+        if not (value.en or "").strip() or not (value.ko or "").strip():
+            continue  # TRANSLATION says so
+        en, ko = parse(value.en), parse(value.ko)
+        for attribute, label in RICH_COUNTS.items():
+            en_count, ko_count = getattr(en, attribute), getattr(ko, attribute)
+            if en_count != ko_count:
+                yield Finding(
+                    "RICHTEXT-STRUCTURE", "warning", loc,
+                    N_("the English text has {en} {what} and the Korean text {ko}; give both "
+                       "the same structure"),
+                    {"en": en_count, "ko": ko_count, "what": Msg(label)},
+                )
+        for lang, doc in (("en", en), ("ko", ko)):
+            for label in doc.unused_notes:
+                yield Finding(
+                    "RICHTEXT-FOOTNOTE", "warning", (*loc, lang),
+                    N_("the footnote [^{label}] is never referred to, so no document shows "
+                       "it; add [^{label}] where it belongs or delete it"),
+                    {"label": label},
                 )
 
 

@@ -22,16 +22,18 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import ooxml
+if TYPE_CHECKING:  # the layout half needs python-docx's parts; `check` only parses
+    from docx.document import Document as DocumentObject
+
+    from . import ooxml
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LEVEL = 1  # two list levels: deeper items are set at the second
@@ -316,6 +318,8 @@ W_P, W_R, W_T, W_PPR, W_RPR = (qn(f"w:{n}") for n in ("p", "r", "t", "pPr", "rPr
 
 def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None:
     """Replace each placeholder with the field's paragraphs, list items, links and notes."""
+    from . import ooxml
+
     found = list(document.element.body.iter(PLACEHOLDER))
     if not found:
         return
@@ -331,6 +335,8 @@ def _replace(placeholder: Any, rich: RichText, writer: ooxml.Writer, lang: str,
     """The template paragraph keeps what precedes the placeholder and takes the first
     block; each further block is a new paragraph in the template paragraph's style; the
     suffix, the text after the placeholder and the runs after it end the last block."""
+    from . import ooxml
+
     t = placeholder.getparent()
     run = t.getparent()
     container = run.getparent()
@@ -373,6 +379,8 @@ def _replace(placeholder: Any, rich: RichText, writer: ooxml.Writer, lang: str,
 
 def _block_ppr(block: Block, base: Any, writer: ooxml.Writer,
                lists: dict[tuple[int, int], int], number: int) -> Any:
+    from . import ooxml
+
     if block.kind is None:
         return copy.deepcopy(base) if base is not None else None
     if not block.item:
@@ -386,6 +394,8 @@ def _block_ppr(block: Block, base: Any, writer: ooxml.Writer,
 
 def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: ooxml.Writer,
           korean: bool) -> list[Any]:
+    from . import ooxml
+
     out: list[Any] = []
     link_element: Any = None
     link_url: str | None = None
@@ -412,6 +422,8 @@ def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: ooxml.Writer
 
 def _footnote(doc: RichDoc, index: int, base: Any, writer: ooxml.Writer, korean: bool) -> int:
     """A Word footnote with the note's text, in the footnote style; its id."""
+    from . import ooxml
+
     blocks = doc.notes[index] or (Block(()),)
     note_ppr = ooxml.style_props("FootnoteText")
     base_rpr = _lang_only(base)
@@ -429,6 +441,8 @@ def _footnote(doc: RichDoc, index: int, base: Any, writer: ooxml.Writer, korean:
 
 def _lang_only(base: Any) -> Any:
     """A footnote's runs take the footnote style's size, not the template run's."""
+    from . import ooxml
+
     props = ooxml.rpr(None)
     if base is not None:
         for name in ("w:rFonts", "w:lang"):

@@ -272,3 +272,30 @@ def test_pdf_has_footnotes_at_the_page_foot_and_bullets(tmp_path: Path) -> None:
         assert "[^" not in text and "**" not in text
         bullets = [line for line in text.splitlines() if line.strip().startswith(bullet)]
         assert len(bullets) == 2, text
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def test_check_warns_when_the_languages_differ_in_structure(tmp_path: Path) -> None:
+    from generator.checks import check_files
+
+    source = LETTER.read_text(encoding="utf-8")
+    changed = source.replace("        - 미국 내 투자", "        미국 내 투자", 1)
+    changed = changed.replace("[^eo]: 행정명령", "[^kr]: 행정명령", 1)
+    assert "        미국 내 투자" in changed and "[^kr]" in changed
+    path = tmp_path / "letter.yaml"
+    path.write_text(changed, encoding="utf-8")
+    report = check_files([path], profile=PROFILE)
+    found = [(f.rule, f.path, f.line) for f in report.findings
+             if f.rule.startswith("RICHTEXT")]
+    lines = changed.split("\n")
+    answer_line = next(i for i, line in enumerate(lines, 1) if "question: C" in line) + 1
+    intro_line = next(i for i, line in enumerate(lines, 1) if line == "introduction:")
+    assert ("RICHTEXT-STRUCTURE", "answers[3].text", answer_line) in found  # items 5 / 4
+    assert ("RICHTEXT-STRUCTURE", "introduction", intro_line) in found  # footnotes 1 / 0
+    assert any(rule == "RICHTEXT-FOOTNOTE" and where == "introduction.ko"
+               for rule, where, _ in found)
+    # The sample itself has the same structure in both languages.
+    clean = check_files([LETTER], profile=PROFILE)
+    assert not [f for f in clean.findings if f.rule.startswith("RICHTEXT")]
