@@ -131,7 +131,7 @@ def proposal_context(
     return ctx
 
 
-def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, str]:
+def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
     places = {member.country, member.headquarters, member.controlled_from}
     if len(places) == 1:
         location = country_name(member.country, lang)
@@ -185,7 +185,7 @@ def _layer(
     return entry
 
 
-def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, str]:
+def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
     if target.country:
         return {
             "name": country_name(target.country, lang),

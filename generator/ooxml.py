@@ -223,7 +223,7 @@ def footnotes_element(document: DocumentObject) -> Any:
     part = document.part
     for rel in part.rels.values():
         if rel.reltype == RT.FOOTNOTES:
-            return rel.target_part.element  # type: ignore[attr-defined]
+            return rel.target_part.element
     element = parse_xml(_FOOTNOTES)
     footnotes = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, part.package)
     part.relate_to(footnotes, RT.FOOTNOTES)
@@ -256,7 +256,7 @@ def adopt(composed: DocumentObject, other: DocumentObject) -> None:
     mine = other.part
     links = [(r_id, rel) for r_id, rel in mine.rels.items()
              if rel.reltype == RT.HYPERLINK and r_id.startswith("rIdLink")]
-    notes = [rel.target_part.element for rel in mine.rels.values()  # type: ignore[attr-defined]
+    notes = [rel.target_part.element for rel in mine.rels.values()
              if rel.reltype == RT.FOOTNOTES]
     own = [n for root in notes for n in root.findall(qn("w:footnote"))
            if int(n.get(qn("w:id"), "0")) >= SLOT_SIZE]
@@ -289,7 +289,7 @@ def adopt(composed: DocumentObject, other: DocumentObject) -> None:
 def _numbering_of(document: DocumentObject) -> Any:
     for rel in document.part.rels.values():
         if rel.reltype == RT.NUMBERING:
-            return rel.target_part.element  # type: ignore[attr-defined]
+            return rel.target_part.element
     return None
 
 

@@ -23,8 +23,8 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,7 +222,7 @@ class _Blocks(HTMLParser):
         classes = dict(attrs).get("class") or ""
         if self._skip:
             self._skip += 1
-        elif tag == "sup" and "footnote-ref" in classes or "footnote-backref" in classes:
+        elif (tag == "sup" and "footnote-ref" in classes) or "footnote-backref" in classes:
             self._skip = 1
         elif tag == "section" and "footnotes" in classes:
             self._close_block()

@@ -236,7 +236,7 @@ def test_rich_text_in_table_cells(tmp_path: Path) -> None:
 
 
 def test_every_part_stays_in_schema_order(tmp_path: Path) -> None:
-    from tests.test_ooxml import misordered
+    from test_ooxml import misordered
 
     build_files([LETTER], BuildOptions(output_dir=tmp_path))
     for path in tmp_path.glob("*.docx"):
