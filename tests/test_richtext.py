@@ -19,9 +19,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from generator.build import BuildOptions, build_files, build_submission
-from generator.loader import load_submission
+from generator.loader import load_profile, load_submission
 from generator.pdf import convert_to_pdf
-from generator.program import load_profile
 from generator.richtext import parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -278,7 +277,7 @@ def test_pdf_has_footnotes_at_the_page_foot_and_bullets(tmp_path: Path) -> None:
 
 
 def test_check_warns_when_the_languages_differ_in_structure(tmp_path: Path) -> None:
-    from generator.checks import check_files
+    from generator.inputs import check_files
 
     source = LETTER.read_text(encoding="utf-8")
     changed = source.replace("        - 미국 내 투자", "        미국 내 투자", 1)
