@@ -150,6 +150,8 @@ class _Builder:
         for token in tokens:
             kind = token.type
             if kind in ("bullet_list_open", "ordered_list_open"):
+                if self._item_pending:  # "- - x": an item whose first content is a list
+                    self._emit(())
                 start = int(token.attrs.get("start", 1) or 1)
                 self._lists.append(("bullet" if kind == "bullet_list_open" else "decimal",
                                     self._list_count, start))
@@ -193,6 +195,8 @@ class _Builder:
         closers: list[str | None] = []  # what a literal link prints at its end (None: a link)
 
         def add(text: str, **extra: Any) -> None:
+            if not text and not extra:
+                return
             span = Span(text, bold > 0, italic > 0, link, **extra)
             if (out and text and not extra and out[-1].note is None and not out[-1].brk
                     and (out[-1].bold, out[-1].italic, out[-1].link) == (

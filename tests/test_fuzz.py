@@ -208,13 +208,18 @@ class _Blocks(HTMLParser):
         self._in_notes = False
         self._after_break = False
 
-    def _start_block(self) -> None:
+    def _start_block(self, tag: str) -> None:
+        if tag == "p" and self._open is not None and not "".join(self._open).strip():
+            self._open = None  # a loose list item: its text is in paragraphs
         self._close_block()
         self._open = []
 
     def _close_block(self) -> None:
         if self._open is not None:
-            (self.notes if self._in_notes else self.body).append("".join(self._open))
+            text = "".join(self._open)
+            # The newline markdown-it writes before a sub-list or a closing tag.
+            text = text[:-1] if text.endswith(" ") else text
+            (self.notes if self._in_notes else self.body).append(text)
         self._open = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -227,7 +232,7 @@ class _Blocks(HTMLParser):
             self._close_block()
             self._in_notes = True
         elif tag in ("p", "li"):
-            self._start_block()
+            self._start_block(tag)
         elif tag in ("ul", "ol"):
             self._close_block()  # an item's text ends where its sub-list starts
         elif tag == "br" and self._open is not None:
@@ -238,8 +243,6 @@ class _Blocks(HTMLParser):
         if self._skip:
             self._skip -= 1
         elif tag in ("p", "li"):
-            if self._open is not None and self._open and self._open[-1] == " ":
-                self._open.pop()  # the newline before a closing tag
             self._close_block()
 
     def handle_data(self, data: str) -> None:
