@@ -120,6 +120,15 @@ def markdown() -> MarkdownIt:
     return md
 
 
+def could_have_structure(source: str) -> bool:
+    """False when `source` is surely one paragraph without list items or footnotes: no
+    newline, no footnote mark, no list marker first. Lets checks skip most fields unparsed."""
+    if "\n" in source or "[^" in source:
+        return True
+    first = source.lstrip()[:1]
+    return bool(first) and (first in "-*+" or first.isdigit())
+
+
 @lru_cache(maxsize=16384)
 def parse(source: str) -> RichDoc:
     """A field's text as blocks; cached, so each distinct text is parsed once per process
@@ -324,6 +333,8 @@ def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None
     """Replace each placeholder with the field's paragraphs, list items, links and notes."""
     from . import ooxml
 
+    if not fields:
+        return  # every field was one plain paragraph, printed by the template
     found = list(document.element.body.iter(PLACEHOLDER))
     if not found:
         return

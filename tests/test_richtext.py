@@ -293,7 +293,7 @@ def test_check_warns_when_the_languages_differ_in_structure(tmp_path: Path) -> N
     intro_line = next(i for i, line in enumerate(lines, 1) if line == "introduction:")
     assert ("RICHTEXT-STRUCTURE", "answers[3].text", answer_line) in found  # items 5 / 4
     assert ("RICHTEXT-STRUCTURE", "introduction", intro_line) in found  # footnotes 1 / 0
-    assert any(rule == "RICHTEXT-FOOTNOTE" and where == "introduction.ko"
+    assert any(rule == "RICHTEXT-STRUCTURE" and where == "introduction.ko"
                for rule, where, _ in found)
     # The sample itself has the same structure in both languages.
     clean = check_files([LETTER], profile=PROFILE)
