@@ -24,6 +24,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from .i18n import language
 from .render import set_child
 
 _RPR_NAMES = """
@@ -294,7 +295,7 @@ def _numbering_of(document: DocumentObject) -> Any:
 
 
 def _abstract(abstract_id: int, kind: str, lang: str) -> Any:
-    levels = _LEVELS[kind]["ko" if lang == "ko" else "en"]
+    levels = _LEVELS[kind]["ko" if language(lang).numbering == "korean" else "en"]
     xml = [f'<w:abstractNum w:abstractNumId="{abstract_id}">'
            '<w:multiLevelType w:val="hybridMultilevel"/>']
     for level, (fmt, mark) in enumerate(levels):

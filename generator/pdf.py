@@ -24,12 +24,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from .errors import ToolMissingError, UserError
+from .errors import ConversionError, ToolMissingError
 from .i18n import N_
 
 SOFFICE_ENV = "PROPGEN_SOFFICE"
 PDFTOPPM_ENV = "PROPGEN_PDFTOPPM"
-EXIT_CONVERSION_FAILED = 1
 
 _SOFFICE_MISSING = N_(
     "LibreOffice (soffice) was not found ({where}).\n"
@@ -102,12 +101,6 @@ _MACRO = "macro:///Propgen.Export.ExportPdfs(\"{job}\",\"{errors}\")"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-class ConversionError(UserError):
-    """LibreOffice or pdftoppm ran but did not produce the expected file."""
-
-    exit_code = EXIT_CONVERSION_FAILED
-
-
 def _executable(candidate: str) -> str | None:
     """Resolve a program name or path to an executable file, or None."""
     if os.sep in candidate or (os.altsep and os.altsep in candidate):
@@ -149,6 +142,20 @@ def find_pdftoppm() -> str:
     return found
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for a converter, with a UTF-8 character type.
+
+    Without one (no LANG or LC_* set, as under cron or a cleared environment) LibreOffice
+    cannot open a document whose path is not ASCII ("한글-이름.ko.docx").
+    """
+    env = dict(os.environ)
+    ctype = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in ctype.lower() and "utf8" not in ctype.lower():
+        env.pop("LC_ALL", None)
+        env["LC_CTYPE"] = "C.UTF-8"
+    return env
+
+
 def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[str]:
     """Run a converter with stdin closed; on timeout kill its whole process group.
 
@@ -164,6 +171,7 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
         text=True,
         errors="replace",
         start_new_session=posix,
+        env=_child_env(),
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)

@@ -30,6 +30,8 @@ from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .i18n import language
+
 if TYPE_CHECKING:  # the layout half needs python-docx's parts; `check` only parses
     from docx.document import Document as DocumentObject
 
@@ -366,7 +368,7 @@ def _replace(placeholder: Any, rich: RichText, writer: ooxml.Writer, lang: str,
         container.remove(run)  # nothing typed before the field in this run
         anchor = None
     blocks = rich.doc.blocks or (Block(()),)
-    korean = lang == "ko"
+    korean = language(lang).upright_italics
     target, current = container, paragraph
     for index, block in enumerate(blocks):
         if index:
