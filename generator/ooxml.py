@@ -1,4 +1,5 @@
-"""Raw WordprocessingML builders for rich text: runs, list numbering, hyperlinks, footnotes.
+"""Rich text as WordprocessingML: runs, list numbering, hyperlinks, footnotes, and the
+layout of a parsed field (`generator.richtext`) where its placeholder stands.
 
 python-docx has no footnotes and no numbering API, and docxtpl adds none; what rich text
 needs is built here, in one place, with every child element in the order ECMA-376's schema
@@ -26,6 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from .i18n import language
 from .render import set_child
+from .richtext import PLACEHOLDER, Block, RichDoc, RichText, Span
 
 _RPR_NAMES = """
     rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
@@ -328,3 +330,134 @@ def insert_ordered(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
             return child
     parent.append(child)
     return child
+
+
+# --- laying out --------------------------------------------------------------------------
+
+W_P, W_PPR, W_RPR = (qn(f"w:{n}") for n in ("p", "pPr", "rPr"))
+
+
+def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None:
+    """Replace each placeholder with the field's paragraphs, list items, links and notes."""
+    if not fields:
+        return  # every field was one plain paragraph, printed by the template
+    found = list(document.element.body.iter(PLACEHOLDER))
+    if not found:
+        return
+    writer = Writer(document, lang)
+    lists: dict[tuple[int, int], int] = {}
+    for number, placeholder in enumerate(found):
+        field_ = fields[int(placeholder.get("n"))]
+        _replace(placeholder, field_, writer, lang, lists, number)
+
+
+def _replace(placeholder: Any, rich: RichText, writer: Writer, lang: str,
+             lists: dict[tuple[int, int], int], number: int) -> None:
+    """The template paragraph keeps what precedes the placeholder and takes the first
+    block; each further block is a new paragraph in the template paragraph's style; the
+    suffix, the text after the placeholder and the runs after it end the last block."""
+    t = placeholder.getparent()
+    run = t.getparent()
+    container = run.getparent()
+    template_p = container if container.tag == W_P else next(run.iterancestors(W_P))
+    base_rpr = run.find(W_RPR)
+    base_ppr = template_p.find(W_PPR)
+    after = placeholder.tail or ""
+    t.remove(placeholder)
+    following = list(run.itersiblings())
+    anchor: Any = run
+    if not (t.text or len(t)) and len(run) == (2 if base_rpr is not None else 1):
+        container.remove(run)  # nothing typed before the field in this run
+        anchor = None
+    blocks = rich.doc.blocks or (Block(()),)
+    korean = language(lang).upright_italics
+    target, current = container, template_p
+    for index, block in enumerate(blocks):
+        if index:
+            new = paragraph(None)
+            current.addnext(new)
+            target = current = new
+        props = _block_ppr(block, base_ppr, writer, lists, number)
+        old = current.find(W_PPR)
+        if old is not None:
+            current.remove(old)
+        if props is not None:
+            current.insert(0, props)
+        for element in _runs(block.spans, rich.doc, base_rpr, writer, korean):
+            if index == 0 and anchor is not None:
+                anchor.addnext(element)
+                anchor = element
+            else:
+                target.append(element)
+    extra = rich.suffix + after
+    if extra:
+        target.append(text_run(extra, base_rpr if base_rpr is not None else rpr(None)))
+    for element in following:
+        target.append(element)
+
+
+def _block_ppr(block: Block, base: Any, writer: Writer,
+               lists: dict[tuple[int, int], int], number: int) -> Any:
+    if block.kind is None:
+        return copy.deepcopy(base) if base is not None else None
+    if not block.item:
+        return paragraph_props(base, indent_level=block.level)
+    key = (number, block.list_index)
+    num_id = lists.get(key)
+    if num_id is None:
+        num_id = lists[key] = writer.new_list(block.kind, block.start)
+    return paragraph_props(base, level=block.level, num_id=num_id)
+
+
+def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: Writer,
+          korean: bool) -> list[Any]:
+    out: list[Any] = []
+    link_element: Any = None
+    link_url: str | None = None
+    for span in spans:
+        if span.note is not None:
+            out.append(footnote_reference(_footnote(doc, span.note, base, writer, korean),
+                                                base))
+            link_element = link_url = None
+            continue
+        props = rpr(base, bold=span.bold, italic=span.italic, korean=korean,
+                          style="Hyperlink" if span.link else None)
+        element = break_run(props) if span.brk else text_run(span.text, props)
+        if span.link:
+            if link_element is None or link_url != span.link:
+                link_element = hyperlink(writer.link(span.link))
+                link_url = span.link
+                out.append(link_element)
+            link_element.append(element)
+        else:
+            link_element = link_url = None
+            out.append(element)
+    return out
+
+
+def _footnote(doc: RichDoc, index: int, base: Any, writer: Writer, korean: bool) -> int:
+    """A Word footnote with the note's text, in the footnote style; its id."""
+    blocks = doc.notes[index] or (Block(()),)
+    note_ppr = style_props("FootnoteText")
+    base_rpr = _lang_only(base)
+    paragraphs = []
+    for number, block in enumerate(blocks):
+        p = paragraph(copy.deepcopy(note_ppr))
+        if number == 0:
+            for mark in footnote_mark(base_rpr):
+                p.append(mark)
+        for element in _runs(block.spans, doc, base_rpr, writer, korean):
+            p.append(element)
+        paragraphs.append(p)
+    return writer.footnote(paragraphs)
+
+
+def _lang_only(base: Any) -> Any:
+    """A footnote's runs take the footnote style's size, not the template run's."""
+    props = rpr(None)
+    if base is not None:
+        for name in ("w:rFonts", "w:lang"):
+            found = base.find(qn(name))
+            if found is not None:
+                set_child(props, copy.deepcopy(found), RPR_ORDER)
+    return props

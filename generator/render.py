@@ -31,6 +31,7 @@ from lxml import etree
 from .errors import UserError
 from .i18n import LANGUAGES, N_, language
 from .output import docx_bytes
+from .richtext import collecting
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -186,7 +187,7 @@ class Renderer:
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
-        from .richtext import collecting, resolve
+        from .ooxml import resolve  # same layer; ooxml uses set_child from here
 
         template = _Template(self._data, self._parsed_template, self._patched)
         try:

@@ -10,32 +10,23 @@ to anything but http(s) and mailto as `[text](target)`. Backslash escapes a mark
 markdown-it-py (CommonMark) parses; nothing here reads Markdown with regular expressions.
 A field becomes a `RichDoc` (blocks of spans) once per process (`parse` is cached), and a
 `RichText` in the render context. A field that is one plain paragraph prints as text
-through the template, as before; any other leaves a placeholder element that `resolve`
-replaces, after docxtpl, with real paragraphs in the template paragraph's style (so
-inside table cells too), numbered list items, hyperlinks and footnotes (`ooxml`).
+through the template, as before; any other leaves a placeholder element that
+`ooxml.resolve` replaces, after docxtpl, with real paragraphs in the template paragraph's
+style (so inside table cells too), numbered list items, hyperlinks and footnotes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
-
-from .i18n import language
-
-if TYPE_CHECKING:  # the layout half needs python-docx's parts; `check` only parses
-    from docx.document import Document as DocumentObject
-
-    from . import ooxml
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LEVEL = 1  # two list levels: deeper items are set at the second
@@ -324,146 +315,3 @@ class RichText:
 
     def __repr__(self) -> str:
         return f"RichText({self.source!r})"
-
-
-# --- laying out --------------------------------------------------------------------------
-
-W_P, W_R, W_T, W_PPR, W_RPR = (qn(f"w:{n}") for n in ("p", "r", "t", "pPr", "rPr"))
-
-
-def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None:
-    """Replace each placeholder with the field's paragraphs, list items, links and notes."""
-    from . import ooxml
-
-    if not fields:
-        return  # every field was one plain paragraph, printed by the template
-    found = list(document.element.body.iter(PLACEHOLDER))
-    if not found:
-        return
-    writer = ooxml.Writer(document, lang)
-    lists: dict[tuple[int, int], int] = {}
-    for number, placeholder in enumerate(found):
-        field_ = fields[int(placeholder.get("n"))]
-        _replace(placeholder, field_, writer, lang, lists, number)
-
-
-def _replace(placeholder: Any, rich: RichText, writer: ooxml.Writer, lang: str,
-             lists: dict[tuple[int, int], int], number: int) -> None:
-    """The template paragraph keeps what precedes the placeholder and takes the first
-    block; each further block is a new paragraph in the template paragraph's style; the
-    suffix, the text after the placeholder and the runs after it end the last block."""
-    from . import ooxml
-
-    t = placeholder.getparent()
-    run = t.getparent()
-    container = run.getparent()
-    paragraph = container if container.tag == W_P else next(run.iterancestors(W_P))
-    base_rpr = run.find(W_RPR)
-    base_ppr = paragraph.find(W_PPR)
-    after = placeholder.tail or ""
-    t.remove(placeholder)
-    following = list(run.itersiblings())
-    anchor: Any = run
-    if not (t.text or len(t)) and len(run) == (2 if base_rpr is not None else 1):
-        container.remove(run)  # nothing typed before the field in this run
-        anchor = None
-    blocks = rich.doc.blocks or (Block(()),)
-    korean = language(lang).upright_italics
-    target, current = container, paragraph
-    for index, block in enumerate(blocks):
-        if index:
-            new = ooxml.paragraph(None)
-            current.addnext(new)
-            target = current = new
-        props = _block_ppr(block, base_ppr, writer, lists, number)
-        old = current.find(W_PPR)
-        if old is not None:
-            current.remove(old)
-        if props is not None:
-            current.insert(0, props)
-        for element in _runs(block.spans, rich.doc, base_rpr, writer, korean):
-            if index == 0 and anchor is not None:
-                anchor.addnext(element)
-                anchor = element
-            else:
-                target.append(element)
-    extra = rich.suffix + after
-    if extra:
-        target.append(ooxml.text_run(extra, base_rpr if base_rpr is not None else ooxml.rpr(None)))
-    for element in following:
-        target.append(element)
-
-
-def _block_ppr(block: Block, base: Any, writer: ooxml.Writer,
-               lists: dict[tuple[int, int], int], number: int) -> Any:
-    from . import ooxml
-
-    if block.kind is None:
-        return copy.deepcopy(base) if base is not None else None
-    if not block.item:
-        return ooxml.paragraph_props(base, indent_level=block.level)
-    key = (number, block.list_index)
-    num_id = lists.get(key)
-    if num_id is None:
-        num_id = lists[key] = writer.new_list(block.kind, block.start)
-    return ooxml.paragraph_props(base, level=block.level, num_id=num_id)
-
-
-def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: ooxml.Writer,
-          korean: bool) -> list[Any]:
-    from . import ooxml
-
-    out: list[Any] = []
-    link_element: Any = None
-    link_url: str | None = None
-    for span in spans:
-        if span.note is not None:
-            out.append(ooxml.footnote_reference(_footnote(doc, span.note, base, writer, korean),
-                                                base))
-            link_element = link_url = None
-            continue
-        props = ooxml.rpr(base, bold=span.bold, italic=span.italic, korean=korean,
-                          style="Hyperlink" if span.link else None)
-        element = ooxml.break_run(props) if span.brk else ooxml.text_run(span.text, props)
-        if span.link:
-            if link_element is None or link_url != span.link:
-                link_element = ooxml.hyperlink(writer.link(span.link))
-                link_url = span.link
-                out.append(link_element)
-            link_element.append(element)
-        else:
-            link_element = link_url = None
-            out.append(element)
-    return out
-
-
-def _footnote(doc: RichDoc, index: int, base: Any, writer: ooxml.Writer, korean: bool) -> int:
-    """A Word footnote with the note's text, in the footnote style; its id."""
-    from . import ooxml
-
-    blocks = doc.notes[index] or (Block(()),)
-    note_ppr = ooxml.style_props("FootnoteText")
-    base_rpr = _lang_only(base)
-    paragraphs = []
-    for number, block in enumerate(blocks):
-        p = ooxml.paragraph(copy.deepcopy(note_ppr))
-        if number == 0:
-            for mark in ooxml.footnote_mark(base_rpr):
-                p.append(mark)
-        for element in _runs(block.spans, doc, base_rpr, writer, korean):
-            p.append(element)
-        paragraphs.append(p)
-    return writer.footnote(paragraphs)
-
-
-def _lang_only(base: Any) -> Any:
-    """A footnote's runs take the footnote style's size, not the template run's."""
-    from . import ooxml
-
-    props = ooxml.rpr(None)
-    if base is not None:
-        for name in ("w:rFonts", "w:lang"):
-            found = base.find(qn(name))
-            if found is not None:
-                ooxml.set_child(props, copy.deepcopy(found), ooxml.RPR_ORDER)
-    return props

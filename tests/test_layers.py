@@ -16,14 +16,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "i18n"),  # language table, gettext, Babel formatting, string helpers
     ("errors",),  # the diagnostic record, user errors, exit codes
-    ("models", "sections"),  # pydantic models of a submission; proposal section table
+    ("models", "sections", "richtext"),  # models; section table; rich text parsed
     ("program",),  # the program profile's models
-    ("yaml_source",),  # reading YAML: guards, positions
+    ("yaml_source", "scalars"),  # reading YAML: guards, positions; folded blank lines
     ("validation",),  # pydantic errors -> diagnostics
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("output", "render", "ooxml", "pdf"),  # atomic writes, docxtpl, rich text OOXML, PDF
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
     ("cli", "__main__"),  # click, thin
@@ -37,6 +37,9 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "starters"), ("cli", "build"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
+    # uses render's set_child, so render reaches it inside functions.
+    ("checks", "richtext"), ("render", "ooxml"),
 })
 
 
