@@ -298,3 +298,25 @@ def test_check_warns_when_the_languages_differ_in_structure(tmp_path: Path) -> N
     # The sample itself has the same structure in both languages.
     clean = check_files([LETTER], profile=PROFILE)
     assert not [f for f in clean.findings if f.rule.startswith("RICHTEXT")]
+
+
+def test_unsupported_markup_prints_as_typed_in_every_copy(tmp_path: Path) -> None:
+    """Headings, raw HTML and images are not Markdown here: they print as typed."""
+    typed = ["# Heading", "<b>x</b> and <script>alert(1)</script>", "![img](x.png)"]
+    source = LETTER.read_text(encoding="utf-8")
+    start = source.index("closing:\n")
+    source = source[:start] + "closing:\n  en: |-\n" + "".join(
+        f"    {t}\n\n" for t in typed).rstrip("\n") + "\n  ko: |-\n" + "".join(
+        f"    {t}\n\n" for t in typed).rstrip("\n") + "\n"
+    path = tmp_path / "letter.yaml"
+    path.write_text(source, encoding="utf-8")
+    submission, _ = load_submission(path, profile=PROFILE)
+    data = build_submission(submission, PROFILE, stem="l")
+    for name, blob in data.items():
+        document = Document(io.BytesIO(blob))
+        texts = [_text(p) for p in _body_paragraphs(document)]
+        for literal in typed[:2]:
+            assert literal in texts, (name, literal)
+        assert "![img](x.png)" in texts or "![img](x.png)  끝." in texts, name
+        body = document.element.body
+        assert not list(body.iter(f"{W}drawing")) and not list(body.iter("script"))
