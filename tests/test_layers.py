@@ -24,8 +24,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
     ("output", "render", "ooxml", "pdf"),  # atomic writes, docxtpl, rich text OOXML, PDF
+    ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
+    ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("cli", "__main__"),  # click, thin
 )
 
@@ -34,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
