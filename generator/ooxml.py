@@ -230,7 +230,28 @@ def footnotes_element(document: DocumentObject) -> Any:
     element = parse_xml(_FOOTNOTES)
     footnotes = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, part.package)
     part.relate_to(footnotes, RT.FOOTNOTES)
+    # Word names the separator footnotes in the settings too, as its own documents do.
+    settings = document.settings.element
+    if settings.find(qn("w:footnotePr")) is None:
+        note_pr = _el('<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/>'
+                      '</w:footnotePr>')
+        later = next((child for child in settings if child.tag in _AFTER_FOOTNOTE_PR), None)
+        if later is not None:
+            later.addprevious(note_pr)
+        else:
+            settings.append(note_pr)
     return element
+
+
+# What follows w:footnotePr in w:settings (ECMA-376 Part 1, 17.15.1.78).
+_AFTER_FOOTNOTE_PR = frozenset(qn(f"w:{name}") for name in """
+    endnotePr compat docVars rsids attachedSchema themeFontLang clrSchemeMapping
+    doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions
+    readModeInkLockDown smartTagType shapeDefaults doNotEmbedSmartTags decimalSymbol
+    listSeparator""".split()) | {
+    "{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr",
+    "{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary",
+}
 
 
 def footnote_reference(note_id: int, base: Any) -> Any:

@@ -183,6 +183,8 @@ def test_footnotes_are_word_footnotes(letter: dict[str, DocumentObject]) -> None
         # The separator footnotes Word expects, then one footnote per reference.
         assert notes["-1"].get(f"{W}type") == "separator"
         assert notes["0"].get(f"{W}type") == "continuationSeparator"
+        note_pr = document.settings.element.find(f"{W}footnotePr")
+        assert [n.get(f"{W}id") for n in note_pr] == ["-1", "0"]
         bodies = [_text(notes[r]) for r in refs]
         langs = ("en", "ko") if lang == "bilingual" else (lang,)
         for body, each in zip(bodies, langs, strict=True):
