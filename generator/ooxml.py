@@ -244,11 +244,13 @@ def footnotes_element(document: DocumentObject) -> Any:
 
 
 # What follows w:footnotePr in w:settings (ECMA-376 Part 1, 17.15.1.78).
-_AFTER_FOOTNOTE_PR = frozenset(qn(f"w:{name}") for name in """
+_AFTER_NAMES = """
     endnotePr compat docVars rsids attachedSchema themeFontLang clrSchemeMapping
     doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions
     readModeInkLockDown smartTagType shapeDefaults doNotEmbedSmartTags decimalSymbol
-    listSeparator""".split()) | {
+    listSeparator
+"""
+_AFTER_FOOTNOTE_PR = frozenset(qn(f"w:{name}") for name in _AFTER_NAMES.split()) | {
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr",
     "{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary",
 }
