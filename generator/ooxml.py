@@ -364,6 +364,7 @@ def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None
     """Replace each placeholder with the field's paragraphs, list items, links and notes."""
     if not fields:
         return  # every field was one plain paragraph, printed by the template
+    _flatten_in_headers(document, fields)
     found = list(document.element.body.iter(PLACEHOLDER))
     if not found:
         return
@@ -372,6 +373,22 @@ def resolve(document: DocumentObject, fields: list[RichText], lang: str) -> None
     for number, placeholder in enumerate(found):
         field_ = fields[int(placeholder.get("n"))]
         _replace(placeholder, field_, writer, lang, lists, number)
+
+
+def _flatten_in_headers(document: DocumentObject, fields: list[RichText]) -> None:
+    """A field a custom template puts in a page header or footer prints as one line of
+    plain text there: a header has no room for lists, and Word no footnotes in it."""
+    for rel in document.part.rels.values():
+        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
+            continue
+        element = getattr(rel.target_part, "element", None)
+        if element is None:
+            continue
+        for placeholder in list(element.iter(PLACEHOLDER)):
+            t = placeholder.getparent()
+            flat = " ".join(str(fields[int(placeholder.get("n"))]).split("\n"))
+            t.text = (t.text or "") + flat + (placeholder.tail or "")
+            t.remove(placeholder)
 
 
 def _replace(placeholder: Any, rich: RichText, writer: Writer, lang: str,

@@ -322,3 +322,24 @@ def test_unsupported_markup_prints_as_typed_in_every_copy(tmp_path: Path) -> Non
         assert "![img](x.png)" in texts or "![img](x.png)  끝." in texts, name
         body = document.element.body
         assert not list(body.iter(f"{W}drawing")) and not list(body.iter("script"))
+
+
+def test_a_field_in_a_page_header_prints_as_plain_text(tmp_path: Path) -> None:
+    """A custom template may put a field in the header: one line of text there, no
+    leftover placeholder (which Word would refuse)."""
+    document = Document(str(ROOT / "templates" / "comment-letter.docx"))
+    header = document.sections[0].header.paragraphs[0]
+    header.text = "{{ subject }}"
+    template = tmp_path / "comment-letter.docx"
+    document.save(str(template))
+    source = LETTER.read_text(encoding="utf-8").replace(
+        "  en: Participation of allied companies", "  en: __Participation__ of allied companies")
+    path = tmp_path / "letter.yaml"
+    path.write_text(source, encoding="utf-8")
+    submission, _ = load_submission(path, profile=PROFILE)
+    data = build_submission(submission, PROFILE, stem="l", template_dir=tmp_path)
+    with zipfile.ZipFile(io.BytesIO(data["l.en.docx"])) as package:
+        headers = [package.read(n).decode() for n in package.namelist()
+                   if n.startswith("word/header")]
+    assert any("Participation of allied companies" in h for h in headers)
+    assert not any("urn:propgen:richtext" in h for h in headers)
