@@ -39,7 +39,7 @@ _NUMBERING_ORDER = (qn("w:numPicBullet"), qn("w:abstractNum"), qn("w:num"),
                     qn("w:numIdMacAtCleanup"))
 
 LANG_SLOTS = {"en": 1, "ko": 2}
-SLOT_SIZE = 100_000
+SLOT_SIZE = 10_000  # ids per language (9,999 lists and footnotes each), small as in Word
 
 # List marks by language and level. Korean ordered lists continue the item hierarchy of
 # Korean documents below the document's own "1." and "가.": 1) then 가).
