@@ -22,6 +22,7 @@ from .i18n import (
     money_table,
     percent,
 )
+from .language import mark_gap, pick
 from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
 from .richtext import RichText
@@ -39,7 +40,13 @@ def text(value: Bilingual | None, lang: str) -> RichText | str:
     links and footnotes become Word's own (laid out by `render`)."""
     if value is None:
         return ""
-    return RichText(value.get(lang))
+    shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
+    if not gap:
+        return RichText(shown)
+    # Another language's text standing in: the gap marks (and the marker a translator
+    # searches for) around the whole of it, outside the Markdown.
+    before, after = mark_gap("\0", lang).split("\0")
+    return RichText(shown, prefix=before, suffix=after)
 
 
 def required_text(value: Bilingual | None, lang: str) -> RichText | str:
@@ -53,7 +60,8 @@ def required_text(value: Bilingual | None, lang: str) -> RichText | str:
 def inline(value: Bilingual, lang: str) -> str:
     """A name used inside a sentence or a list: its whitespace, newlines too, as single
     spaces (a name on a line of its own keeps the rules of `text`)."""
-    return " ".join(value.get(lang).split())
+    shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
+    return mark_gap(" ".join(shown.split()), lang) if gap else " ".join(shown.split())
 
 
 def base_context(lang: str, profile: Profile) -> dict[str, Any]:

@@ -423,7 +423,10 @@ def _replace(placeholder: Any, rich: RichText, writer: Writer, lang: str,
             current.remove(old)
         if props is not None:
             current.insert(0, props)
-        for element in _runs(block.spans, rich.doc, base_rpr, writer, korean):
+        runs = _runs(block.spans, rich.doc, base_rpr, writer, korean)
+        if index == 0 and rich.prefix:
+            runs.insert(0, text_run(rich.prefix, base_rpr if base_rpr is not None else rpr(None)))
+        for element in runs:
             if index == 0 and anchor is not None:
                 anchor.addnext(element)
                 anchor = element

@@ -278,21 +278,22 @@ class RichText:
     """A field's text as the template sees it: Jinja prints `__html__`, which is the
     escaped text of a plain paragraph, or a placeholder for `resolve` to replace."""
 
-    __slots__ = ("doc", "source", "suffix")
+    __slots__ = ("doc", "prefix", "source", "suffix")
 
-    def __init__(self, source: str, suffix: str = "") -> None:
+    def __init__(self, source: str, *, prefix: str = "", suffix: str = "") -> None:
         self.source = source
         self.doc = parse(source)
-        self.suffix = suffix
+        self.prefix = prefix  # plain text before the first paragraph's text
+        self.suffix = suffix  # plain text after the last paragraph's text
 
     def with_suffix(self, suffix: str) -> RichText:
         """The same text with `suffix` after its last paragraph (Korean "  끝.")."""
-        return RichText(self.source, self.suffix + suffix)
+        return RichText(self.source, prefix=self.prefix, suffix=self.suffix + suffix)
 
     def __html__(self) -> str:
         plain = self.doc.plain
         if plain is not None:
-            return str(escape(plain + self.suffix))
+            return str(escape(self.prefix + plain + self.suffix))
         if not _active:
             return str(escape(str(self)))
         fields = _active[-1].fields
@@ -300,18 +301,19 @@ class RichText:
         return f'<pg:field xmlns:pg="{PLACEHOLDER_NS}" n="{len(fields) - 1}"/>'
 
     def __str__(self) -> str:
-        return self.doc.text() + self.suffix
+        return self.prefix + self.doc.text() + self.suffix
 
     def __bool__(self) -> bool:
-        return bool(self.doc.blocks) or bool(self.suffix)
+        return bool(self.doc.blocks) or bool(self.prefix or self.suffix)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RichText):
-            return (self.source, self.suffix) == (other.source, other.suffix)
+            return (self.source, self.prefix, self.suffix) == (
+                other.source, other.prefix, other.suffix)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.source, self.suffix))
+        return hash((self.source, self.prefix, self.suffix))
 
     def __repr__(self) -> str:
         return f"RichText({self.source!r})"

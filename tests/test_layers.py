@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Bottom to top (README "Layout of the code").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "i18n"),  # language table, gettext, Babel formatting, string helpers
+    ("__init__", "i18n", "language"),  # language table, gettext, Babel formatting, string
+    # helpers; scripts, placeholders and invisible characters in text
     ("errors",),  # the diagnostic record, user errors, exit codes
     ("models", "sections", "richtext"),  # models; section table; rich text parsed
     ("program",),  # the program profile's models
@@ -23,10 +24,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "ooxml", "pdf"),  # atomic writes, docxtpl, rich text OOXML, PDF
+    ("output", "render", "ooxml", "pdf", "gaps"),  # atomic writes, docxtpl, rich text OOXML,
+    # side by side, PDF, draft gaps
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
-    ("inputs",),  # find files, load and check each once
-    ("build", "starters"),  # the pipeline; starter files
+    ("inputs", "drift"),  # find files, load and check each once; the review sidecar
+    ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
     ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("cli", "__main__"),  # click, thin
 )
@@ -37,8 +39,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "translate"), ("cli", "drift"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "gaps"),
     # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
     # uses render's set_child, so render reaches it inside functions.
     ("checks", "richtext"), ("render", "ooxml"),
