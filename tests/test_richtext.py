@@ -343,3 +343,26 @@ def test_a_field_in_a_page_header_prints_as_plain_text(tmp_path: Path) -> None:
                    if n.startswith("word/header")]
     assert any("Participation of allied companies" in h for h in headers)
     assert not any("urn:propgen:richtext" in h for h in headers)
+
+
+def test_a_stand_in_translation_keeps_its_structure_and_is_highlighted(tmp_path: Path) -> None:
+    """A draft without the English of a list answer: the Korean stands in, as a list, with
+    the marker before it and the whole passage highlighted (issue #13's gaps)."""
+    source = LETTER.read_text(encoding="utf-8")
+    start = source.index("  - question: C\n    text:\n      en: |-\n")
+    end = source.index("      ko: |-\n", start)
+    source = source[:start] + "  - question: C\n    text:\n" + source[end:]
+    path = tmp_path / "letter.yaml"
+    path.write_text(source, encoding="utf-8")
+    submission, _ = load_submission(path, profile=PROFILE, draft=True)
+    data = build_submission(submission, PROFILE, stem="l", draft=True)
+    english = Document(io.BytesIO(data["l.en.docx"]))
+    paragraphs = _body_paragraphs(english)
+    first = next(i for i, p in enumerate(paragraphs) if "상무부는" in _text(p))
+    assert _text(paragraphs[first]).startswith("[Translation needed] 상무부는")
+    items = [p for p in paragraphs[first:first + 8] if p.find(f"{W}pPr/{W}numPr") is not None]
+    assert len(items) == 5
+    for item in items:  # the highlight runs on across the paragraphs
+        runs = [r for r in item.iter(f"{W}r") if _text(r)]
+        assert runs and all(r.find(f"{W}rPr/{W}highlight") is not None for r in runs)
+    assert all("\ue000" not in _text(p) and "\ue001" not in _text(p) for p in paragraphs)
