@@ -45,10 +45,11 @@ from generator.models import PLACEHOLDER, CommentLetter, Proposal
 from generator.pdf import convert_to_pdf
 from generator.richtext import markdown
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import LETTER, PROPOSAL
+
 SAMPLES = {
-    "proposal": ROOT / "samples" / "proposal-lodestar.yaml",
-    "letter": ROOT / "samples" / "letter-onnuri.yaml",
+    "proposal": PROPOSAL,
+    "letter": LETTER,
 }
 PROFILE = load_profile()
 KO_PREFIX = "한글 "  # the Korean side: the same text, not at the start of the field

@@ -24,8 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "render", "ooxml", "pdf", "gaps"),  # atomic writes, docxtpl, rich text OOXML,
-    # side by side, PDF, draft gaps
+    ("output", "render", "ooxml", "pdf", "gaps", "template_checks"),  # OOXML, writes,
+    # docxtpl, rich text as Word markup, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -43,6 +43,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     ("build", "gaps"),
+    ("build", "template_checks"),
     # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
     # uses render's set_child, so render reaches it inside functions.
     ("checks", "richtext"), ("render", "ooxml"),
