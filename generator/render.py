@@ -41,6 +41,7 @@ from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .i18n import LANGUAGES, N_, language
 from .output import docx_bytes
+from .richtext import collecting
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -206,6 +207,8 @@ class Renderer:
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
+        from .ooxml import resolve  # same layer; ooxml uses set_child from here
+
         template = _Template(self._data, self._parsed_template, self._patched)
         try:
             if self._outside is None:
@@ -213,7 +216,7 @@ class Renderer:
             if self._outside:
                 raise self._problem(N_("the template cannot be used: {reason}."),
                                     self._outside)
-            with render_budget():
+            with render_budget(), collecting() as rich:
                 template.render(context, self._env, autoescape=True)
         except TemplateProblem:
             raise
@@ -248,6 +251,7 @@ class Renderer:
                 f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
+        resolve(document, rich.fields, lang)
         if language(lang).upright_italics:
             # Hangul has no true italics; Korean documents set these styles upright.
             for name in ("Question", "Redaction"):
@@ -377,6 +381,9 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     if section_properties is not None:
         body.append(section_properties)
     _bilingual_headers(composed, korean)
+    from .ooxml import adopt
+
+    adopt(composed, korean)  # the Korean side's footnotes, lists and links
     set_properties(composed, lang="ko", title=title, author=author, date=date)
     return composed
 
