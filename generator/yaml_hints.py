@@ -171,6 +171,10 @@ def _special_character(lines: list[str], indexes: list[int]) -> Hint | None:
     return None
 
 
+def _line(lines: list[str], index: int) -> str:
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
 def explain(exc: Any, text: str) -> Hint:
     """The likely mistake behind a ruamel.yaml MarkedYAMLError, located."""
     lines = text.splitlines()
@@ -186,14 +190,15 @@ def explain(exc: Any, text: str) -> Hint:
         return special
     if "quoted scalar" in context and exc.context_mark is not None:
         opened = exc.context_mark
-        quote = text.splitlines()[opened.line][opened.column:opened.column + 1] or '"'
+        # A mark at the end of the stream lies past the last line (found by the fuzz).
+        quote = _line(lines, opened.line)[opened.column:opened.column + 1] or '"'
         return Hint(opened.line + 1, opened.column + 1, "yaml_quote", UNCLOSED_QUOTE, {
             "quote": quote, "line": opened.line + 1, "col": opened.column + 1,
             "escape": '\\"' if quote == '"' else "''",
         })
     if "flow" in context and exc.context_mark is not None:
         opened = exc.context_mark
-        bracket = lines[opened.line][opened.column:opened.column + 1] or "{"
+        bracket = _line(lines, opened.line)[opened.column:opened.column + 1] or "{"
         return Hint(line + 1, col + 1, "yaml_flow", UNCLOSED_BRACKET, {
             "open": bracket, "close": "}" if bracket == "{" else "]",
             "line": opened.line + 1, "col": opened.column + 1})
