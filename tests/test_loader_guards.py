@@ -452,3 +452,17 @@ def test_a_set_cannot_reach_a_document(tmp_path: Path) -> None:
         load_submission(path)
     yaml = YAML(typ="safe", pure=True)
     assert isinstance(yaml.load(io.StringIO("a: !!set {x, y}"))["a"], set)  # what it would be
+
+
+@pytest.mark.parametrize("text", [
+    "kind: proposal\nkind: " + "[" * 39 + "\n",  # unclosed, within the nesting limit
+    "kind: proposal\nx: " + "{a: " * 39 + "\n",
+    'kind: proposal\nx: "never closed\n',
+])
+def test_unclosed_flow_or_quote_at_the_end_of_the_file(
+    invoke: Any, tmp_path: Path, text: str
+) -> None:
+    # Found by the structure fuzz: the parser's mark lies past the last line.
+    path = tmp_path / "unclosed.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_clean(invoke("validate", path), f"{path}:")
