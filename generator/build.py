@@ -97,13 +97,22 @@ def build_submission(
     out: dict[str, bytes] = {}
     for lang in DOC_LANGS:
         if isinstance(submission, Proposal):
-            ctx = proposal_context(submission, profile, lang, draft=draft)
-            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang)
+            ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
+            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
+                                         status=ctx["show_status"])
         else:
             ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
         out[names[lang]] = to_bytes(document)
+        if isinstance(submission, Proposal) and not ctx["show_status"]:
+            # The review copy shows the checks' status, which a filed document does not:
+            # one more render (about 2 ms) rather than surgery on the annex table.
+            ctx["show_status"] = True
+            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
+                                         status=True)
+            document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
+                                       date=submission.date)
         documents[lang] = document
     bilingual = compose_bilingual(
         documents["en"], documents["ko"],
@@ -113,12 +122,19 @@ def build_submission(
     return out
 
 
-def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
+def annex_context(rows: list[dict[str, str]], lang: str,
+                  status: bool = True) -> dict[str, Any]:
+    """The compliance annex: with the checks' status only where `status` (review)."""
+    from .context import cite
+
     _ = gettext_for(lang)
+    intro = (_("Each requirement of Executive Order 14320 and the 2026 call, where this "
+               "proposal addresses it, and the result of the review against it.") if status
+             else _("Each requirement of Executive Order 14320 and the 2026 call, and where "
+                    "this proposal addresses it."))
     return {
-        "intro": _("Each requirement of Executive Order 14320 and the 2026 call, where this "
-                   "proposal addresses it, and the result of propgen's checks."),
-        "rows": rows,
+        "intro": intro,
+        "rows": [{**row, "citation": cite(row["citation"], lang)} for row in rows],
     }
 
 

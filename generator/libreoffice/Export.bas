@@ -6,6 +6,14 @@ REM letters or digits ("2025 년 12 월") even where the document switches that 
 REM propgen's templates do and Word honours. Here the gap is switched off in every paragraph
 REM style of the documents that ask for it.
 REM
+REM The same documents get Korean line-breaking rules Word applies and LibreOffice does not:
+REM a number stays with the Hangul unit after it ("8억", "28일"), and no line starts with a
+REM middle dot or closing punctuation. In every document, ids and FR Doc. numbers do not break
+REM at their hyphens ("2025-19674", "ITA-ITA-2025-0070"). Both by a WORD JOINER (U+2060), a
+REM zero-width character that forbids a line break on either side (UAX #14, class WJ), put
+REM into the copy LibreOffice exports; the DOCX is left as it is. Page references (the table
+REM of contents' page numbers) are computed before the export.
+REM
 REM The job file has a line per document: source URL, TAB, PDF URL, TAB, 1 to switch the gap
 REM off or 0. What fails is appended to the errors file: source URL, TAB, message.
 
@@ -44,7 +52,17 @@ Sub ExportOne(sSource As String, sTarget As String, bNoGap As Boolean, sErrorsUr
         For i = 0 To oStyles.Count - 1
             oStyles.getByIndex(i).ParaIsCharacterDistance = False
         Next i
+        REM A digit and the Hangul syllable after it; a middle dot and what precedes it;
+        REM closing punctuation and what precedes it.
+        KeepJoined(oDoc, "([0-9])([\uAC00-\uD7A3])", "$1" & Chr(&H2060) & "$2")
+        KeepJoined(oDoc, "([^\u2060])([\u00B7\u30FB)\]}\u300D\u300F\u201D\u2019,.!?%])", _
+             "$1" & Chr(&H2060) & "$2")
     End If
+    KeepJoined(oDoc, "([0-9A-Z])-([0-9A-Z])", "$1-" & Chr(&H2060) & "$2")
+    oDoc.getTextFields().refresh()
+    For i = 0 To oDoc.getDocumentIndexes().Count - 1
+        oDoc.getDocumentIndexes().getByIndex(i).update()
+    Next i
     aStore(0).Name = "FilterName"
     aStore(0).Value = "writer_pdf_Export"
     oDoc.storeToURL(sTarget, aStore())
@@ -54,6 +72,15 @@ Failed:
     Report(sErrorsUrl, sSource, "line " & Erl & ": " & Error$)
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
+End Sub
+
+Sub KeepJoined(oDoc As Object, sPattern As String, sReplacement As String)
+    Dim oReplace As Object
+    oReplace = oDoc.createReplaceDescriptor()
+    oReplace.SearchRegularExpression = True
+    oReplace.SearchString = sPattern
+    oReplace.ReplaceString = sReplacement
+    oDoc.replaceAll(oReplace)
 End Sub
 
 Sub Report(sErrorsUrl As String, sSource As String, sMessage As String)
