@@ -339,7 +339,8 @@ def _iter_paragraphs(element: Any) -> Iterator[Any]:
 
 def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title: str,
                       author: str, date: dt.date) -> DocumentObject:
-    """English left, Korean right, one table row per Heading 1 section.
+    """English left, Korean right: a row per heading, paragraph or list item where the two
+    sections have the same structure, a row per Heading 1 section where they do not.
 
     `english` becomes the side-by-side copy: save it first.
     """
@@ -347,12 +348,10 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     set_page(composed, "ko", landscape=True)
     section = composed.sections[0]
     # An internal review copy: two columns on one landscape page need narrower margins and
-    # smaller type than the filed documents (which keep 12 pt).
+    # smaller type than the filed documents (which keep 12 pt), one body size throughout.
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.5))
-    for name, size in (("Normal", 10.5), ("Table Text", 9)):
-        if name in composed.styles:
-            composed.styles[name].font.size = Pt(size)
+    _review_sizes(composed)
     _drop_keeps(composed.styles.element)
     usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(
         section.right_margin or 0)
@@ -373,6 +372,65 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     return composed
 
 
+BODY_PT = 10
+# Display styles keep a step above the body; every other size becomes the body size.
+_REVIEW_DISPLAY_PT = {"Title": 16, "Subtitle": 13, "Heading 1": 13, "Heading 2": 12,
+                      "Heading 3": 11, "Letterhead": 14, "Caption Line": 12,
+                      "TOC Heading": 13}
+
+
+def _review_sizes(document: DocumentObject) -> None:
+    for style in document.styles:
+        if style.type != 1 or (style.font.size is None and style.name != "Normal"):
+            continue
+        style.font.size = Pt(_REVIEW_DISPLAY_PT.get(style.name, BODY_PT))
+
+
+# Paragraphs that introduce what follows: a row holds them with the paragraph after them.
+_LEADS = ("Heading", "Title", "Subtitle", "Question", "ConfidentialLabel", "ProviderLine",
+          "TOCHeading")
+_SKIPPED = ("TOCHeading", "toc1", "toc2")
+
+
+def _style_id(element: Any) -> str:
+    node = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return "" if node is None else str(node.get(qn("w:val")))
+
+
+def _units(block: list[Any]) -> list[list[Any]]:
+    """A section's elements as rows: leads joined to the element after them; empty
+    paragraphs (spacing) and the table of contents (a filed copy's) left out."""
+    units: list[list[Any]] = []
+    pending: list[Any] = []
+    for element in block:
+        style = _style_id(element)
+        if element.tag == qn("w:p"):
+            if style in _SKIPPED:
+                continue
+            if not "".join(t.text or "" for t in element.iter(qn("w:t"))).strip() and \
+                    element.find(f".//{qn('w:drawing')}") is None:
+                continue
+        pending.append(element)
+        if not (element.tag == qn("w:p") and style.startswith(_LEADS)):
+            units.append(pending)
+            pending = []
+    if pending:
+        units.append(pending)
+    return units
+
+
+def _signature(unit: list[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((element.tag, _style_id(element)) for element in unit)
+
+
+def _table_style(document: DocumentObject) -> str:
+    """The single-language copies' table style: their first table's, or Filing Table."""
+    first = document.element.body.find(f".//{qn('w:tblStyle')}")
+    if first is not None:
+        return str(first.get(qn("w:val")))
+    return "FilingTable"
+
+
 def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) -> Any:
     """The two-column table, of copies: the originals are left alone (and freed quickly)."""
     en_blocks, ko_blocks = _blocks(english), _blocks(korean)
@@ -386,15 +444,58 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
             ctx={"en": len(en_blocks) - 1, "ko": len(ko_blocks) - 1},
         )
     table = parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="PropgenBilingual"/>'
-        '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{_table_style(english)}"/>'
+        '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{column}"/><w:gridCol w:w="{column}"/></w:tblGrid></w:tbl>'
     )
     table.append(_row([[_label_paragraph("English")], [_label_paragraph("한국어")]], column,
                       header=True))
     for en_block, ko_block in zip(en_blocks, ko_blocks, strict=True):
-        table.append(_row([en_block, ko_block], column))
+        en_units, ko_units = _units(en_block), _units(ko_block)
+        if [_signature(u) for u in en_units] == [_signature(u) for u in ko_units]:
+            pairs = list(zip(en_units, ko_units, strict=True))
+        else:
+            pairs = [([e for u in en_units for e in u], [e for u in ko_units for e in u])]
+        for en_unit, ko_unit in pairs:
+            row = _row([en_unit, ko_unit], column)
+            _upright_korean(row.findall(qn("w:tc"))[1])
+            table.append(row)
     return table
+
+
+def _upright_korean(cell: Any) -> None:
+    """No italic on Hangul: Korean has no true italics. A prompt set in italics in English
+    is set in bold in Korean instead, as the Korean documents set it."""
+    for run in cell.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = parse_xml(f'<w:rPr {nsdecls("w")}/>')
+            run.insert(0, rpr)
+        for tag in ("w:i", "w:iCs"):
+            for old in rpr.findall(qn(tag)):
+                rpr.remove(old)
+        paragraph = run.getparent()
+        while paragraph is not None and paragraph.tag != qn("w:p"):
+            paragraph = paragraph.getparent()
+        if paragraph is not None and _style_id(paragraph) == "Question" and \
+                rpr.find(qn("w:b")) is None:
+            _rpr_insert(rpr, parse_xml(f'<w:b {nsdecls("w")}/>'))
+        _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
+        _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
+
+
+_RPR_NAMES = """
+    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
+    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
+    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath
+"""
+RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
+
+
+def _rpr_insert(rpr: Any, child: Any) -> None:
+    set_child(rpr, child, RPR_ORDER)
 
 
 def _header_texts(document: DocumentObject) -> list[Any]:
@@ -444,6 +545,10 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    elif all(len(content) <= 3 and all(e.tag == qn("w:p") for e in content)
+             for content in cells):
+        # A heading and its paragraph stay on one page; longer rows may break.
+        row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
     for content in cells:
         cell = parse_xml(
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'

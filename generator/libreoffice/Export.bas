@@ -52,11 +52,7 @@ Sub ExportOne(sSource As String, sTarget As String, bNoGap As Boolean, sErrorsUr
         For i = 0 To oStyles.Count - 1
             oStyles.getByIndex(i).ParaIsCharacterDistance = False
         Next i
-        REM A digit and the Hangul syllable after it; a middle dot and what precedes it;
-        REM closing punctuation and what precedes it.
-        KeepJoined(oDoc, "([0-9])([\uAC00-\uD7A3])", "$1" & Chr(&H2060) & "$2")
-        KeepJoined(oDoc, "([^\u2060])([\u00B7\u30FB)\]}\u300D\u300F\u201D\u2019,.!?%])", _
-             "$1" & Chr(&H2060) & "$2")
+        KoreanLineStarts(oDoc)
     End If
     KeepJoined(oDoc, "([0-9A-Z])-([0-9A-Z])", "$1-" & Chr(&H2060) & "$2")
     oDoc.getTextFields().refresh()
@@ -72,6 +68,26 @@ Failed:
     Report(sErrorsUrl, sSource, "line " & Erl & ": " & Error$)
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
+End Sub
+
+REM LibreOffice breaks between a number and the Hangul after it ("28" | "일") even with a
+REM WORD JOINER between them; what it does honour is its list of characters that may not
+REM start a line (Asian layout, per language). The Korean list gets the units that follow
+REM numbers in these documents, the middle dot and closing punctuation.
+Sub KoreanLineStarts(oDoc As Object)
+    Dim oSettings As Object, oForbidden As Object
+    Dim aLocale As New com.sun.star.lang.Locale
+    Dim aRules As New com.sun.star.i18n.ForbiddenCharacters
+    aLocale.Language = "ko"
+    aLocale.Country = "KR"
+    oSettings = oDoc.createInstance("com.sun.star.text.DocumentSettings")
+    oForbidden = oSettings.ForbiddenCharacters
+    If oForbidden.hasForbiddenCharacters(aLocale) Then aRules = oForbidden.getForbiddenCharacters(aLocale)
+    aRules.beginLine = aRules.beginLine & Chr(&HB144) & Chr(&HC6D4) & Chr(&HC77C) & _
+        Chr(&HC5B5) & Chr(&HB9CC) & Chr(&HC870) & Chr(&HC6D0) & Chr(&HAC1C) & Chr(&HBA85) & _
+        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB) & ")]}%,.!?" & Chr(&H300D) & Chr(&H300F) & _
+        Chr(&H201D) & Chr(&H2019)
+    oForbidden.setForbiddenCharacters(aLocale, aRules)
 End Sub
 
 Sub KeepJoined(oDoc As Object, sPattern As String, sReplacement As String)
