@@ -388,7 +388,7 @@ def _review_sizes(document: DocumentObject) -> None:
 
 # Paragraphs that introduce what follows: a row holds them with the paragraph after them.
 _LEADS = ("Heading", "Title", "Subtitle", "Question", "ConfidentialLabel", "ProviderLine",
-          "TOCHeading")
+          "TableLead", "TOCHeading")
 _SKIPPED = ("TOCHeading", "toc1", "toc2")
 
 

@@ -139,6 +139,8 @@ def _setup_styles(doc: DocumentObject) -> None:
     para_style("Notice Box", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A), after=12)
     para_style("Confidential Label", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
                keep_next=True)
+    # A sentence that introduces a table stays on the table's page.
+    para_style("Table Lead", keep_next=True)
     para_style("TOC Heading", size=16, bold=True, color=ACCENT, after=12)
     para_style("toc 1", after=4)
     para_style("toc 2", after=2, indent_cm=0.6)
@@ -320,14 +322,14 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{{ executive_summary }}")
 
     _p(doc, "2. {{ _('Consortium Members and Roles') }}", "Heading 1")
-    _p(doc, "{{ members_intro }}")
+    _p(doc, "{{ members_intro }}", "Table Lead")
     _table(doc,
            ["{{ _('Member') }}", "{{ _('Role') }}", "{{ _('Country') }}",
             "{{ _('Contribution') }}"],
            ["{{ m.name }}", "{{ m.role }}", "{{ m.location }}", "{{ m.contribution }}"],
            "for m in members", [4.2, 2.6, 3.4, 6.3])
     _p(doc, "{%p if contacts %}")
-    _p(doc, "{{ _('Points of contact of the members:') }}")
+    _p(doc, "{{ _('Points of contact of the members:') }}", "Table Lead")
     _table(doc,
            ["{{ _('Member') }}", "{{ _('Contact') }}", "{{ _('E-mail') }}",
             "{{ _('Telephone') }}"],
@@ -382,14 +384,14 @@ def make_proposal() -> DocumentObject:
     ], (6.0, 10.5))
     _p(doc, "{%p if business.external %}")
     _p(doc, "{{ _('Entities outside the consortium that build, own or operate the data "
-            "centers:') }}")
+            "centers:') }}", "Table Lead")
     _table(doc, ["{{ _('Entity') }}", "{{ _('Country') }}"],
            ["{{ e.name }}", "{{ e.country }}"], "for e in business.external", [10.5, 6.0])
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
 
     _p(doc, "6. {{ _('Federal Support Requested') }}", "Heading 1")
-    _p(doc, "{{ support_summary }}")
+    _p(doc, "{{ support_summary }}", "Table Lead")
     _table(doc,
            ["{{ _('Instrument') }}", "{{ _('Agency') }}", "{{ _('Amount') }}",
             "{{ _('Purpose') }}"],
@@ -429,7 +431,7 @@ def make_proposal() -> DocumentObject:
 
     _p(doc, "{%p if annex %}")
     _p(doc, "{{ _('Annex') }}. {{ _('Compliance Matrix') }}", "Heading 1")
-    _p(doc, "{{ annex.intro }}")
+    _p(doc, "{{ annex.intro }}", "Table Lead")
     # The status column is internal review: drafts and the side-by-side copy only.
     _p(doc, "{%p if show_status %}")
     _table(doc,
