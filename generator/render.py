@@ -398,20 +398,22 @@ def _style_id(element: Any) -> str:
 
 
 def _units(block: list[Any]) -> list[list[Any]]:
-    """A section's elements as rows: leads joined to the element after them; empty
-    paragraphs (spacing) and the table of contents (a filed copy's) left out."""
+    """A section's elements as rows: leads joined to the element after them, an empty
+    paragraph (spacing) to the row before it; the table of contents (a filed copy's) is
+    left out."""
     units: list[list[Any]] = []
     pending: list[Any] = []
     for element in block:
         style = _style_id(element)
-        if element.tag == qn("w:p"):
-            if style in _SKIPPED:
-                continue
-            if not "".join(t.text or "" for t in element.iter(qn("w:t"))).strip() and \
-                    element.find(f".//{qn('w:drawing')}") is None:
-                continue
+        if element.tag == qn("w:p") and style in _SKIPPED:
+            continue
+        empty = element.tag == qn("w:p") and not "".join(
+            t.text or "" for t in element.iter(qn("w:t"))).strip()
+        if empty and units and not pending:
+            units[-1].append(element)
+            continue
         pending.append(element)
-        if not (element.tag == qn("w:p") and style.startswith(_LEADS)):
+        if not empty and not (element.tag == qn("w:p") and style.startswith(_LEADS)):
             units.append(pending)
             pending = []
     if pending:
