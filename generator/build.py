@@ -47,6 +47,8 @@ class BuildResult:
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
+    # Inputs with parts marked confidential: built with them (or, with --public, without).
+    confidential: list[Path] = field(default_factory=list)
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
@@ -168,6 +170,7 @@ class FileOutcome:
     findings: list[Any] = field(default_factory=list)
     refused: bool = False
     template_error: UserError | None = None
+    confidential: bool = False
 
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
@@ -194,6 +197,9 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
         )
+        from .context import holds_confidential
+
+        outcome.confidential = holds_confidential(submission)
     except InputError as error:
         outcome.problems = error.problems
     except TemplateProblem as error:
@@ -254,6 +260,8 @@ def build_files(
                 manifest.record(target, data)
                 result.written.append(target)
             result.built_files += 1
+            if outcome.confidential:
+                result.confidential.append(outcome.path)
     finally:
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.

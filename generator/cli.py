@@ -321,6 +321,14 @@ def build(
     for path in result.refused:
         click.echo(_("{path}: not built: the program checks found errors (fix them, or build "
                      "a draft with --draft)").format(path=path), err=True)
+    for path in result.confidential:
+        if public:
+            click.echo(_("{path}: public version: the parts marked confidential are left "
+                         "out").format(path=path), err=True)
+        else:
+            click.echo(_("{path}: these documents hold business confidential information, "
+                         "marked on every page; build with --public for the version without "
+                         "it").format(path=path), err=True)
     documents = sum(p.suffix == ".docx" for p in result.written)
     click.echo(_("{documents} documents from {built} of {count} files in {seconds} s").format(
         documents=documents, built=result.built_files, count=count,

@@ -98,10 +98,13 @@ def cite(citation: str, lang: str) -> str:
         return citation
     _ = gettext_for(lang)
     for pattern, message, names in _CITATION_PARTS:
-        citation = pattern.sub(
-            lambda m, message=message, names=names: _(message).format(
-                **dict(zip(names, m.groups(), strict=True))), citation)
-    return citation
+        def local(match: re.Match[str], message: str = message,
+                  names: tuple[str, ...] = names) -> str:
+            return _(message).format(**dict(zip(names, match.groups(), strict=True)))
+
+        citation = pattern.sub(local, citation)
+    # Korean sets a parenthesis right after the word it explains: "제안요청(연방관보 …)".
+    return re.sub(r"(?<=[\uac00-\ud7a3]) \(", "(", citation)
 
 
 def contact_line(contact: Contact | None, lang: str) -> str:
@@ -232,6 +235,13 @@ def proposal_context(
         ctx["draft_note"] = _("DRAFT: some text is given in one language only.")
         ctx["page_header"] = " · ".join(x for x in (_("DRAFT"), ctx["page_header"]) if x)
     return ctx
+
+
+def holds_confidential(submission: Proposal | CommentLetter) -> bool:
+    """Whether any part of a submission is marked confidential (the build says so)."""
+    if isinstance(submission, CommentLetter):
+        return any(a.confidential for a in submission.answers)
+    return _confidential_parts(submission)
 
 
 def _confidential_parts(proposal: Proposal) -> bool:

@@ -252,7 +252,7 @@ def _grid(table: object, widths: list[float] | tuple[float, ...]) -> None:
 def _kv_table(doc: DocumentObject, pairs: list[tuple[str, ...]],
               widths: tuple[float, float]) -> None:
     """Label/value rows; a pair's optional third item is a condition for its row."""
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, ...]] = []
     for pair in pairs:
         if len(pair) == 3:
             rows += [("{%tr if " + pair[2] + " %}", ""), (pair[0], pair[1]),

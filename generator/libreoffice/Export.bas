@@ -6,13 +6,13 @@ REM letters or digits ("2025 년 12 월") even where the document switches that 
 REM propgen's templates do and Word honours. Here the gap is switched off in every paragraph
 REM style of the documents that ask for it.
 REM
-REM The same documents get Korean line-breaking rules Word applies and LibreOffice does not:
-REM a number stays with the Hangul unit after it ("8억", "28일"), and no line starts with a
-REM middle dot or closing punctuation. In every document, ids and FR Doc. numbers do not break
-REM at their hyphens ("2025-19674", "ITA-ITA-2025-0070"). Both by a WORD JOINER (U+2060), a
-REM zero-width character that forbids a line break on either side (UAX #14, class WJ), put
-REM into the copy LibreOffice exports; the DOCX is left as it is. Page references (the table
-REM of contents' page numbers) are computed before the export.
+REM The same documents get a Korean line-breaking rule Word applies and LibreOffice does not:
+REM a number stays with the Hangul unit after it ("8억", "28일"; see KoreanLineStarts). In
+REM every document, ids and FR Doc. numbers do not break at their hyphens ("2025-19674",
+REM "ITA-ITA-2025-0070"): a WORD JOINER (U+2060), a zero-width character that forbids a line
+REM break on either side (UAX #14, class WJ), goes after each such hyphen in the copy
+REM LibreOffice exports; the DOCX is left as it is. The table of contents and page references
+REM are updated before the export, so the contents list page numbers.
 REM
 REM The job file has a line per document: source URL, TAB, PDF URL, TAB, 1 to switch the gap
 REM off or 0. What fails is appended to the errors file: source URL, TAB, message.
@@ -73,7 +73,9 @@ End Sub
 REM LibreOffice breaks between a number and the Hangul after it ("28" | "일") even with a
 REM WORD JOINER between them; what it does honour is its list of characters that may not
 REM start a line (Asian layout, per language). The Korean list gets the units that follow
-REM numbers in these documents, the middle dot and closing punctuation.
+REM numbers in these documents (년 월 일 억 만 조 원 개 명 호), the middle dot and closing
+REM brackets and quotes; a list set here replaces LibreOffice's built-in one. Commas and
+REM full stops are left out: with them LibreOffice broke inside a word ("애" | "리조나").
 Sub KoreanLineStarts(oDoc As Object)
     Dim oSettings As Object, oForbidden As Object
     Dim aLocale As New com.sun.star.lang.Locale
@@ -85,7 +87,7 @@ Sub KoreanLineStarts(oDoc As Object)
     If oForbidden.hasForbiddenCharacters(aLocale) Then aRules = oForbidden.getForbiddenCharacters(aLocale)
     aRules.beginLine = aRules.beginLine & Chr(&HB144) & Chr(&HC6D4) & Chr(&HC77C) & _
         Chr(&HC5B5) & Chr(&HB9CC) & Chr(&HC870) & Chr(&HC6D0) & Chr(&HAC1C) & Chr(&HBA85) & _
-        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB) & ")]}%,.!?" & Chr(&H300D) & Chr(&H300F) & _
+        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB) & ")]}" & Chr(&H300D) & Chr(&H300F) & _
         Chr(&H201D) & Chr(&H2019)
     oForbidden.setForbiddenCharacters(aLocale, aRules)
 End Sub
