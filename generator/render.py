@@ -547,9 +547,9 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-    elif all(len(content) <= 3 and all(e.tag == qn("w:p") for e in content)
-             for content in cells):
-        # A heading and its paragraph stay on one page; longer rows may break.
+    elif all(all(e.tag == qn("w:p") for e in content) for content in cells):
+        # Headings and a prompt stay on the page of the paragraph they introduce; rows
+        # that hold a table, or a whole section, may break.
         row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
     for content in cells:
         cell = parse_xml(

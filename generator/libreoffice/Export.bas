@@ -73,9 +73,11 @@ End Sub
 REM LibreOffice breaks between a number and the Hangul after it ("28" | "일") even with a
 REM WORD JOINER between them; what it does honour is its list of characters that may not
 REM start a line (Asian layout, per language). The Korean list gets the units that follow
-REM numbers in these documents (년 월 일 억 만 조 원 개 명 호), the middle dot and closing
-REM brackets and quotes; a list set here replaces LibreOffice's built-in one. Commas and
-REM full stops are left out: with them LibreOffice broke inside a word ("애" | "리조나").
+REM numbers in these documents (년 월 일 억 만 조 원 개 명 호) and the middle dot, added to
+REM the list the Korean locale already has (closing punctuation), which a list set here
+REM replaces.
+REM Seen with LibreOffice 7.4: 년 월 일 억 stay with their number; 개 원 호 명 after a space
+REM and a number still start a line now and then ("16" | "개사"), although on the list.
 Sub KoreanLineStarts(oDoc As Object)
     Dim oSettings As Object, oForbidden As Object
     Dim aLocale As New com.sun.star.lang.Locale
@@ -84,11 +86,14 @@ Sub KoreanLineStarts(oDoc As Object)
     aLocale.Country = "KR"
     oSettings = oDoc.createInstance("com.sun.star.text.DocumentSettings")
     oForbidden = oSettings.ForbiddenCharacters
-    If oForbidden.hasForbiddenCharacters(aLocale) Then aRules = oForbidden.getForbiddenCharacters(aLocale)
+    If oForbidden.hasForbiddenCharacters(aLocale) Then
+        aRules = oForbidden.getForbiddenCharacters(aLocale)
+    Else
+        aRules = createUnoService("com.sun.star.i18n.LocaleData").getForbiddenCharacters(aLocale)
+    End If
     aRules.beginLine = aRules.beginLine & Chr(&HB144) & Chr(&HC6D4) & Chr(&HC77C) & _
         Chr(&HC5B5) & Chr(&HB9CC) & Chr(&HC870) & Chr(&HC6D0) & Chr(&HAC1C) & Chr(&HBA85) & _
-        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB) & ")]}" & Chr(&H300D) & Chr(&H300F) & _
-        Chr(&H201D) & Chr(&H2019)
+        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB)
     oForbidden.setForbiddenCharacters(aLocale, aRules)
 End Sub
 
