@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "import docxtpl, pydantic, babel, click"
-FLOOR = BASELINE + "; from generator.program import load_profile; load_profile()"
+FLOOR = BASELINE + "; from generator.loader import load_profile; load_profile()"
 
 
 def timed(command: list[str]) -> float:

@@ -22,8 +22,7 @@ from _variants import load_sample, scaled, write
 
 def build_time(path: Path, runs: int) -> float:
     from generator.build import build_submission
-    from generator.loader import load_submission
-    from generator.program import load_profile
+    from generator.loader import load_profile, load_submission
 
     profile = load_profile()
     best = float("inf")

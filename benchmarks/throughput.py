@@ -33,9 +33,8 @@ def plain_docxtpl(documents: int) -> float:
     from generator.build import annex_context
     from generator.checks import check_submission, compliance_matrix
     from generator.context import proposal_context
-    from generator.loader import load_submission
+    from generator.loader import load_profile, load_submission
     from generator.models import Proposal
-    from generator.program import load_profile
 
     profile = load_profile()
     submission, _ = load_submission(ROOT / "samples" / "proposal-lodestar.yaml", profile=profile)

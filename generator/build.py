@@ -15,8 +15,10 @@ from typing import Any
 
 from .errors import InputError, Problem, UserError
 from .i18n import N_, gettext_for, resource_dir
+from .inputs import find_inputs, limits_for
+from .loader import load_profile
 from .models import CommentLetter, Proposal
-from .program import Profile, load_profile
+from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
 DOC_LANGS = ("en", "ko")
@@ -140,26 +142,6 @@ def annex_context(rows: list[dict[str, str]], lang: str,
     }
 
 
-def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
-    """The loader's input policy from the command-line options."""
-    from .loader import DEFAULT_MAX_BYTES, Limits
-
-    return Limits(max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                  strip_control_chars=strip_control_chars)
-
-
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                                and p.is_file() and not p.name.startswith(".")))
-        else:
-            found.append(path)
-    return found
-
-
 @dataclass
 class FileOutcome:
     """What building one input file gave: documents, or the reasons it gave none."""
@@ -182,13 +164,14 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
 
     outcome = FileOutcome(path)
     try:
-        profile = load_profile(options.program_path)
+        profile = load_profile(options.program_path, options.lang)
         submission, loaded = load_submission(
             path, lang=options.lang, draft=options.draft, profile=profile,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
         outcome.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
+        # Loading ran the structural rules already (and raised what they found).
+        findings = check_submission(submission, profile, structural=False)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
@@ -302,7 +285,7 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     # here (a bad profile, a template the batch may not even need) is left to the workers,
     # which report it like any other problem of a file.
     with contextlib.suppress(UserError):
-        load_profile(options.program_path)
+        load_profile(options.program_path, options.lang)
     for kind in TEMPLATE_NAMES:
         with contextlib.suppress(UserError):
             renderer_for(kind, options.template_dir)

@@ -1,78 +1,53 @@
 """Program checks: findings about a submission, each with a rule id, a place and a citation.
 
 Which rule verifies which program requirement is data in the profile (`rules` on each
-required element), so the compliance matrix follows the profile, not this code.
-
-Structural findings (a member id referenced that does not exist, two anchor members) make
-a file unusable: `validate` and `build` raise them as input errors (exit 2), while `check`
-reports them with the other findings (exit 1).
+required element), so the compliance matrix follows the profile, not this code. Each rule
+is a function registered with `@rule` (see `generator/rules/__init__.py`), run once per file.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
-from .i18n import N_, Msg, gettext_for
+from .i18n import N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
-from .program import Element, Profile
+from .program import Element, Notice, Profile
+from .rules import Finding, Loc, Severity, rule, run_rules
+from .yaml_source import format_path, locate
 
-Severity = Literal["error", "warning"]
-Loc = tuple[str | int, ...]
-
-CALL_2026 = "2026 call (FR Doc. 2026-06952)"
-EO = "EO 14320"
-STRUCTURAL_RULES = frozenset(
-    {"MEMBER-ID-UNIQUE", "ANCHOR-MEMBER", "STACK-LAYER", "MEMBER-REF", "QUESTION-ID",
-     "QUESTION-ONCE"}
-)
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
 DATA_CENTER_VERBS = {"build": N_("build"), "own": N_("own"), "operate": N_("operate")}
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    loc: Loc
-    template: str
-    ctx: dict[str, Any] = field(default_factory=dict)
-    citation: str = ""
-
-    @property
-    def structural(self) -> bool:
-        return self.rule in STRUCTURAL_RULES
 
 
 def structural_findings(
     submission: Proposal | CommentLetter, profile: Profile
 ) -> Iterator[Finding]:
     """References inside the file that must hold before anything else can be said."""
-    return (f for f in check_submission(submission, profile) if f.structural)
+    return iter(run_rules(submission, profile, structural=True))
 
 
-def check_submission(submission: Proposal | CommentLetter, profile: Profile) -> list[Finding]:
-    """Every finding about one submission, in file order of the rules."""
-    if isinstance(submission, Proposal):
-        findings = list(_proposal_findings(submission, profile))
-    else:
-        findings = list(_letter_findings(submission, profile))
-    findings.extend(_translation_findings(submission))
-    return findings
+def check_submission(
+    submission: Proposal | CommentLetter, profile: Profile, *, structural: bool | None = None
+) -> list[Finding]:
+    """Every finding about one submission, in the order the rules are registered.
+
+    `structural=False` leaves out the structural rules, which loading has run already.
+    """
+    return run_rules(submission, profile, structural=structural)
 
 
 # --- proposals ---------------------------------------------------------------------------
 
 
-def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
-    rules = profile.proposal
+@rule("MEMBER-ID-UNIQUE", kind="proposal", structural=True)
+def _member_id_unique(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     members = proposal.consortium.members
-    counts = Counter(m.id for m in members)
     seen: set[str] = set()
     for index, member in enumerate(members):
         if member.id in seen:
@@ -82,20 +57,28 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 {"id": member.id},
             )
         seen.add(member.id)
+
+
+@rule("ANCHOR-MEMBER", kind="proposal", structural=True)
+def _anchor_member(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    members = proposal.consortium.members
     anchors = [i for i, m in enumerate(members) if m.role == "anchor"]
     if not anchors:
         yield Finding(
             "ANCHOR-MEMBER", "error", ("consortium", "members"),
             N_("no member has 'role: anchor'; mark the lead entity that submits the proposal"),
-            citation=CALL_2026,
         )
     for index in anchors[1:]:
         yield Finding(
             "ANCHOR-MEMBER", "error", ("consortium", "members", index, "role"),
             N_("a consortium has exactly one anchor member; '{first}' is already the anchor"),
-            {"first": members[anchors[0]].id}, CALL_2026,
+            {"first": members[anchors[0]].id},
         )
-    known = set(counts)
+
+
+@rule("STACK-LAYER", kind="proposal", structural=True)
+def _stack_layer(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    known = {m.id for m in proposal.consortium.members}
     for layer in LAYER_KEYS:
         for index, ref in enumerate(getattr(proposal.stack, layer).providers):
             if ref not in known:
@@ -104,8 +87,12 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                     N_("'{ref}' is not the id of a consortium member, so this layer has a "
                        "provider outside the consortium; known ids: {known}"),
                     {"ref": ref, "known": ", ".join(sorted(known))},
-                    f"{EO} §3(b)(i)({'ABCDE'[LAYER_KEYS.index(layer)]})",
                 )
+
+
+@rule("MEMBER-REF", kind="proposal", structural=True)
+def _member_ref(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    known = {m.id for m in proposal.consortium.members}
     refs: list[tuple[Loc, str]] = []
     for index, ref in enumerate(proposal.business_model.manufacturers):
         refs.append((("business_model", "manufacturers", index), ref))
@@ -120,44 +107,56 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 {"ref": ref, "known": ", ".join(sorted(known))},
             )
 
-    yield from _us_content_explanation(proposal, profile)
 
-    window = rules.call_window
+
+@rule("CALL-WINDOW", kind="proposal")
+def _call_window(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    window = profile.proposal.call_window
     if window is not None and not window.opens <= proposal.date <= window.closes:
         yield Finding(
             "CALL-WINDOW", "warning", ("date",),
             N_("the call takes proposals from {opens} to {closes}; this one is dated {date}"),
             {"opens": window.opens.isoformat(), "closes": window.closes.isoformat(),
              "date": proposal.date.isoformat()},
-            f"{EO} §3(c); {CALL_2026}",
         )
 
+
+@rule("US-MANUFACTURING", kind="proposal")
+def _us_manufacturing(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     hardware = proposal.stack.hardware
     if hardware.us_manufacturing is None:
         yield Finding(
             "US-MANUFACTURING", "error", ("stack", "hardware"),
             N_("say whether and to what extent the hardware is manufactured in the United "
                "States ('us_manufacturing')"),
-            citation=f"{EO} §3(b)(i)(A)",
         )
-    threshold = Decimal(str(rules.us_content_threshold_percent))
+
+
+@rule("US-CONTENT", kind="proposal")
+def _us_content(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    hardware = proposal.stack.hardware
+    threshold = Decimal(str(profile.proposal.us_content_threshold_percent))
     if hardware.us_origin_percent is None:
         yield Finding(
             "US-CONTENT", "error", ("stack", "hardware"),
             N_("give the U.S.-origin share of the hardware layer's value "
                "('us_origin_percent'); the call presumes the U.S.-content component met from "
                "{threshold}% up"),
-            {"threshold": threshold}, CALL_2026,
+            {"threshold": threshold},
         )
     elif hardware.us_origin_percent < threshold:
         yield Finding(
             "US-CONTENT", "warning", ("stack", "hardware", "us_origin_percent"),
             N_("U.S.-origin content is {share}%, under the {threshold}% at which the call "
                "presumes the U.S.-content component met; explain how the package meets it"),
-            {"share": hardware.us_origin_percent, "threshold": threshold}, CALL_2026,
+            {"share": hardware.us_origin_percent, "threshold": threshold},
         )
 
-    concern = set(rules.countries_of_concern.codes)
+
+@rule("COUNTRY-OF-CONCERN", kind="proposal")
+def _country_of_concern(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    members = proposal.consortium.members
+    concern = set(profile.proposal.countries_of_concern.codes)
     for index, member in enumerate(members):
         for key in ("country", "headquarters", "controlled_from"):
             code = getattr(member, key)
@@ -166,9 +165,14 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                     "COUNTRY-OF-CONCERN", "error", ("consortium", "members", index, key),
                     N_("'{member}' is located in, or owned or controlled from, {code}, a "
                        "country of concern; such entities may not take part"),
-                    {"member": member.id, "code": code}, CALL_2026,
+                    {"member": member.id, "code": code},
                 )
-    restricted = set(rules.restricted_software_provider_countries.codes)
+
+
+@rule("SOFTWARE-PROVIDER-COUNTRY", kind="proposal")
+def _software_provider_country(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    members = proposal.consortium.members
+    restricted = set(profile.proposal.restricted_software_provider_countries.codes)
     by_id = {m.id: m for m in members}
     for layer in SOFTWARE_LAYERS:
         for index, ref in enumerate(getattr(proposal.stack, layer).providers):
@@ -183,23 +187,29 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                     {"member": ref, "layer": Msg(LAYER_HEADINGS[layer]),
                      "code": ", ".join(
                          sorted({provider.country, provider.headquarters} & restricted))},
-                    CALL_2026,
                 )
 
+
+@rule("TARGETS", kind="proposal")
+def _targets(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     if not proposal.targets:
         yield Finding(
             "TARGETS", "error", ("targets",),
             N_("name at least one target country or regional bloc"),
-            citation=f"{EO} §3(b)(ii)",
         )
     for index, target in enumerate(proposal.targets):
         if target.rationale is None:
             yield Finding(
                 "TARGETS", "error", ("targets", index),
-                N_("give a rationale for this target"), citation=f"{EO} §3(b)(ii)",
+                N_("give a rationale for this target"),
             )
+
+
+@rule("TARGET-EXPORT-CONTROL", kind="proposal")
+def _target_export_control(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    for index, target in enumerate(proposal.targets):
         codes = [target.country] if target.country else list(target.bloc_countries)
-        for group in rules.export_control_attention:
+        for group in profile.proposal.export_control_attention:
             hits = sorted(set(codes) & set(group.codes))
             if hits:
                 yield Finding(
@@ -209,29 +219,33 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                        "licensing before proposing it as a target"),
                     {"codes": ", ".join(hits), "group": group.name,
                      "as_of": group.as_of.isoformat()},
-                    f"{EO} §3(b)(v)",
                 )
 
+
+@rule("BUSINESS-MODEL", kind="proposal")
+def _business_model(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     model = proposal.business_model
     if not model.manufacturers:
         yield Finding(
             "BUSINESS-MODEL", "error", ("business_model",),
             N_("name the members that manufacture the hardware ('manufacturers')"),
-            citation=f"{EO} §3(b)(iii)",
         )
     for role in ("build", "own", "operate"):
         if not getattr(model.data_centers, role):
             yield Finding(
                 "BUSINESS-MODEL", "error", ("business_model", "data_centers"),
                 N_("name who will {verb} the data centers ('data_centers.{role}')"),
-                {"role": role, "verb": Msg(DATA_CENTER_VERBS[role])}, f"{EO} §3(b)(iii)",
+                {"role": role, "verb": Msg(DATA_CENTER_VERBS[role])},
             )
 
+
+@rule("FEDERAL-SUPPORT", kind="proposal")
+def _federal_support(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    rules = profile.proposal
     if not proposal.federal_support:
         yield Finding(
             "FEDERAL-SUPPORT", "error", ("federal_support",),
             N_("detail the federal incentives and support mechanisms requested"),
-            citation=f"{EO} §3(b)(iv)",
         )
     for index, item in enumerate(proposal.federal_support):
         instrument = rules.instrument(item.instrument)
@@ -240,7 +254,7 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 "FEDERAL-SUPPORT", "error", ("federal_support", index),
                 N_("a {instrument} request needs an amount ('amount: {{amount: ..., "
                    "currency: USD}}')"),
-                {"instrument": instrument.id}, f"{EO} §3(b)(iv), §4(d)",
+                {"instrument": instrument.id},
             )
         if instrument.agency and item.agency != instrument.agency:
             yield Finding(
@@ -248,14 +262,16 @@ def _proposal_findings(proposal: Proposal, profile: Profile) -> Iterator[Finding
                 N_("{instrument} is provided by {expected} ({citation}), not {agency}"),
                 {"instrument": instrument.id, "expected": instrument.agency,
                  "citation": instrument.citation, "agency": item.agency},
-                f"{EO} §4(d)",
             )
 
+
+@rule("COMPLIANCE", kind="proposal")
+def _compliance(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     for key in ("export_controls", "outbound_investment", "end_user_policies"):
         if getattr(proposal.compliance, key) is None:
             yield Finding(
                 "COMPLIANCE", "error", ("compliance",),
-                N_("add the '{key}' compliance statement"), {"key": key}, f"{EO} §3(b)(v)",
+                N_("add the '{key}' compliance statement"), {"key": key},
             )
 
 
@@ -284,6 +300,7 @@ def _data_center_refs(proposal: Proposal, members: set[str]) -> Iterator[Finding
                 )
 
 
+@rule("US-CONTENT-EXPLANATION", kind="proposal")
 def _us_content_explanation(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     """Under the call's threshold the proposal prints the share with the applicant's own
     case for it; without `us_content_explanation` it would print the share alone."""
@@ -296,7 +313,7 @@ def _us_content_explanation(proposal: Proposal, profile: Profile) -> Iterator[Fi
             N_("the U.S.-origin share is under {threshold}%; explain in "
                "'us_content_explanation' how the package meets the U.S.-content component, "
                "so the proposal says it next to the share"),
-            {"threshold": threshold}, CALL_2026,
+            {"threshold": threshold},
         )
 
 
@@ -308,17 +325,30 @@ WORDS_PER_PAGE = 500
 HANGUL_CHARS_PER_PAGE = 1100
 
 
-def _letter_findings(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+def _notice_source(notice: Notice) -> str:
+    """A letter's rules cite the notice they answer."""
+    return f"FR Doc. {notice.fr_doc}"
+
+
+@rule("QUESTION-ID", kind="comment_letter", structural=True)
+def _question_id(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
     notice = profile.notice(letter.notice)
-    source = f"FR Doc. {notice.fr_doc}"
-    seen: dict[str, int] = {}
     for index, answer in enumerate(letter.answers):
         if not notice.knows(answer.question):
             yield Finding(
                 "QUESTION-ID", "error", ("answers", index, "question"),
                 N_("'{id}' is not a question or section of the notice; known: {known}"),
-                {"id": answer.question, "known": ", ".join(notice.answerable_ids)}, source,
+                {"id": answer.question, "known": ", ".join(notice.answerable_ids)},
+                _notice_source(notice),
             )
+
+
+@rule("QUESTION-ONCE", kind="comment_letter", structural=True)
+def _question_once(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    notice = profile.notice(letter.notice)
+    seen: dict[str, int] = {}
+    for index, answer in enumerate(letter.answers):
+        if not notice.knows(answer.question):
             continue
         if answer.question in seen:
             yield Finding(
@@ -327,6 +357,15 @@ def _letter_findings(letter: CommentLetter, profile: Profile) -> Iterator[Findin
                 {"id": answer.question, "first": seen[answer.question] + 1},
             )
         seen.setdefault(answer.question, index)
+
+
+@rule("SECTION-TITLE", kind="comment_letter")
+def _section_title(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    notice = profile.notice(letter.notice)
+    source = _notice_source(notice)
+    for index, answer in enumerate(letter.answers):
+        if not notice.knows(answer.question):
+            continue
         section = notice.section_of(answer.question)
         if section is not None and section.title_inferred:
             yield Finding(
@@ -335,26 +374,41 @@ def _letter_findings(letter: CommentLetter, profile: Profile) -> Iterator[Findin
                    "summary, not read in the notice; confirm it against the notice"),
                 {"section": section.id, "title": section.title, "source": source}, source,
             )
+
+
+@rule("NOTICE-CAPTION", kind="comment_letter")
+def _notice_caption(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    notice = profile.notice(letter.notice)
     if not notice.caption.strip() or not notice.docket_ids:
         yield Finding(
             "NOTICE-CAPTION", "error", ("notice",),
             N_("the program profile gives no caption or docket number for notice '{notice}'; "
                "update the profile"),
-            {"notice": notice.id}, source,
+            {"notice": notice.id}, _notice_source(notice),
         )
+
+
+@rule("NOTICE-DEADLINE", kind="comment_letter")
+def _notice_deadline(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    notice = profile.notice(letter.notice)
     if letter.date > notice.deadline:
         yield Finding(
             "NOTICE-DEADLINE", "warning", ("date",),
             N_("comments on this notice were due on {deadline}"),
-            {"deadline": notice.deadline.isoformat()}, source,
+            {"deadline": notice.deadline.isoformat()}, _notice_source(notice),
         )
+
+
+@rule("PAGE-LIMIT", kind="comment_letter")
+def _page_limit(letter: CommentLetter, profile: Profile) -> Iterator[Finding]:
+    notice = profile.notice(letter.notice)
     if notice.page_limit:
         pages = estimate_pages(letter)
         if pages > notice.page_limit:
             yield Finding(
                 "PAGE-LIMIT", "warning", ("answers",),
                 N_("about {pages} pages at 12 pt, more than the notice's limit of {limit}"),
-                {"pages": pages, "limit": notice.page_limit}, source,
+                {"pages": pages, "limit": notice.page_limit}, _notice_source(notice),
             )
 
 
@@ -370,7 +424,10 @@ def estimate_pages(letter: CommentLetter) -> int:
 # --- both --------------------------------------------------------------------------------
 
 
-def _translation_findings(submission: Proposal | CommentLetter) -> Iterator[Finding]:
+@rule("TRANSLATION")
+def _translation_findings(
+    submission: Proposal | CommentLetter, profile: Profile
+) -> Iterator[Finding]:
     for loc, value in _bilinguals(submission, ()):
         for lang in ("en", "ko"):
             if not (getattr(value, lang) or "").strip():
@@ -399,6 +456,8 @@ def cross_file_findings(
     """One response per institution: the same commenter twice on one notice."""
     seen: dict[tuple[str, str], int] = {}
     for file_index, letter in letters:
+        if not profile.notice(letter.notice).one_response_per_respondent:
+            continue
         key = (letter.notice, letter.commenter.name.get("en").casefold())
         if key in seen:
             notice = profile.notice(letter.notice)
@@ -496,64 +555,9 @@ class LocatedFinding:
 
 
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
-    from .loader import format_path, locate, message
-
     line, column = locate(loaded.tree, finding.loc)
     return LocatedFinding(
         loaded.display, line, column, format_path(finding.loc), finding.severity,
         finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
         finding.citation,
     )
-
-
-@dataclass
-class CheckReport:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    input_errors: list[Any] = field(default_factory=list)
-    matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
-
-
-def check_files(
-    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False,
-    limits: Any = None,
-) -> CheckReport:
-    """Load and check every file; the report holds findings, input errors and matrices."""
-    from .errors import InputError
-    from .loader import load_submission
-
-    report = CheckReport()
-    letters: list[tuple[int, CommentLetter]] = []
-    loaded_files: list[Any] = []
-    for path in paths:
-        try:
-            submission, loaded = load_submission(
-                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
-            )
-        except InputError as error:
-            report.input_errors.extend(error.problems)
-            continue
-        report.findings.extend(
-            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
-                           w.message, "")
-            for w in loaded.warnings
-        )
-        findings = check_submission(submission, profile)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
-        report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
-        if isinstance(submission, Proposal):
-            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
-        else:
-            letters.append((len(loaded_files), submission))
-        loaded_files.append(loaded)
-    for index, finding in cross_file_findings(letters, profile):
-        report.findings.append(locate_finding(finding, loaded_files[index], lang))
-    return report

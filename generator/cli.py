@@ -94,13 +94,12 @@ def validate(
       propgen validate samples/
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
     """
-    from .build import find_inputs, limits_for
-    from .loader import load_submission
-    from .program import load_profile
+    from .inputs import find_inputs, limits_for
+    from .loader import load_profile, load_submission
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
     _ = gettext_for(lang)
@@ -142,15 +141,15 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     prints FILE:LINE:COL: error|warning [RULE-ID] FIELD: MESSAGE (CITATION)
     Exit code 1 if any error, 2 if a file cannot be read, 0 otherwise.
     """
-    from .checks import check_files
-    from .program import load_profile
+    from .inputs import check_files
+    from .loader import load_profile
 
     lang = detect_lang(lang)
     try:
-        profile = load_profile(program_path)
+        profile = load_profile(program_path, lang)
     except UserError as error:
         _fail(error, lang)
-    from .build import find_inputs, limits_for
+    from .inputs import find_inputs, limits_for
 
     files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import message
+
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_TOOL = 3
 
@@ -49,8 +51,6 @@ class UserError(Exception):
     def localized(self, lang: str) -> str:
         if self.template is None:
             return str(self)
-        from .loader import message
-
         return self.prefix + message("user_error", self.template, self.ctx, lang)
 
 

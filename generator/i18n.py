@@ -75,6 +75,30 @@ def detect_lang(explicit: str | None = None) -> str:
     return "en"
 
 
+def message(kind: str, template: str, ctx: dict[str, Any], lang: str) -> str:
+    """Translate one message template and fill in its placeholders."""
+    _ = gettext_for(lang)
+    text = _(template)
+    ctx = {key: _localized(value, lang) for key, value in ctx.items()}
+    try:
+        return text.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template.format(**ctx) if ctx else template
+
+
+def _localized(value: Any, lang: str) -> Any:
+    """Placeholder values that are words themselves: marked msgids, or {en, ko} pairs."""
+    if isinstance(value, Msg):
+        return gettext_for(lang)(value)
+    from pydantic import BaseModel  # loaded already whenever there is a model to word
+
+    if isinstance(value, BaseModel) and hasattr(value, "get"):
+        return value.get(lang)
+    return value
+
+
+
+
 # --- formatting -----------------------------------------------------------------------
 
 

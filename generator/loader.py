@@ -1,776 +1,51 @@
-"""YAML file -> validated model, with every problem located at file:line:column.
+"""Loading: a YAML file -> a validated, cross-checked model, with every problem located.
 
-pydantic reports an error as a `loc` path; the one function `locate` maps that path onto
-the YAML node positions that ruamel.yaml keeps, so no other module formats positions.
+The stages below do the work: `yaml_source` reads and guards the file and knows positions,
+`validation` words pydantic's errors, `checks` runs the program's rules.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
+from .checks import locate_finding, structural_findings
 from .errors import InputError, Problem
-from .i18n import N_, Msg, gettext_for
-from .models import CUSTOM_MESSAGES, SUBMISSION_ADAPTER, XML_INVALID, CommentLetter, Proposal
+from .i18n import N_, message
+from .models import SUBMISSION_ADAPTER, CommentLetter, Proposal
+from .program import DEFAULT_PROFILE, Profile
+from .rules import known_rule_ids
+from .validation import _describe, problems_from_validation
+from .yaml_source import (
+    DEFAULT_MAX_BYTES,
+    Limits,
+    Loaded,
+    _single,
+    _start,
+    format_path,
+    locate,
+    read_yaml,
+)
 
-DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 40
-MAX_NODES = 200_000
+# Names other modules and tests have imported from here before the split.
+__all__ = [
+    "DEFAULT_MAX_BYTES", "Limits", "Loaded", "format_path", "load_model", "load_profile",
+    "load_submission", "locate", "message", "read_yaml",
+]
 
-Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much input a file may hold before it is refused unread."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_depth: int = MAX_DEPTH
-    max_nodes: int = MAX_NODES
-    # Remove characters a Word document cannot hold (with a warning each) instead of
-    # refusing the file: `--strip-control-chars`.
-    strip_control_chars: bool = False
-
-
-@dataclass
-class Loaded:
-    """A parsed YAML document and the file it came from.
-
-    `data` comes from the fast (C) safe loader when it is available; `tree`, the same
-    document with line and column numbers, is parsed only when a message needs a position.
-    """
-
-    path: Path
-    data: Any
-    display: str = field(default="")
-    text: str = ""
-    _tree: Any = field(default=None, repr=False)
-    warnings: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.display = self.display or str(self.path)
-
-    @property
-    def tree(self) -> Any:
-        if self._tree is None:
-            try:
-                self._tree = _position_tree(self.text) if self.text else self.data
-            except (YAMLError, RecursionError):
-                self._tree = self.data
-        return self._tree
-
-
-def _position_tree(text: str) -> Any:
-    """The document's mappings and lists with the line and column of every key, value and
-    item, as the round-trip loader would give them, but from the C parser's node graph:
-    a 1,000-member file takes half a second instead of three."""
-    from ruamel.yaml import YAML as _YAML
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    built: dict[int, Any] = {}
-
-    def build(node: Any) -> Any:
-        if id(node) in built:
-            return built[id(node)]
-        if isinstance(node, MappingNode):
-            mapping = built[id(node)] = CommentedMap()
-            mapping.lc.line, mapping.lc.col = node.start_mark.line, node.start_mark.column
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-                mapping[key] = build(value_node)
-                mapping.lc.add_kv_line_col(key, [
-                    key_node.start_mark.line, key_node.start_mark.column,
-                    value_node.start_mark.line, value_node.start_mark.column,
-                ])
-            return mapping
-        if isinstance(node, SequenceNode):
-            sequence = built[id(node)] = CommentedSeq()
-            sequence.lc.line, sequence.lc.col = node.start_mark.line, node.start_mark.column
-            for index, item in enumerate(node.value):
-                sequence.append(build(item))
-                sequence.lc.add_kv_line_col(index, [item.start_mark.line, item.start_mark.column])
-            return sequence
-        return None if str(node.tag).endswith(":null") else node.value
-
-    return build(_YAML(typ="safe", pure=False).compose(text))
-
-
-# --- messages -------------------------------------------------------------------------
-
-# pydantic's own error types, in our words and through our catalogs.
-MESSAGES: dict[str, str] = {
-    "missing": N_("required field is missing"),
-    "extra_forbidden": N_("unknown field '{field}'{hint}"),
-    "string_type": N_("expected text, got {got}"),
-    "int_type": N_("expected a whole number, got {got}"),
-    "int_parsing": N_("expected a whole number, got {got}"),
-    "float_type": N_("expected a number, got {got}"),
-    "float_parsing": N_("expected a number, got {got}"),
-    "decimal_type": N_("expected a number, got {got}"),
-    "decimal_parsing": N_("expected a number, got {got}"),
-    "bool_type": N_("expected true or false, got {got}"),
-    "bool_parsing": N_("expected true or false, got {got}"),
-    "date_type": N_("expected a date written YYYY-MM-DD, got {got}"),
-    "date_parsing": N_("expected a date written YYYY-MM-DD, got {got}"),
-    "date_from_datetime_parsing": N_("expected a date written YYYY-MM-DD, got {got}"),
-    "date_from_datetime_inexact": N_("expected a date without a time, written YYYY-MM-DD"),
-    "model_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
-    "model_attributes_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
-    "dict_type": N_("expected a mapping (indented 'key: value' lines), got {got}"),
-    "list_type": N_("expected a list (lines starting with '- '), got {got}"),
-    "literal_error": N_("must be one of: {expected}"),
-    "string_too_short": N_("must not be empty"),
-    "string_too_long": N_("is longer than {max_length} characters"),
-    "too_short": N_("needs at least {min_length} entry"),
-    "greater_than": N_("must be greater than {gt}"),
-    "greater_than_equal": N_("must be at least {ge}"),
-    "less_than_equal": N_("must be at most {le}"),
-    "decimal_max_places": N_("has more than {decimal_places} decimal places"),
-    "decimal_max_digits": N_("has more than {max_digits} digits"),
-    "union_tag_invalid": N_("'{tag}' is not a kind of submission; use {expected_tags}"),
-    "union_tag_not_found": N_(
-        "the file must say what it is: 'kind: proposal' or 'kind: comment_letter'"
-    ),
-    "string_pattern_mismatch": N_("'{input}' is not in the expected form"),
-}
-
-_PATTERN_MESSAGES = {
-    "^[a-z0-9][a-z0-9_-]*$": N_(
-        "'{input}' is not a valid id; use lower-case letters, digits, - and _"
-    ),
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": N_("'{input}' is not an e-mail address"),
-    r"^[A-Z](\.[0-9]+)?$": N_(
-        "'{input}' is not a question id; write a question such as A.1 or a section such as C"
-    ),
-}
-
-_GOT = {
-    type(None): N_("nothing"),
-    bool: N_("true/false"),
-    int: N_("a number"),
-    float: N_("a number"),
-    str: N_("text"),
-    date: N_("a date"),
-    CommentedMap: N_("a mapping"),
-    dict: N_("a mapping"),
-    CommentedSeq: N_("a list"),
-    list: N_("a list"),
-}
-
-
-def _describe(value: Any, lang: str) -> str:
-    _ = gettext_for(lang)
-    # ruamel.yaml gives subclasses (ScalarInt, ScalarFloat, LiteralScalarString...).
-    label = next((name for kind, name in _GOT.items() if isinstance(value, kind)), None)
-    if label is None:
-        return repr(value)
-    if isinstance(value, str):
-        shown = " ".join(value.split())  # one line, whatever the YAML block style
-        return f"{_(label)} '{shown if len(shown) <= 40 else shown[:39] + '…'}'"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{_(label)} {value}"
-    return _(label)
-
-
-def message(kind: str, template: str, ctx: dict[str, Any], lang: str) -> str:
-    """Translate one message template and fill in its placeholders."""
-    _ = gettext_for(lang)
-    text = _(template)
-    ctx = {key: _localized(value, lang) for key, value in ctx.items()}
-    try:
-        return text.format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return template.format(**ctx) if ctx else template
-
-
-def _localized(value: Any, lang: str) -> Any:
-    """Placeholder values that are words themselves: marked msgids, or {en, ko} pairs."""
-    if isinstance(value, Msg):
-        return gettext_for(lang)(value)
-    if isinstance(value, BaseModel) and hasattr(value, "get"):
-        return value.get(lang)
-    return value
-
-
-def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], lang: str) -> str:
-    kind = error["type"]
-    ctx = dict(error.get("ctx") or {})
-    value = error.get("input")
-    if kind in ("literal_error", "union_tag_invalid"):
-        # pydantic lists choices as "'a', 'b' or 'c'": the "or" is in the user's language.
-        key = "expected" if kind == "literal_error" else "expected_tags"
-        ctx[key] = str(ctx.get(key, "")).replace(" or ", gettext_for(lang)(N_(" or ")))
-    ctx.setdefault("got", _describe(value, lang))
-    ctx.setdefault("input", value if isinstance(value, str) else str(value))
-    if kind == "extra_forbidden":
-        ctx["field"] = loc[-1] if loc else ""
-        allowed = _allowed_keys(schema, data, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1) if allowed else []
-        ctx["hint"] = (
-            message("hint", N_("; did you mean '{name}'?"), {"name": close[0]}, lang)
-            if close
-            else message("hint", N_("; allowed here: {names}"), {"names": ", ".join(allowed)}, lang)
-            if allowed
-            else ""
-        )
-    if kind == "string_pattern_mismatch":
-        template = _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind])
-        return message(kind, template, ctx, lang)
-    if kind == "too_short" and ctx.get("min_length") not in (None, 1):
-        return message(kind, N_("needs at least {min_length} entries"), ctx, lang)
-    known = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
-    if known:
-        return message(kind, known, ctx, lang)
-    return str(error.get("msg", kind))
-
-
-# --- reading YAML ---------------------------------------------------------------------
-
-
-class _DuplicateKey(YAMLError):
-    def __init__(self, key: Any, mark: Any) -> None:
-        super().__init__(f"duplicate key {key!r}")
-        self.key = key
-        self.mark = mark
-
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor with errors a user can act on.
-
-    An impossible date (2025-13-45) stays text: ruamel.yaml raises a bare ValueError for it,
-    without a position; as text it reaches validation, which reports it in place. A duplicate
-    key is reported with the key's name in a message we can translate.
-    """
-
-    def check_mapping_key(
-        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
-    ) -> bool:
-        if key in mapping:
-            raise _DuplicateKey(key, key_node.start_mark)
-        return True
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return str(node.value)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of the character at `index` in `text`."""
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def _short_tag(tag: str) -> str:
-    """`tag:yaml.org,2002:python/object` as the user wrote it: `!!python/object`."""
-    prefix = "tag:yaml.org,2002:"
-    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
-
-
-def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loaded:
-    """Parse one YAML file, keeping node positions; refuse what is unsafe or too big."""
-    limits = limits or Limits()
-    display = str(path)
-    try:
-        # Read one byte past the limit rather than trusting the size the file system gives:
-        # a pipe or /dev/zero says 0 and never ends.
-        with path.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-        size = max(len(raw), path.stat().st_size)
-        if size > limits.max_bytes:
-            raise _single(
-                display,
-                1,
-                1,
-                "file_too_large",
-                N_(
-                    "the file is {size} bytes, more than the limit of {limit} bytes; split it "
-                    "or raise the limit with --max-bytes"
-                ),
-                {"size": size, "limit": limits.max_bytes},
-                lang,
-            )
-    except FileNotFoundError:
-        raise _single(display, 1, 1, "no_file", N_("no such file"), {}, lang) from None
-    except IsADirectoryError:
-        raise _single(display, 1, 1, "no_file", N_("is a folder, not a file"), {}, lang) from None
-    return parse_yaml(raw, display, path, lang, limits)
-
-
-def parse_yaml(
-    raw: bytes, display: str, path: Path, lang: str = "en", limits: Limits | None = None
-) -> Loaded:
-    limits = limits or Limits()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _single(
-            display,
-            line,
-            col,
-            "encoding",
-            N_("the file is not UTF-8 text; save it as UTF-8 in your editor"),
-            {},
-            lang,
-        ) from None
-    too_deep = _flow_nesting_beyond(text, limits.max_depth)
-    if too_deep is not None:
-        line, col = _line_col(text, too_deep)
-        raise _single(
-            display, line, col, "too_deep",
-            _TOO_DEEP,
-            {"limit": limits.max_depth}, lang,
-        )
-    removed: list[Problem] = []
-    if limits.strip_control_chars:
-        text, removed = _strip_from_text(text, display, lang)
-    fast = _fast_load(text)
-    if fast is not None:
-        loaded = Loaded(path=path, data=fast, display=display, text=text, warnings=removed)
-        _guard(loaded, lang, limits)
-        if limits.strip_control_chars:
-            _strip_from_values(loaded, lang)
-        return loaded
-    try:
-        data = _yaml().load(text)
-    except ReaderError as exc:
-        # A character YAML refuses outright (a raw control character): point at it.
-        position = exc.position if isinstance(exc.position, int) else 0
-        line, col = _line_col(text, position)
-        raise _single(
-            display,
-            line,
-            col,
-            "control_char",
-            N_(
-                "the file contains the character U+{codepoint}, which a YAML file or a Word "
-                "document cannot hold; delete it"
-            ),
-            {"codepoint": f"{ord(text[position]) if position < len(text) else 0:04X}"},
-            lang,
-        ) from None
-    except _DuplicateKey as exc:
-        raise _single(
-            display,
-            exc.mark.line + 1,
-            exc.mark.column + 1,
-            "duplicate_key",
-            N_("'{key}' is written twice in the same mapping; keep only one"),
-            {"key": exc.key},
-            lang,
-        ) from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise _single(
-            display,
-            line,
-            col,
-            "yaml_syntax",
-            N_("YAML syntax error: {problem}"),
-            {"problem": problem},
-            lang,
-        ) from None
-    except YAMLError as exc:
-        raise _single(
-            display,
-            1,
-            1,
-            "yaml_syntax",
-            N_("YAML syntax error: {problem}"),
-            {"problem": str(exc)},
-            lang,
-        ) from None
-    except RecursionError:
-        raise _single(
-            display,
-            1,
-            1,
-            "too_deep",
-            _TOO_DEEP,
-            {"limit": limits.max_depth},
-            lang,
-        ) from None
-    if data is None:
-        raise _single(
-            display,
-            1,
-            1,
-            "empty",
-            N_("the file is empty; start from 'propgen init proposal FILE' or a sample"),
-            {},
-            lang,
-        )
-    loaded = Loaded(path=path, data=data, display=display, text=text, _tree=data,
-                    warnings=removed)
-    _guard(loaded, lang, limits)
-    if limits.strip_control_chars:
-        _strip_from_values(loaded, lang)
-    return loaded
-
-
-_TOO_DEEP = N_("the YAML is nested too deeply (more than {limit} levels)")
-_REMOVED = N_("removed the control character U+{codepoint}, which a Word document cannot hold")
-
-
-def _strip_from_text(text: str, display: str, lang: str) -> tuple[str, list[Problem]]:
-    """Characters typed into the file itself, located by their offset."""
-    warnings = []
-    for match in XML_INVALID.finditer(text):
-        line, col = _line_col(text, match.start())
-        warnings.append(Problem(display, line, col, "", message(
-            "removed", _REMOVED, {"codepoint": f"{ord(match.group()):04X}"}, lang)))
-    return XML_INVALID.sub("", text), warnings
-
-
-def _strip_from_values(loaded: Loaded, lang: str) -> None:
-    """Characters written as YAML escapes ("\\a", "\\ud800"), located by their field."""
-
-    def clean(container: Any, key: Any, loc: Loc) -> None:
-        value = container[key]
-        if isinstance(value, str):
-            found = XML_INVALID.findall(value)
-            if found:
-                container[key] = XML_INVALID.sub("", value)
-                line, col = locate(loaded.tree, loc)
-                for char in found:
-                    loaded.warnings.append(Problem(
-                        loaded.display, line, col, format_path(loc),
-                        message("removed", _REMOVED, {"codepoint": f"{ord(char):04X}"}, lang)))
-        elif isinstance(value, dict):
-            for inner in list(value):
-                clean(value, inner, (*loc, inner))
-        elif isinstance(value, list):
-            for index in range(len(value)):
-                clean(value, index, (*loc, index))
-
-    holder = {"root": loaded.data}
-    clean(holder, "root", ())
-    loaded.data = holder["root"]
-
-
-_BLOCK_SCALAR = re.compile(r"(^|[:\-?]\s)\s*[|>][-+0-9]*\s*(#.*)?$")
-
-
-def _flow_nesting_beyond(text: str, limit: int) -> int | None:
-    """Offset of the first `[` or `{` that opens flow nesting deeper than `limit`.
-
-    The YAML parser slows down badly on deep flow nesting, so that is refused before
-    parsing; deep block nesting is caught after (`_guard`). Brackets count only where YAML
-    reads them as flow (at the start of a value, or inside flow), never inside quoted
-    strings, comments or block scalars, so ordinary text cannot trip it.
-    """
-    if text.count("[") + text.count("{") <= limit:
-        return None
-    depth = 0
-    quote = ""
-    escaped = False
-    block_indent: int | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        indent = len(body) - len(body.lstrip(" "))
-        if block_indent is not None and not quote:
-            if not body.strip() or indent > block_indent:
-                offset += len(line)
-                continue
-            block_indent = None
-        if not quote and not depth and not any(mark in body for mark in "[{'\""):
-            if _BLOCK_SCALAR.search(body):
-                block_indent = indent
-            offset += len(line)
-            continue
-        last = "\n"
-        for index, char in enumerate(body):
-            if quote:
-                if escaped:
-                    escaped = False
-                elif quote == '"' and char == "\\":
-                    escaped = True
-                elif char == quote:
-                    quote, last = "", char
-                continue
-            if char in " \t":
-                continue
-            if char == "#" and (index == 0 or body[index - 1] in " \t"):
-                break
-            if char in "'\"" and last in "\n:-?,[{":
-                quote = char
-                continue
-            if char in "[{":
-                if not depth and last not in "\n:-?,[{":
-                    last = "a"  # a bracket inside plain text is text
-                    continue
-                depth += 1
-                if depth > limit:
-                    return offset + index
-            elif char in "]}" and depth:
-                depth -= 1
-            last = char
-        if not quote and not depth and _BLOCK_SCALAR.search(body):
-            block_indent = indent
-        offset += len(line)
-    return None
-
-
-def _fast_load(text: str) -> Any:
-    """The document through ruamel.yaml's C-accelerated safe loader (YAML 1.2, so `NO` stays
-    Norway's code), or None on any problem: the round-trip parser then reports it in place."""
-    from ruamel.yaml import YAML as _YAML
-
-    yaml = _YAML(typ="safe", pure=False)
-    yaml.allow_duplicate_keys = False
-    try:
-        data = yaml.load(text)
-    except (YAMLError, ValueError, TypeError, RecursionError):
-        return None
-    return data
-
-
-def _guard(loaded: Loaded, lang: str, limits: Limits) -> None:
-    """Refuse custom tags, deep nesting, and alias expansions that would explode."""
-    sizes: dict[int, int] = {}
-    data, display = loaded.data, loaded.display
-
-    def visit(node: Any, depth: int, loc: Loc) -> int:
-        if depth > limits.max_depth:
-            line, col = locate(loaded.tree, loc)
-            raise _single(
-                display,
-                line,
-                col,
-                "too_deep",
-                _TOO_DEEP,
-                {"limit": limits.max_depth},
-                lang,
-            )
-        tag = getattr(getattr(node, "tag", None), "value", None)
-        if (tag and isinstance(node, CommentedMap | CommentedSeq)) or _is_tagged_scalar(node):
-            line, col = locate(loaded.tree, loc)
-            raise _single(
-                display,
-                line,
-                col,
-                "yaml_tag",
-                N_("YAML tags such as '{tag}' are not allowed; write plain values"),
-                {"tag": _short_tag(str(tag or getattr(getattr(node, "tag", None), "value", "!")))},
-                lang,
-            )
-        if id(node) in sizes:
-            return sizes[id(node)]
-        total = 1
-        if isinstance(node, dict):
-            for key, value in node.items():
-                total += visit(value, depth + 1, (*loc, key))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                total += visit(value, depth + 1, (*loc, index))
-        if isinstance(node, dict | list):
-            sizes[id(node)] = total
-        if total > limits.max_nodes:
-            raise _single(
-                display,
-                1,
-                1,
-                "too_many_nodes",
-                N_(
-                    "the file expands to more than {limit} values (are YAML aliases repeating "
-                    "each other?); refused"
-                ),
-                {"limit": limits.max_nodes},
-                lang,
-            )
-        return total
-
-    visit(data, 0, ())
-
-
-def _is_tagged_scalar(node: Any) -> bool:
-    from ruamel.yaml.comments import TaggedScalar
-
-    return isinstance(node, TaggedScalar)
-
-
-def _single(
-    display: str, line: int, col: int, kind: str, template: str, ctx: dict[str, Any], lang: str
-) -> InputError:
-    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang))])
-
-
-# --- positions ------------------------------------------------------------------------
-
-
-def locate(data: Any, loc: Sequence[str | int]) -> tuple[int, int]:
-    """1-based line and column of the node at `loc`, or of its nearest existing parent."""
-    line, col = _start(data)
-    node = data
-    for step in loc:
-        if isinstance(node, CommentedMap) and step in node:
-            key_line, key_col = node.lc.key(step)
-            value = node[step]
-            if step == loc[-1] or not isinstance(value, CommentedMap | CommentedSeq):
-                value_line, value_col = node.lc.value(step)
-                line, col = (
-                    (value_line + 1, value_col + 1)
-                    if value is not None and not isinstance(value, CommentedMap | CommentedSeq)
-                    else (key_line + 1, key_col + 1)
-                )
-            else:
-                line, col = key_line + 1, key_col + 1
-            node = value
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            item_line, item_col = node.lc.item(step)
-            line, col = item_line + 1, item_col + 1
-            node = node[step]
-        else:
-            break
-    return line, col
-
-
-def key_position(data: Any, loc: Sequence[str | int]) -> tuple[int, int]:
-    """Where the key at the end of `loc` is written (for unknown-key errors)."""
-    parent = data
-    for step in loc[:-1]:
-        try:
-            parent = parent[step]
-        except (KeyError, IndexError, TypeError):
-            return locate(data, loc)
-    if isinstance(parent, CommentedMap) and loc and loc[-1] in parent:
-        line, col = parent.lc.key(loc[-1])
-        return line + 1, col + 1
-    return locate(data, loc)
-
-
-def _start(data: Any) -> tuple[int, int]:
-    lc = getattr(data, "lc", None)
-    if lc is not None and lc.line is not None:
-        return lc.line + 1, lc.col + 1
-    return 1, 1
-
-
-def format_path(loc: Iterable[str | int]) -> str:
-    out = ""
-    for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
-
-
-# --- schema look-up for "did you mean" --------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _schema_for(model_name: str) -> dict[str, Any]:
-    from .models import submission_json_schema
-    from .program import Profile
-
-    if model_name == "Profile":
-        return Profile.model_json_schema()
-    return submission_json_schema()
-
-
-def _allowed_keys(schema: dict[str, Any], data: Any, loc: Loc) -> list[str]:
-    defs = schema.get("$defs", {})
-
-    def resolve(node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            node = defs[node["$ref"].rsplit("/", 1)[-1]]
-        return node
-
-    def options(node: dict[str, Any]) -> list[dict[str, Any]]:
-        node = resolve(node)
-        for key in ("oneOf", "anyOf"):
-            if key in node:
-                return [o for sub in node[key] for o in options(sub)]
-        return [node]
-
-    current = [schema]
-    if isinstance(data, dict) and "oneOf" in schema:
-        kind = data.get("kind")
-        current = [
-            o
-            for o in options(schema)
-            if o.get("properties", {}).get("kind", {}).get("const") == kind
-        ] or options(schema)
-    for step in loc:
-        nxt: list[dict[str, Any]] = []
-        for node in current:
-            for option in options(node):
-                if isinstance(step, int) and "items" in option:
-                    nxt.append(option["items"])
-                elif isinstance(step, str) and step in option.get("properties", {}):
-                    nxt.append(option["properties"][step])
-        current = nxt
-    names: list[str] = []
-    for node in current:
-        for option in options(node):
-            names.extend(k for k in option.get("properties", {}) if k not in names)
-    return names
-
-
-# --- validation -----------------------------------------------------------------------
-
-
-def problems_from_validation(
-    exc: ValidationError, loaded: Loaded, lang: str, model_name: str, strip_tag: bool
-) -> list[Problem]:
-    schema = _schema_for(model_name)
-    problems: list[Problem] = []
-    seen: set[tuple[int, int, str]] = set()
-    for error in exc.errors(include_url=False):
-        loc: Loc = tuple(error["loc"])
-        if strip_tag and loc and loc[0] in ("proposal", "comment_letter"):
-            loc = loc[1:]
-        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            loc = ("kind",) if isinstance(loaded.data, dict) and "kind" in loaded.data else ()
-        if error["type"] == "extra_forbidden":
-            line, col = key_position(loaded.tree, loc)
-        else:
-            line, col = locate(loaded.tree, loc)
-        if error["type"] == "union_tag_invalid":
-            error = {
-                **error,
-                "ctx": {**error.get("ctx", {}), "expected_tags": "'proposal' or 'comment_letter'"},
-            }
-        text = pydantic_message(error, loaded.data, loc, schema, lang)
-        key = (line, col, text)
-        if key in seen:
-            continue
-        seen.add(key)
-        problems.append(Problem(loaded.display, line, col, format_path(loc), text))
-    return problems
 
 
 def load_model(path: Path, model: type[M], lang: str = "en") -> M:
     """Load a YAML file straight into one model (used for program profiles)."""
-    loaded = read_yaml(path, lang)
+    return _validated(read_yaml(path, lang), model, lang)
+
+
+def _validated(loaded: Loaded, model: type[M], lang: str) -> M:
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
@@ -792,9 +67,6 @@ def load_submission(
 
     With `structural=False` broken references are left to `propgen check` to report.
     """
-    from .checks import locate_finding, structural_findings
-    from .program import load_profile
-
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
     if not isinstance(loaded.data, dict):
@@ -822,3 +94,42 @@ def load_submission(
         located = [locate_finding(f, loaded, lang) for f in broken]
         raise InputError([Problem(f.file, f.line, f.column, f.path, f.message) for f in located])
     return submission, loaded
+
+
+def load_profile(path: Path | None = None, lang: str = "en") -> Profile:
+    """Read and validate a profile; bad profiles are input errors like bad submissions."""
+    return _load_profile_cached(Path(path or DEFAULT_PROFILE).resolve(), lang)
+
+
+@lru_cache(maxsize=8)
+def _load_profile_cached(path: Path, lang: str) -> Profile:
+    loaded = read_yaml(path, lang)
+    profile = _validated(loaded, Profile, lang)
+    problems = unknown_rules(profile, loaded, lang)
+    if problems:
+        raise InputError(problems)
+    return profile
+
+
+def unknown_rules(profile: Profile, loaded: Loaded, lang: str = "en") -> list[Problem]:
+    """A required element verified by a rule propgen does not have would show "Met" in the
+    compliance matrix whatever the proposal says: each such rule id, located."""
+    known = known_rule_ids()
+    problems = []
+    for index, element in enumerate(profile.proposal.required_elements):
+        for position, rule_id in enumerate(element.rules):
+            if rule_id in known:
+                continue
+            loc = ("proposal", "required_elements", index, "rules", position)
+            line, col = locate(loaded.tree, loc)
+            close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+            template = (
+                N_("'{rule}' is not a rule propgen knows; did you mean '{name}'?")
+                if close
+                else N_("'{rule}' is not a rule propgen knows; known rules: {names}")
+            )
+            problems.append(Problem(loaded.display, line, col, format_path(loc), message(
+                "unknown_rule", template,
+                {"rule": rule_id, "name": close[0] if close else "",
+                 "names": ", ".join(sorted(known))}, lang)))
+    return problems

@@ -17,7 +17,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from .i18n import N_
+from .i18n import N_, message
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST_NAME = ".propgen-manifest.json"
@@ -136,8 +136,6 @@ class Manifest:
 
     @staticmethod
     def edited_message(target: Path, lang: str = "en") -> str:
-        from .loader import message
-
         return message(
             "edited",
             N_("changed since propgen wrote it, or not written by propgen; not overwritten. "

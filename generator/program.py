@@ -7,7 +7,6 @@ this profile, and a team can point `--program` at a newer copy when Commerce pub
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -199,14 +198,3 @@ class Profile(_Data):
     def source(self, key: str) -> Source | None:
         return next((s for s in self.sources if s.id == key), None)
 
-
-def load_profile(path: Path | None = None) -> Profile:
-    """Read and validate a profile; bad profiles are input errors like bad submissions."""
-    return _load_profile_cached(Path(path or DEFAULT_PROFILE).resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_profile_cached(path: Path) -> Profile:
-    from .loader import load_model
-
-    return load_model(path, Profile)

@@ -204,7 +204,7 @@ def test_matrix_printed_and_in_every_proposal_language(tmp_path: Path) -> None:
     assert "EO 14320 §3(b)(i)(A)" in result.output and "§3(b)(v)" in result.output
 
     build_files([PROPOSAL], BuildOptions(output_dir=tmp_path))
-    from generator.program import load_profile
+    from generator.loader import load_profile
 
     elements = load_profile().proposal.required_elements
     # Filed copies: requirement, citation, where addressed; no review status.

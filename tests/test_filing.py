@@ -493,8 +493,7 @@ def _values(value: Any, key: str = "") -> list[tuple[str, str, str]]:
 
 
 def test_every_field_the_yaml_accepts_reaches_a_document(built: Path) -> None:
-    from generator.loader import load_submission
-    from generator.program import load_profile
+    from generator.loader import load_profile, load_submission
 
     profile = load_profile()
     fields = _fields(models.Proposal, set()) | _fields(models.CommentLetter, set())

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
 # Units LibreOffice keeps with their number once they are on its Korean list of forbidden
-# line starts (Export.bas); 개, 원, 호 and 명 after a space and a number it does not.
+# line starts (Export.bas); counters such as 개 after a space and a number it does not.
 UNITS = "년월일억"
 
 pytestmark = needs_libreoffice
@@ -198,7 +198,7 @@ def test_korean_lines_keep_numbers_with_units_and_ids_whole(korean_units: Path,
 
 
 @pytest.mark.xfail(strict=True, reason="LibreOffice 7.4 lets 개 start a line after a number "
-                   "and a space although it is on the Korean forbidden line starts; Word "
+                   "and a space, even on its list of forbidden line starts (Export.bas); Word "
                    "keeps '16개사' whole. Strict: passes, and so fails, once LibreOffice does.")
 def test_korean_counters_stay_with_their_number(korean_units: Path) -> None:
     lines = [line for page in pages(korean_units / "units.ko.pdf") for line in page]

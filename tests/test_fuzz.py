@@ -35,10 +35,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from generator.build import build_submission
 from generator.checks import _bilinguals
 from generator.errors import InputError
-from generator.loader import load_submission
+from generator.loader import load_profile, load_submission
 from generator.models import PLACEHOLDER, CommentLetter, Proposal
 from generator.pdf import convert_to_pdf
-from generator.program import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = {

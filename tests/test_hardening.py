@@ -31,10 +31,9 @@ from generator import output
 from generator.build import BuildOptions, build_files
 from generator.context import proposal_context
 from generator.errors import InputError
-from generator.loader import DEFAULT_MAX_BYTES, Limits, load_submission
+from generator.loader import DEFAULT_MAX_BYTES, Limits, load_profile, load_submission
 from generator.models import Proposal
 from generator.output import MANIFEST_NAME, Manifest, safe_stem
-from generator.program import load_profile
 from generator.render import Renderer, TemplateProblem
 
 Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py

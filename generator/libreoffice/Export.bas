@@ -73,11 +73,12 @@ End Sub
 REM LibreOffice breaks between a number and the Hangul after it ("28" | "일") even with a
 REM WORD JOINER between them; what it does honour is its list of characters that may not
 REM start a line (Asian layout, per language). The Korean list gets the units that follow
-REM numbers in these documents (년 월 일 억 만 조 원 개 명 호) and the middle dot, added to
-REM the list the Korean locale already has (closing punctuation), which a list set here
-REM replaces.
-REM Seen with LibreOffice 7.4: 년 월 일 억 stay with their number; 개 원 호 명 after a space
-REM and a number still start a line now and then ("16" | "개사"), although on the list.
+REM numbers in dates and sums (년 월 일 억) and the middle dot, added to the list the Korean
+REM locale already has (closing punctuation), which a list set here replaces.
+REM Seen with LibreOffice 7.4: with these four units on the list they stay with their number.
+REM Counters (개 원 호 명 만 조) were tried too: after a space and a number they still began
+REM lines ("16" | "개사"), and with them on the list LibreOffice broke a word ("애" | "리조나"),
+REM so they are not on it.
 Sub KoreanLineStarts(oDoc As Object)
     Dim oSettings As Object, oForbidden As Object
     Dim aLocale As New com.sun.star.lang.Locale
@@ -92,8 +93,7 @@ Sub KoreanLineStarts(oDoc As Object)
         aRules = createUnoService("com.sun.star.i18n.LocaleData").getForbiddenCharacters(aLocale)
     End If
     aRules.beginLine = aRules.beginLine & Chr(&HB144) & Chr(&HC6D4) & Chr(&HC77C) & _
-        Chr(&HC5B5) & Chr(&HB9CC) & Chr(&HC870) & Chr(&HC6D0) & Chr(&HAC1C) & Chr(&HBA85) & _
-        Chr(&HD638) & Chr(&H00B7) & Chr(&H30FB)
+        Chr(&HC5B5) & Chr(&H00B7) & Chr(&H30FB)
     oForbidden.setForbiddenCharacters(aLocale, aRules)
 End Sub
 

@@ -1,0 +1,89 @@
+"""Inputs: find the files a command is given, then load and check each one once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import (
+    Finding,
+    LocatedFinding,
+    check_submission,
+    compliance_matrix,
+    cross_file_findings,
+    locate_finding,
+)
+from .errors import InputError
+from .loader import load_submission
+from .models import CommentLetter, Proposal
+from .program import Profile
+from .yaml_source import DEFAULT_MAX_BYTES, Limits
+
+
+def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
+    """The loader's input policy from the command-line options."""
+    return Limits(max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                  strip_control_chars=strip_control_chars)
+
+
+def find_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given, and every *.yaml / *.yml below each folder, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                                and p.is_file() and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class CheckReport:
+    findings: list[LocatedFinding] = field(default_factory=list)
+    input_errors: list[Any] = field(default_factory=list)
+    matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check_files(
+    paths: list[Any], profile: Profile, *, lang: str = "en", draft: bool = False,
+    limits: Any = None,
+) -> CheckReport:
+    """Load and check every file; the report holds findings, input errors and matrices."""
+    report = CheckReport()
+    letters: list[tuple[int, CommentLetter]] = []
+    loaded_files: list[Any] = []
+    for path in paths:
+        try:
+            submission, loaded = load_submission(
+                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
+            )
+        except InputError as error:
+            report.input_errors.extend(error.problems)
+            continue
+        report.findings.extend(
+            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
+                           w.message, "")
+            for w in loaded.warnings
+        )
+        findings = check_submission(submission, profile)
+        if not draft:
+            findings = [
+                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
+                if f.rule == "TRANSLATION" else f
+                for f in findings
+            ]
+        report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
+        if isinstance(submission, Proposal):
+            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
+        else:
+            letters.append((len(loaded_files), submission))
+        loaded_files.append(loaded)
+    for index, finding in cross_file_findings(letters, profile):
+        report.findings.append(locate_finding(finding, loaded_files[index], lang))
+    return report
