@@ -236,7 +236,8 @@ def init(kind: str, path: Path, force: bool) -> None:
 @click.option("--draft", is_flag=True,
               help="Build even when checks find errors or text is in one language only.")
 @click.option("--public", is_flag=True,
-              help="Comment letters: replace business-confidential answers with a notice.")
+              help="Build the public version (*.public.*.docx): every part marked "
+                   "confidential: true is replaced with a notice.")
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF (LibreOffice).")
 @click.option("--preview", is_flag=True, help="Also write a PNG of each PDF's first page.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -274,6 +275,9 @@ def build(
       propgen build samples/ -o out/ --pdf
     builds every *.yaml below samples/ and converts the documents to PDF with one
     LibreOffice process.
+      propgen build samples/proposal-lodestar.yaml -o out/ --public
+    writes out/proposal-lodestar.public.en.docx and the others without the parts marked
+    confidential.
     \b
     Exit codes: 0 built; 1 a file has check errors (see --draft); 2 a file cannot be
     read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing.
