@@ -183,7 +183,7 @@ def proposal_context(
         contacts=[
             {"member": inline(m.name, lang), "name": inline(m.contact.name, lang),
              "title": inline(m.contact.title, lang) if m.contact.title else "",
-             "email": m.contact.email or "", "phone": m.contact.phone or ""}
+             "reach": "\n".join(x for x in (m.contact.email, m.contact.phone) if x)}
             for m in proposal.consortium.members if m.contact is not None
         ],
         layers=[_layer(proposal, key, lang, _, names, profile, public)

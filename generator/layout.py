@@ -79,11 +79,15 @@ def fill_toc(document: DocumentObject) -> None:
 
 def justify_korean(document: DocumentObject) -> None:
     """Korean body text justified (양쪽 정렬), as Korean business documents are set;
-    table cells stay left-aligned, where justified narrow columns open wide gaps."""
+    table cells and lines set apart stay left-aligned, where justification opens wide
+    gaps."""
     styles = document.styles
     if "Normal" in styles:
         styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Lines set on their own (notices, the RE line, prompts, addresses) stay flush left:
+    # justified, their last words would spread across the line.
     for name in ("Table Text", "Signature", "Letterhead", "Letterhead Detail", "toc 1",
-                 "toc 2"):
+                 "toc 2", "Notice Box", "Reference Line", "Question", "Confidential Label",
+                 "Redaction"):
         if name in styles and styles[name].paragraph_format.alignment is None:
             styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT

@@ -538,6 +538,10 @@ def _drop_keeps(element: Any) -> None:
         keep.getparent().remove(keep)
 
 
+# A row with a table of at most this many paragraphs is kept on one page.
+SHORT_ROW_PARAGRAPHS = 16
+
+
 def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
     """A table row of copies of `cells`' elements.
 
@@ -547,9 +551,11 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-    elif all(all(e.tag == qn("w:p") for e in content) for content in cells):
-        # Headings and a prompt stay on the page of the paragraph they introduce; rows
-        # that hold a table, or a whole section, may break.
+    elif all(all(e.tag == qn("w:p") for e in content)
+             or sum(1 for e in content for _p in e.iter(qn("w:p"))) <= SHORT_ROW_PARAGRAPHS
+             for content in cells):
+        # Headings and a prompt stay on the page of the paragraph they introduce, a lead-in
+        # with its short table; rows that hold a long table, or a whole section, may break.
         row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
     for content in cells:
         cell = parse_xml(

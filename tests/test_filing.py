@@ -90,7 +90,9 @@ def test_proposal_names_its_point_of_contact_on_the_cover_and_by_the_signature(
                 for t in Document(str(built / "proposal-lodestar.en.docx")).tables
                 for r in t.rows if t.rows[0].cells[1].text == "Contact"]
     assert ["Hanul Memory Co., Ltd.", "Kim Jiwon, Head of Global Business",
-            "jiwon.kim@hanul-memory.example", ""] in contacts
+            "jiwon.kim@hanul-memory.example"] in contacts
+    assert ["Lodestar Compute, Inc.", "Maria Alvarez, Vice President, Government Affairs",
+            "m.alvarez@lodestar.example\n+1 512 555 0142"] in contacts
     ko = table_starting(built / "proposal-lodestar.ko.docx", "문서")
     assert ["담당자", "마리아 알바레즈, 대외협력 부사장 · m.alvarez@lodestar.example · "
             "+1 512 555 0142"] in ko

@@ -140,7 +140,7 @@ def _setup_styles(doc: DocumentObject) -> None:
     para_style("Confidential Label", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
                keep_next=True)
     # A sentence that introduces a table stays on the table's page.
-    para_style("Table Lead", keep_next=True)
+    para_style("Table Lead", keep_next=True, before=6)
     para_style("TOC Heading", size=16, bold=True, color=ACCENT, after=12)
     para_style("toc 1", after=4)
     para_style("toc 2", after=2, indent_cm=0.6)
@@ -331,11 +331,10 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{%p if contacts %}")
     _p(doc, "{{ _('Points of contact of the members:') }}", "Table Lead")
     _table(doc,
-           ["{{ _('Member') }}", "{{ _('Contact') }}", "{{ _('E-mail') }}",
-            "{{ _('Telephone') }}"],
+           ["{{ _('Member') }}", "{{ _('Contact') }}", "{{ _('E-mail and telephone') }}"],
            ["{{ c.member }}", "{{ c.name }}{% if c.title %}, {{ c.title }}{% endif %}",
-            "{{ c.email }}", "{{ c.phone }}"],
-           "for c in contacts", [4.2, 5.0, 4.3, 3.0])
+            "{{ c.reach }}"],
+           "for c in contacts", [4.0, 5.5, 7.0])
     _p(doc, "{%p endif %}")
 
     _p(doc, "3. {{ _('Full-Stack AI Technology Package') }}", "Heading 1")
@@ -443,7 +442,7 @@ def make_proposal() -> DocumentObject:
     _table(doc,
            ["{{ _('Requirement') }}", "{{ _('Citation') }}", "{{ _('Where addressed') }}"],
            ["{{ r.requirement }}", "{{ r.citation }}", "{{ r.section }}"],
-           "for r in annex.rows", [8.0, 4.3, 4.2])
+           "for r in annex.rows", [7.2, 5.1, 4.2])
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
     return doc
