@@ -21,20 +21,14 @@ from .i18n import (
     date_long,
     date_short,
     gettext_for,
+    language,
     money_prose,
     money_table,
     percent,
 )
-from .models import (
-    LAYER_HEADINGS,
-    LAYER_KEYS,
-    Bilingual,
-    CommentLetter,
-    Contact,
-    Member,
-    Proposal,
-)
+from .models import LAYER_KEYS, Bilingual, CommentLetter, Contact, Member, Proposal
 from .program import Notice, Profile
+from .sections import SECTIONS
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
 
@@ -166,7 +160,9 @@ def proposal_context(
         anchor_name=inline(anchor.name, lang) if anchor else "",
         member_names=names(m.id for m in proposal.consortium.members),
         date=date_long(proposal.date, lang),
-        submitted_to=_submitted_to(profile, lang, _),
+        submitted_to=(profile.proposal.call.agency.get(lang) if profile.proposal.call
+                      else ""),
+        call=_call(profile, lang, _),
         point_of_contact=contact_line(contact, lang),
         legend=_legend(profile, lang) if confidential and not public else "",
         public_note=redacted if confidential and public else "",
@@ -258,16 +254,14 @@ def _bracketed(value: str, confidential: bool) -> str:
     return f"[{value}]" if confidential and value else value
 
 
-def _submitted_to(profile: Profile, lang: str, _: Callable[[str], str]) -> str:
-    """Agency, program and the call's Federal Register citation, on one line each."""
+def _call(profile: Profile, lang: str, _: Callable[[str], str]) -> str:
+    """The call a proposal answers, with its Federal Register citation, or ""."""
     call = profile.proposal.call
-    lines = [profile.name.get(lang)]
-    if call is not None:
-        lines.insert(0, call.agency.get(lang))
-        lines.append(_("{call}, {citation}, published {published}").format(
-            call=call.title.get(lang), citation=cite(f"FR Doc. {call.fr_doc}", lang),
-            published=date_long(call.published, lang)))
-    return "\n".join(lines)
+    if call is None:
+        return ""
+    return _("{call}, {citation}, published {published}").format(
+        call=call.title.get(lang), citation=cite(f"FR Doc. {call.fr_doc}", lang),
+        published=date_long(call.published, lang))
 
 
 def _legend(profile: Profile, lang: str) -> str:
@@ -309,11 +303,11 @@ def _layer(
     public: bool = False,
 ) -> dict[str, Any]:
     layer = getattr(proposal.stack, key)
-    index = LAYER_KEYS.index(key) + 1
+    section = SECTIONS[f"stack.{key}"]
     entry: dict[str, Any] = {
         "key": key,
         "letter": LAYER_LETTERS[key],
-        "heading": f"3.{index} ({LAYER_LETTERS[key]}) {_(LAYER_HEADINGS[key])}",
+        "heading": f"{section.number} ({LAYER_LETTERS[key]}) {_(section.title)}",
         "providers": names(layer.providers),
         "description": _bracketed(text(layer.description, lang), layer.confidential),
         "hardware": key == "hardware",
@@ -421,9 +415,9 @@ def letter_context(
     any_confidential = any(a.confidential for a in letter.answers)
     sections = _letter_sections(letter, notice, lang, _, public)
     closing = text(letter.closing, lang)
-    if lang == "ko":
+    if language(lang).closing_mark:
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  끝."
+        closing = f"{closing}  {language(lang).closing_mark}"
     ctx.update(
         kind="comment_letter",
         commenter={
@@ -478,7 +472,7 @@ def letter_context(
 
 
 def _numbered_heading(number: int, title: str, lang: str) -> str:
-    return f"{number}. {title}" if lang == "ko" else title
+    return f"{number}. {title}" if language(lang).numbering == "korean" else title
 
 
 def _letter_sections(
@@ -500,7 +494,7 @@ def _letter_sections(
             key=lambda a: (a.question != section.id, question_order.get(a.question, 0)),
         )
         section_word = _("Section")
-        if lang == "ko":
+        if language(lang).numbering == "korean":
             heading = f"{number}. {section.title.get(lang)}({section_word} {section.id})"
         else:
             heading = f"{section_word} {section.id}. {section.title.get(lang)}"
@@ -510,7 +504,7 @@ def _letter_sections(
             question = notice.question(answer.question)
             if question is not None:
                 mark = (f"{KO_ITEM_MARKS[item % len(KO_ITEM_MARKS)]}. "
-                        if lang == "ko" else "")
+                        if language(lang).numbering == "korean" else "")
                 item += 1
                 question_word = _("Question")
                 answer_heading = f"{mark}{question_word} {question.id}"

@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import UserError
-from .i18n import N_
+from .i18n import LANGUAGES, N_, language
 from .layout import fill_toc, justify_korean
 from .output import docx_bytes
 
@@ -59,7 +59,7 @@ def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> An
     return child
 
 
-PAGE_SIZES = {"en": (Cm(21.59), Cm(27.94)), "ko": (Cm(21.0), Cm(29.7))}  # Letter, A4
+PAGE_SIZES = {code: (Cm(row.page_cm[0]), Cm(row.page_cm[1])) for code, row in LANGUAGES.items()}
 
 
 class TemplateProblem(UserError):
@@ -216,7 +216,7 @@ class Renderer:
                 f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
-        if lang == "ko":
+        if language(lang).upright_italics:
             # Hangul has no true italics; Korean documents set these styles upright, and
             # give the question prompt weight instead.
             for name in ("Question", "Redaction"):
@@ -224,7 +224,9 @@ class Renderer:
                     document.styles[name].font.italic = False
             if "Question" in document.styles:
                 document.styles["Question"].font.bold = True
+        if language(lang).justified:
             justify_korean(document)
+        if language(lang).east_asian_hint:
             # Punctuation Korean and Latin text share (“ ” — § ·) in the Korean face, as
             # Korean Word sets it; the English documents keep it in the Latin face.
             for fonts in document.styles.element.iter(qn("w:rFonts")):
@@ -273,7 +275,7 @@ def set_properties(document: DocumentObject, *, lang: str, title: str, author: s
     props.created = stamp
     props.modified = stamp
     props.revision = 1
-    props.language = {"en": "en-US", "ko": "ko-KR"}.get(lang, lang)
+    props.language = language(lang).bcp47
     # The company's document, not the tool's: no generator name anywhere in it.
     props.comments = ""
     _set_company(document, author)

@@ -107,16 +107,17 @@ def test_letterhead_carries_the_commenters_country_and_contacts(built: Path) -> 
 
 def test_cover_says_to_whom_under_what_and_the_calls_citation(built: Path) -> None:
     cover = kv(built / "proposal-lodestar.en.docx", "Document")
-    assert cover["Submitted to"].splitlines() == [
-        "International Trade Administration, U.S. Department of Commerce",
-        "American AI Exports Program",
+    assert cover["Submitted to"] == \
+        "International Trade Administration, U.S. Department of Commerce"
+    assert cover["Program"] == "American AI Exports Program"
+    assert cover["Call for proposals"] == (
         "American AI Exports Program: Call for Proposals for Pre-Set Consortia, "
-        "FR Doc. 2026-06952, published April 10, 2026",
-    ]
+        "FR Doc. 2026-06952, published April 10, 2026")
     assert cover["Anchor member"] == "Lodestar Compute, Inc."
     assert cover["Date"] == "June 15, 2026"
     ko = kv(built / "proposal-lodestar.ko.docx", "문서")
-    assert ko["제출처"].splitlines()[-1] == (
+    assert ko["제출처"] == "미국 상무부 국제무역청(ITA)"
+    assert ko["제안요청"] == (
         "미국산 AI 수출 프로그램 사전 구성 컨소시엄 제안요청, 연방관보 문서 제2026-06952호"
         "(2026년 4월 10일 게재)")
 
