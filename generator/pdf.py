@@ -151,6 +151,7 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
     posix = os.name == "posix"
     with subprocess.Popen(
         command,
+        env=_utf8_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -171,6 +172,16 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
                 f"{what} did not finish within {timeout:g} seconds and was stopped."
             ) from None
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _utf8_env() -> dict[str, str]:
+    """The environment with a UTF-8 locale: under C or POSIX (no LANG, as in cron jobs and
+    some CI runners) LibreOffice cannot open a file whose name is Hangul (한글-이름.docx)."""
+    env = dict(os.environ)
+    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in current.lower() and "utf8" not in current.lower():
+        env["LC_ALL"] = "C.UTF-8"
+    return env
 
 
 def _move_into_place(source: Path, target: Path) -> None:
