@@ -142,6 +142,20 @@ def find_pdftoppm() -> str:
     return found
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for a converter, with a UTF-8 character type.
+
+    Without one (no LANG or LC_* set, as under cron or a cleared environment) LibreOffice
+    cannot open a document whose path is not ASCII ("한글-이름.ko.docx").
+    """
+    env = dict(os.environ)
+    ctype = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in ctype.lower() and "utf8" not in ctype.lower():
+        env.pop("LC_ALL", None)
+        env["LC_CTYPE"] = "C.UTF-8"
+    return env
+
+
 def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[str]:
     """Run a converter with stdin closed; on timeout kill its whole process group.
 
@@ -151,13 +165,13 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
     posix = os.name == "posix"
     with subprocess.Popen(
         command,
-        env=_utf8_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         errors="replace",
         start_new_session=posix,
+        env=_child_env(),
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
@@ -172,16 +186,6 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
                 f"{what} did not finish within {timeout:g} seconds and was stopped."
             ) from None
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-
-
-def _utf8_env() -> dict[str, str]:
-    """The environment with a UTF-8 locale: under C or POSIX (no LANG, as in cron jobs and
-    some CI runners) LibreOffice cannot open a file whose name is Hangul (한글-이름.docx)."""
-    env = dict(os.environ)
-    current = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
-    if "utf-8" not in current.lower() and "utf8" not in current.lower():
-        env["LC_ALL"] = "C.UTF-8"
-    return env
 
 
 def _move_into_place(source: Path, target: Path) -> None:

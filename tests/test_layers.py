@@ -25,8 +25,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("context",),  # per-language render context
     ("output", "layout", "render", "pdf"),  # OOXML and atomic writes, contents and
     # justification, docxtpl, side by side, PDF
+    ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
+    ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("cli", "__main__"),  # click, thin
 )
 
@@ -35,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
 })
