@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix, locate_finding
+from .checks import check_submission, compliance_matrix, draft_severity, locate_finding
+from .drift import drift_findings
 from .errors import InputError, Problem, UserError
 from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for
+from .language import gap_marker
 from .loader import load_profile, load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
@@ -52,6 +54,8 @@ class BuildResult:
     tool_error: UserError | None = None
     # Inputs with parts marked confidential: built with them (or, with --public, without).
     confidential: list[Path] = field(default_factory=list)
+    # Passages marked as missing translations, per document written, and their marker.
+    gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
@@ -81,10 +85,16 @@ def build_submission(
     public: bool = False,
     template_dir: Path | None = None,
     findings: list[Any] | None = None,
+    gaps: dict[str, tuple[int, str]] | None = None,
 ) -> dict[str, bytes]:
-    """Render one submission into its three documents: {file name: DOCX bytes}."""
+    """Render one submission into its three documents: {file name: DOCX bytes}.
+
+    `gaps`, if given, receives the number of passages marked as a missing translation in
+    each document, with the marker they start with in its language (a draft's passages,
+    highlighted and preceded by "[Translation needed]").
+    """
     from .context import letter_context, proposal_context
-    from .render import compose_bilingual, to_bytes
+    from .render import compose_bilingual, highlight_gaps, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
     if isinstance(submission, Proposal):
@@ -108,6 +118,9 @@ def build_submission(
             ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
+        marked = highlight_gaps(document)
+        if gaps is not None and marked:
+            gaps[names[lang]] = (marked, gap_marker(lang))
         out[names[lang]] = to_bytes(document)
         if isinstance(submission, Proposal) and not ctx["show_status"]:
             # The review copy shows the checks' status, which a filed document does not:
@@ -153,6 +166,7 @@ class FileOutcome:
     refused: bool = False
     template_error: UserError | None = None
     confidential: bool = False
+    gaps: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
@@ -170,6 +184,8 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.findings.extend(loaded.warnings)
         # Loading ran the structural rules already (and raised what they found).
         findings = check_submission(submission, profile, structural=False)
+        findings.extend(drift_findings(submission, path))
+        findings = draft_severity(findings, options.draft)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
@@ -177,6 +193,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.documents = build_submission(
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
+            gaps=outcome.gaps,
         )
         from .context import holds_confidential
 
@@ -240,6 +257,8 @@ def build_files(
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
+                if target.name in outcome.gaps:
+                    result.gaps[target] = outcome.gaps[target.name]
             result.built_files += 1
             if outcome.confidential:
                 result.confidential.append(outcome.path)
