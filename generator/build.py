@@ -130,6 +130,7 @@ def build_submission(
                                          status=True)
             document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                        date=submission.date)
+            highlight_gaps(document)
         documents[lang] = document
     bilingual = compose_bilingual(
         documents["en"], documents["ko"],
