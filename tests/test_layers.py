@@ -24,8 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context",),  # per-language render context
-    ("output", "layout", "render", "pdf"),  # OOXML and atomic writes, contents and
-    # justification, docxtpl, side by side, PDF
+    ("output", "layout", "render", "pdf", "gaps", "template_checks"),  # OOXML, writes,
+    # contents and Korean justification, docxtpl, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -42,6 +42,8 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "translate"), ("cli", "drift"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "gaps"),
+    ("build", "template_checks"),
 })
 
 
