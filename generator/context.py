@@ -317,6 +317,13 @@ def _layer(
         "hardware": key == "hardware",
         "confidential": layer.confidential,
         "redacted": public and layer.confidential,
+        # The models layer names each model, its developer and country, open or closed.
+        "ai_models": [
+            {"name": m.name, "developer": m.developer,
+             "country": country_name(m.developer_country, lang),
+             "weights": _("Open weights") if m.open_weights else _("Closed weights")}
+            for m in getattr(layer, "ai_models", [])
+        ],
     }
     if key == "hardware":
         entry["us_manufacturing"] = required_text(layer.us_manufacturing, lang)

@@ -457,6 +457,12 @@ NOT_VERBATIM = {
     "agency": "printed as the agency's name from the profile",
     "question": "printed as the notice's question",
     "confidential": "marks the part (brackets, legend, header) and leaves it out with --public",
+    "developer_country": "printed as the country's name",
+    "open_weights": "printed as 'Open weights' / 'Closed weights'",
+    "acknowledge": "warnings the team has settled: for check and build, not for the reader",
+    "rule": "part of acknowledge",
+    "field": "part of acknowledge",
+    "reason": "part of acknowledge",
 }
 
 

@@ -361,6 +361,14 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{{ redacted }}", "Redaction")
     _p(doc, "{%p else %}")
     _p(doc, "{{ layer.description }}")
+    _p(doc, "{%p if layer.ai_models %}")
+    _p(doc, "{{ _('The models offered:') }}", "Table Lead")
+    _table(doc,
+           ["{{ _('Model') }}", "{{ _('Developer') }}", "{{ _('Country') }}",
+            "{{ _('Weights') }}"],
+           ["{{ am.name }}", "{{ am.developer }}", "{{ am.country }}", "{{ am.weights }}"],
+           "for am in layer.ai_models", [4.6, 4.6, 3.6, 3.7])
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if layer.hardware %}")
     _p(doc, "{{ _('U.S. Manufacturing and U.S.-Origin Content') }}", "Heading 3")
     _p(doc, "{{ layer.us_manufacturing }}")
