@@ -52,7 +52,7 @@ MILESTONES = "".join(
     f"  - date: 2029-{month:02d}-{day:02d}\n"
     f"    description: {{en: Milestone number {n} of the rollout plan, "
     f"ko: 보급 계획의 {n}번째 주요 일정}}\n"
-    for n, (month, day) in enumerate(((m, d) for m in range(1, 13) for d in (10, 20)),
+    for n, (month, day) in enumerate(((m, d) for m in range(1, 13) for d in (5, 12, 19, 26)),
                                      start=1)
 )
 
