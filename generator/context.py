@@ -29,6 +29,7 @@ from .i18n import (
 from .language import mark_gap, pick
 from .models import LAYER_KEYS, Bilingual, CommentLetter, Contact, Member, Proposal
 from .program import Notice, Profile
+from .richtext import RichText
 from .sections import SECTIONS
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
@@ -37,18 +38,22 @@ LAYER_LETTERS = dict(zip(LAYER_KEYS, "ABCDE", strict=True))
 ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
 
-def text(value: Bilingual | None, lang: str) -> str:
-    """Bilingual text for one document, as the user typed it, with three rules: newlines at
-    the very start and end are dropped, a blank line starts a new paragraph, and any other
-    newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
+def text(value: Bilingual | None, lang: str) -> RichText | str:
+    """Bilingual text for one document, in the Markdown subset of `generator.richtext`: a
+    blank line starts a new paragraph, a single newline is a space, and lists, emphasis,
+    links and footnotes become Word's own (laid out by `render`)."""
     if value is None:
         return ""
     shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
-    shown = shown.strip("\n").replace("\n\n", "\a")
-    return mark_gap(shown, lang) if gap else shown
+    if not gap:
+        return RichText(shown)
+    # Another language's text standing in: the gap marks (and the marker a translator
+    # searches for) around the whole of it, outside the Markdown.
+    before, after = mark_gap("\0", lang).split("\0")
+    return RichText(shown, prefix=before, suffix=after)
 
 
-def required_text(value: Bilingual | None, lang: str) -> str:
+def required_text(value: Bilingual | None, lang: str) -> RichText | str:
     """Text the program requires: a visible gap in drafts rather than nothing."""
     if value is None:
         _ = gettext_for(lang)
@@ -252,10 +257,14 @@ def _confidential_parts(proposal: Proposal) -> bool:
     return any(item.confidential for item in items)
 
 
-def _bracketed(value: str, confidential: bool) -> str:
+def _bracketed(value: RichText | str, confidential: bool) -> RichText | str:
     """Confidential text in brackets, as ITA asks business confidential information to be
-    marked where it appears."""
-    return f"[{value}]" if confidential and value else value
+    marked where it appears (around the whole of a rich text, outside its Markdown)."""
+    if not confidential or not value:
+        return value
+    if isinstance(value, RichText):
+        return RichText(value.source, prefix="[" + value.prefix, suffix=value.suffix + "]")
+    return f"[{value}]"
 
 
 def _call(profile: Profile, lang: str, _: Callable[[str], str]) -> str:
@@ -277,7 +286,7 @@ def _legend(profile: Profile, lang: str) -> str:
     return " ".join(legend.text.get(lang).split())
 
 
-def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, str]:
+def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
     places = {member.country, member.headquarters, member.controlled_from}
     if len(places) == 1:
         location = country_name(member.country, lang)
@@ -342,7 +351,8 @@ def _layer(
 
 
 def _target(target: Any, lang: str, _: Callable[[str], str],
-            public: bool = False) -> dict[str, str]:
+            public: bool = False) -> dict[str, Any]:
+    rationale: RichText | str
     if public and target.confidential:
         rationale = _("[Business confidential information has been removed from this public "
                       "version.]")
@@ -355,7 +365,7 @@ def _target(target: Any, lang: str, _: Callable[[str], str],
             "rationale": rationale,
         }
     countries = join_names((country_name(c, lang) for c in target.bloc_countries), lang)
-    name = text(target.bloc, lang)
+    name = inline(target.bloc, lang) if target.bloc else ""
     return {
         "name": f"{name}: {countries}" if countries else name,
         "type": _("Regional bloc"),
@@ -428,7 +438,8 @@ def letter_context(
     closing = text(letter.closing, lang)
     if language(lang).closing_mark:
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  {language(lang).closing_mark}"
+        mark = f"  {language(lang).closing_mark}"
+        closing = closing.with_suffix(mark) if isinstance(closing, RichText) else closing + mark
     ctx.update(
         kind="comment_letter",
         commenter={
