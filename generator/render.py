@@ -464,6 +464,7 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
     )
     table.append(_row([[_label_paragraph("English")], [_label_paragraph("한국어")]], column,
                       header=True))
+    italic = _italic_styles(english)
     for en_block, ko_block in zip(en_blocks, ko_blocks, strict=True):
         en_units, ko_units = _units(en_block), _units(ko_block)
         if [_signature(u) for u in en_units] == [_signature(u) for u in ko_units]:
@@ -472,14 +473,29 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
             pairs = [([e for u in en_units for e in u], [e for u in ko_units for e in u])]
         for en_unit, ko_unit in pairs:
             row = _row([en_unit, ko_unit], column)
-            _upright_korean(row.findall(qn("w:tc"))[1])
+            _upright_korean(row.findall(qn("w:tc"))[1], italic)
             table.append(row)
     return table
 
 
-def _upright_korean(cell: Any) -> None:
-    """No italic on Hangul: Korean has no true italics. A prompt set in italics in English
-    is set in bold in Korean instead, as the Korean documents set it."""
+def _italic_styles(document: DocumentObject) -> set[str]:
+    """Ids of the paragraph styles that set italics, themselves or through their base."""
+    out = set()
+    for style in document.styles:
+        if style.type != 1:
+            continue
+        current = style
+        while current is not None and current.font.italic is None:
+            current = current.base_style
+        if current is not None and current.font.italic:
+            out.add(style.style_id)
+    return out
+
+
+def _upright_korean(cell: Any, italic_styles: set[str]) -> None:
+    """No italic on Hangul: Korean has no true italics. Direct italics go; in a paragraph
+    whose (English) style is italic the run is set upright explicitly, and a prompt in
+    bold instead, as the Korean documents set it."""
     for run in cell.iter(qn("w:r")):
         rpr = run.find(qn("w:rPr"))
         if rpr is None:
@@ -491,11 +507,12 @@ def _upright_korean(cell: Any) -> None:
         paragraph = run.getparent()
         while paragraph is not None and paragraph.tag != qn("w:p"):
             paragraph = paragraph.getparent()
-        if paragraph is not None and _style_id(paragraph) == "Question" and \
-                rpr.find(qn("w:b")) is None:
+        style = _style_id(paragraph) if paragraph is not None else ""
+        if style == "Question" and rpr.find(qn("w:b")) is None:
             _rpr_insert(rpr, parse_xml(f'<w:b {nsdecls("w")}/>'))
-        _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
-        _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
+        if style in italic_styles:
+            _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
+            _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
 
 
 _RPR_NAMES = """

@@ -18,6 +18,7 @@ from generator import models
 from generator.build import BuildOptions, build_files
 from generator.cli import cli
 from generator.context import cite, join_names
+from generator.richtext import RichText
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
@@ -489,7 +490,9 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 def _values(value: Any, key: str = "") -> list[tuple[str, str, str]]:
     """(field, lang, text) of every printed value in a loaded submission."""
     if isinstance(value, models.Bilingual):
-        return [(key, lang, text) for lang in ("en", "ko") if (text := getattr(value, lang))]
+        # As a reader sees it: the Markdown of a rich field laid out (footnotes aside).
+        return [(key, lang, str(RichText(text))) for lang in ("en", "ko")
+                if (text := getattr(value, lang))]
     if isinstance(value, BaseModel):
         return [v for name in type(value).model_fields
                 if name not in NOT_VERBATIM
