@@ -109,6 +109,7 @@ def markdown() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.enable(["list", "emphasis", "link", "linkify", "newline", "escape", "image", "autolink"])
     # Bare URLs only with their scheme: "Node.js" or "U.S.C." must not become links.
+    assert md.linkify is not None  # {"linkify": True} above, with linkify-it-py installed
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     return md
 

@@ -28,8 +28,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "explain"),  # per-language render context; a file in words
-    ("output", "render", "ooxml", "pdf", "gaps", "template_checks", "budget"),  # OOXML,
-    # writes, docxtpl, rich text as Word markup, PDF; a custom template's budgets
+    ("output", "layout", "render", "ooxml", "pdf", "gaps", "template_checks", "budget"),
+    # OOXML, writes, contents and Korean justification, docxtpl, rich text as Word markup,
+    # PDF; a custom template's budgets
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate", "exports"),  # the pipeline; starter files;
