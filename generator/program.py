@@ -94,17 +94,17 @@ class CallNotice(_Data):
 
     agency: Words
     title: Words
-    fr_doc: str
+    fr_doc: Str
     published: dt.date
-    source: str
+    source: Str
 
 
 class Legend(_Data):
     """A proprietary legend for the cover of a proposal that holds confidential parts."""
 
     text: Words
-    citation: str
-    source: str
+    citation: Str
+    source: Str
 
 
 class ProposalRules(_Data):
