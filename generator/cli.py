@@ -332,5 +332,50 @@ def build(
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the redlines.")
+@click.option("--author", default="propgen", show_default=True,
+              help="The name Word shows for every change.")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              default=None, help="Date of the changes (default: NEW's submission date).")
+@click.option("--draft", is_flag=True,
+              help="Allow text in one language only; the documents are marked DRAFT.")
+@click.option("--force", is_flag=True,
+              help="Overwrite redlines even if they were edited after propgen wrote them.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Use your own proposal.docx / comment-letter.docx.")
+@_lang_option
+@_program_option
+def redline(old: str, new: str, output_dir: Path, author: str, date: Any, draft: bool,
+            force: bool, template_dir: Path | None, lang: str | None,
+            program_path: Path | None) -> None:
+    """Word documents of NEW with tracked changes against OLD, one per language.
+
+    OLD and NEW are two versions of one submission: YAML files, or FILE@REV for the file
+    as git has it at a revision. Accepting every change in Word gives NEW's document,
+    rejecting every change gives OLD's.
+
+    \b
+    Example:
+      propgen redline proposal.yaml@HEAD~1 proposal.yaml -o out/ --author "J. Kim"
+    writes out/proposal.redline.en.docx and out/proposal.redline.ko.docx.
+    """
+    from .redline import redline_versions
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        written = redline_versions(old, new, output_dir, author=author, date=date, lang=lang,
+                                   program_path=program_path, template_dir=template_dir,
+                                   force=force, draft=draft)
+    except UserError as error:
+        _fail(error, lang)
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
+
+
 def main() -> None:
     cli(prog_name="propgen")

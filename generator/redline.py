@@ -244,7 +244,7 @@ class _Differ:
         """Paragraphs added or removed at a container's end: the container's last mark
         stays, so the mark that changes is the one of the paragraph before them."""
         tag = _end_marked(out[-1])
-        if not all(b.tag == W_P and _end_marked(b) == tag for b in out):
+        if tag is None or not all(b.tag == W_P and _end_marked(b) == tag for b in out):
             return
         before = done[-1] if done else None
         if before is None or before.tag != W_P or _end_marked(before):
@@ -617,10 +617,9 @@ def redline_versions(
     new = load_version(new_version, lang=lang, draft=draft, profile=profile)
     if old.kind != new.kind:
         raise UserError(
-            template=N_("{old} is a {old_kind} and {new} a {new_kind}; a redline compares two "
-                        "versions of one submission"),
-            ctx={"old": old_version.display, "new": new_version.display,
-                 "old_kind": old.kind, "new_kind": new.kind},
+            template=N_("{old} and {new} are different kinds of submission (a proposal and a "
+                        "comment letter); a redline compares two versions of one submission"),
+            ctx={"old": old_version.display, "new": new_version.display},
         )
     stem = safe_stem(new_version.path.stem)
     built = [build_submission(sub, profile, stem=stem, draft=draft, template_dir=template_dir)
