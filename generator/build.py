@@ -82,6 +82,7 @@ def build_submission(
     """Render one submission into its three documents: {file name: DOCX bytes}."""
     from .checks import check_submission, compliance_matrix
     from .context import letter_context, proposal_context
+    from .fields import field_paths
     from .render import compose_bilingual, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
@@ -98,11 +99,12 @@ def build_submission(
     documents = {}
     out: dict[str, bytes] = {}
     for lang in DOC_LANGS:
-        if isinstance(submission, Proposal):
-            ctx = proposal_context(submission, profile, lang, draft=draft)
-            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang)
-        else:
-            ctx = letter_context(submission, profile, lang, public=public, draft=draft)
+        with field_paths(submission):  # each field's text in a Word content control
+            if isinstance(submission, Proposal):
+                ctx = proposal_context(submission, profile, lang, draft=draft)
+                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang)
+            else:
+                ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
         out[names[lang]] = to_bytes(document)

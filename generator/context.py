@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from .fields import mark
 from .i18n import (
     N_,
     country_name,
@@ -36,7 +37,8 @@ def text(value: Bilingual | None, lang: str) -> str:
     newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
     if value is None:
         return ""
-    return value.get(lang).strip("\n").replace("\n\n", "\a")
+    # Inside a build, marked with the field's path for its Word content control.
+    return mark(value, value.get(lang).strip("\n").replace("\n\n", "\a"))
 
 
 def required_text(value: Bilingual | None, lang: str) -> str:

@@ -25,12 +25,13 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from .fields import unwrap_content_controls
 from .output import docx_bytes
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(f"w:{n}") for n in ("p", "r", "t", "tbl", "tr", "tc"))
 W_INS, W_DEL, W_PPR, W_RPR, W_TRPR = (qn(f"w:{n}") for n in ("ins", "del", "pPr", "rPr", "trPr"))
 W_DELTEXT, W_INSTR, W_DELINSTR = qn("w:delText"), qn("w:instrText"), qn("w:delInstrText")
-W_HYPERLINK, W_SDT, W_SDTCONTENT = qn("w:hyperlink"), qn("w:sdt"), qn("w:sdtContent")
+W_HYPERLINK = qn("w:hyperlink")
 W_SECTPR, W_TCPR, W_TBLPREX = qn("w:sectPr"), qn("w:tcPr"), qn("w:tblPrEx")
 R_ID = qn("r:id")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -71,7 +72,7 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
     """Turn `new_doc`'s body into NEW with tracked changes against `old_doc` (in place)."""
     old_body, new_body = old_doc.element.body, new_doc.element.body
     for body in (old_body, new_body):
-        strip_content_controls(body)
+        unwrap_content_controls(body)  # a redline is read, not pulled
     differ = _Differ(revision, old_doc.part, new_doc.part)
     section = new_body.find(W_SECTPR)
     merged = differ.blocks(_blocks_of(old_body), _blocks_of(new_body))
@@ -82,17 +83,6 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
         new_body.append(section)
     for number, mark in enumerate(new_body.iter(W_INS, W_DEL), start=1):
         mark.set(qn("w:id"), str(number))
-
-
-def strip_content_controls(element: Any) -> None:
-    """Replace every content control by its content (a redline is read, not pulled)."""
-    for sdt in reversed(list(element.iter(W_SDT))):
-        content = sdt.find(W_SDTCONTENT)
-        parent = sdt.getparent()
-        index = parent.index(sdt)
-        parent.remove(sdt)
-        for offset, child in enumerate(list(content) if content is not None else []):
-            parent.insert(index + offset, child)
 
 
 def _blocks_of(container: Any) -> list[Any]:

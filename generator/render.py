@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import UserError
+from .fields import add_content_controls
 from .i18n import N_
 from .output import docx_bytes
 
@@ -215,6 +216,7 @@ class Renderer:
                 f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
+        add_content_controls(document)
         if lang == "ko":
             # Hangul has no true italics; Korean documents set these styles upright.
             for name in ("Question", "Redaction"):
