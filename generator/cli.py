@@ -377,5 +377,61 @@ def redline(old: str, new: str, output_dir: Path, author: str, date: Any, draft:
         click.echo(_("wrote {path}").format(path=path))
 
 
+@cli.command()
+@click.argument("edited", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "yaml_path", required=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The YAML file the document was built from.")
+@click.option("--yes", is_flag=True, help="Write without asking (for scripts).")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="The templates the document was built with.")
+@_lang_option
+@_program_option
+def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
+         lang: str | None, program_path: Path | None) -> None:
+    """Read the texts edited in Word back into the YAML file they came from.
+
+    Each field's text sits in the documents inside a content control; its edited text
+    goes into that language of the field, with the YAML's comments and layout kept.
+    Tracked changes count as accepted. Edits outside the fields are listed, not pulled.
+
+    \b
+    Example:
+      propgen pull reviewed/proposal.ko.docx --into proposal.yaml
+    shows the change to proposal.yaml and asks before writing it (--yes: no question).
+    """
+    from .pull import apply_pull, plan_pull
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        plan = plan_pull(edited, yaml_path, lang=lang, program_path=program_path,
+                         template_dir=template_dir)
+    except UserError as error:
+        _fail(error, lang)
+    for path in plan.unknown:
+        click.echo(_("{file}: not pulled: {yaml} has no field {field}").format(
+            file=edited, yaml=yaml_path, field=path), err=True)
+    for change in plan.not_pulled:
+        click.echo(_("{file}: not pulled, outside any field: {change}").format(
+            file=edited, change=change), err=True)
+    if not plan.edits:
+        click.echo(_("{file}: no field was changed; {yaml} stays as it is").format(
+            file=edited, yaml=yaml_path))
+        return
+    click.echo(plan.diff, nl=False)
+    if not yes and not click.confirm(_("Write these changes to {yaml}?").format(
+            yaml=yaml_path), default=False):
+        click.echo(_("nothing written"))
+        sys.exit(1)
+    try:
+        apply_pull(plan)
+    except OSError as error:
+        click.echo(_("propgen: cannot write {file}: {reason}").format(
+            file=yaml_path, reason=error.strerror or error), err=True)
+        sys.exit(1)
+    click.echo(_("wrote {path}").format(path=yaml_path))
+
+
 def main() -> None:
     cli(prog_name="propgen")

@@ -1,0 +1,313 @@
+"""Pulling Word edits back into the YAML: `propgen pull EDITED.docx --into FILE.yaml`.
+
+Each field's text sits in a content control tagged with its YAML path (generator/fields.py),
+so an edited document says which field each text belongs to. The changed texts are written
+into that language of those fields through ruamel's round-trip mode, which keeps comments,
+key order, quoting and the folding of every other value. Tracked changes count as accepted
+(inserted text in, deleted text out). Edits outside any control cannot be placed in the
+YAML: they are found by comparing the document with a fresh build and listed, not pulled.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from .errors import UserError
+from .i18n import LANGS, N_
+
+W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
+_BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    lang: str
+    path: str
+    old: str
+    new: str
+
+
+@dataclass
+class PullPlan:
+    """What a pull would change: shown to the user before anything is written."""
+
+    yaml_path: Path
+    edits: list[FieldEdit] = field(default_factory=list)
+    not_pulled: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    before: str = ""
+    after: str = ""
+
+    @property
+    def diff(self) -> str:
+        name = str(self.yaml_path)
+        return "".join(difflib.unified_diff(
+            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+            fromfile=name, tofile=name))
+
+
+# --- reading the document -------------------------------------------------------------
+
+
+def _text(element: Any) -> str:
+    """Visible text with tracked changes accepted: w:delText is not w:t."""
+    return "".join(node.text or "" if node.tag == W_T else _BREAKS[node.tag]
+                   for node in element.iter(W_T, *_BREAKS))
+
+
+def document_langs(document: Any) -> list[tuple[str, Any]]:
+    """(language, container) pairs: the body of a one-language document, or each column
+    of the side-by-side copy's table."""
+    body = document.element.body
+    first = next((c for c in body if c.tag in (W_P, W_TBL)), None)
+    style = first.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}") if first is not None else None
+    if first is not None and first.tag == W_TBL and style is not None and \
+            style.get(qn("w:val")) == "PropgenBilingual":
+        columns: list[tuple[str, Any]] = []
+        for row in first.findall(qn("w:tr")):
+            cells = row.findall(qn("w:tc"))
+            columns.extend(zip(LANGS, cells, strict=False))
+        return columns
+    lang = (document.core_properties.language or "en")[:2]
+    return [(lang if lang in LANGS else "en", body)]
+
+
+def field_texts(document: Any) -> dict[tuple[str, str], str]:
+    """{(language, field path): text} of every content control propgen put in."""
+    pieces: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+    for lang, container in document_langs(document):
+        for sdt in container.iter(W_SDT):
+            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+            if tag is None or not tag.get(qn("w:val")):
+                continue
+            paragraph = sdt.getparent()
+            pieces.setdefault((lang, tag.get(qn("w:val"))), []).append(
+                (paragraph, _text(sdt)))
+    out = {}
+    for key, parts in pieces.items():
+        paragraphs: list[str] = []
+        last = None
+        for paragraph, text in parts:
+            if paragraph is last:
+                paragraphs[-1] += text
+            else:
+                paragraphs.append(text)
+            last = paragraph
+        out[key] = "\n\n".join(paragraphs)
+    return out
+
+
+def outside_texts(document: Any) -> list[str]:
+    """Each paragraph's text with every field replaced by its path: what is not a field."""
+    out = []
+    for _lang, container in document_langs(document):
+        for paragraph in container.iter(W_P):
+            parts = []
+            for child in paragraph:
+                if child.tag == W_SDT:
+                    tag = child.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+                    parts.append(f"⟦{tag.get(qn('w:val')) if tag is not None else ''}⟧")
+                elif child.tag != qn("w:pPr"):
+                    parts.append(_text(child))
+            out.append("".join(parts))
+    return out
+
+
+# --- the YAML ---------------------------------------------------------------------------
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip: comments, order, quotes and block styles survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a value the pull does not change
+    return yaml
+
+
+def _indents(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as the file writes them."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    _data, sequence, offset = load_yaml_guess_indent(text)
+    mapping = 2
+    lines = text.splitlines()
+    for before, after in itertools.pairwise(lines):
+        if re.match(r"^[A-Za-z_][\w-]*:\s*(#.*)?$", before):
+            found = re.match(r"^( +)[A-Za-z_][\w-]*:", after)
+            if found:
+                mapping = len(found.group(1))
+                break
+    return mapping, sequence or 2, offset if offset is not None else 0
+
+
+def _walk(data: Any, path: str) -> Any:
+    node = data
+    for key, index in _PATH_PART.findall(path):
+        node = node[int(index)] if index else node[key]
+    return node
+
+
+def _styled(old: Any, new: str, indent: int) -> Any:
+    """`new` in the block style `old` had, folded like the rest of the file."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    keep_newline = new + ("\n" if isinstance(old, str) and old.endswith("\n") else "")
+    if isinstance(old, LiteralScalarString) or (
+            "\n" in new.replace("\n\n", "") and not isinstance(old, FoldedScalarString)):
+        return LiteralScalarString(keep_newline)
+    if isinstance(old, FoldedScalarString) or "\n\n" in new:
+        if "\n" in new.replace("\n\n", ""):
+            return LiteralScalarString(keep_newline)  # a line break cannot be folded
+        folded = FoldedScalarString(keep_newline)
+        folded.fold_pos = _fold_positions(new, 96 - indent)
+        return folded
+    return new
+
+
+def _fold_positions(text: str, width: int) -> list[int]:
+    """Indexes of the spaces to break a folded scalar's lines at, about `width` wide."""
+    positions: list[int] = []
+    start = 0
+    last_space = -1
+    for index, char in enumerate(text):
+        if char == "\n":
+            start, last_space = index + 1, -1
+            continue
+        if (char == " " and 0 < index < len(text) - 1 and text[index - 1] not in " \n"
+                and text[index + 1] not in " \n"):
+            last_space = index
+        if index - start >= width and last_space > start:
+            positions.append(last_space)
+            start, last_space = last_space + 1, -1
+    return positions
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
+              program_path: Path | None = None, template_dir: Path | None = None) -> PullPlan:
+    """Compare an edited document with the YAML it came from; change nothing yet."""
+    from .context import text as field_text
+    from .fields import paths_of
+    from .loader import load_profile, load_submission
+
+    document = _open(docx_path)
+    edited = field_texts(document)
+    if not edited:
+        raise UserError(template=N_("{file} has no fields propgen can read back: build it "
+                                    "with this version of propgen, edit that copy in Word, "
+                                    "then pull it"), ctx={"file": docx_path})
+    profile = load_profile(program_path, lang)
+    submission, _loaded = load_submission(yaml_path, lang=lang, draft=True, profile=profile)
+    values = {path: value for value, path in paths_of(submission)}
+    before = yaml_path.read_text("utf-8-sig")
+    plan = PullPlan(yaml_path, before=before, after=before)
+    for (doc_lang, path), new in sorted(edited.items()):
+        value = values.get(path)
+        if value is None:
+            plan.unknown.append(path)
+            continue
+        old = field_text(value, doc_lang).replace("\a", "\n\n")
+        if new != old:
+            plan.edits.append(FieldEdit(doc_lang, path, old, new))
+    plan.not_pulled = _outside_edits(document, submission, profile, docx_path, template_dir)
+    if plan.edits:
+        plan.after = _rewritten(before, plan.edits)
+    return plan
+
+
+def _open(docx_path: Path) -> Any:
+    try:
+        return Document(str(docx_path))
+    except FileNotFoundError:
+        raise UserError(template=N_("{file}: no such file"), ctx={"file": docx_path}) from None
+    except Exception as exc:  # python-docx raises several types for a file that is not DOCX
+        raise UserError(template=N_("{file} is not a Word document ({reason})"),
+                        ctx={"file": docx_path, "reason": type(exc).__name__}) from None
+
+
+def _rewritten(before: str, edits: list[FieldEdit]) -> str:
+    yaml = _yaml()
+    mapping, sequence, offset = _indents(before)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    data = yaml.load(before)
+    for edit in edits:
+        holder = _walk(data, edit.path)
+        depth = edit.path.count(".") + edit.path.count("[") + 2
+        holder[edit.lang] = _styled(holder.get(edit.lang), edit.new, depth * mapping)
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    after = stream.getvalue()
+    check = yaml.load(after)
+    for edit in edits:
+        if str(_walk(check, edit.path)[edit.lang]).strip("\n") != edit.new:
+            raise UserError(template=N_("could not write the text of {field} back into the "
+                                        "YAML unchanged; copy it in by hand"),
+                            ctx={"field": f"{edit.path}.{edit.lang}"})
+    return after
+
+
+def _outside_edits(document: Any, submission: Any, profile: Any, docx_path: Path,
+                   template_dir: Path | None) -> list[str]:
+    """Paragraphs changed, added or removed outside any field, against a fresh build."""
+    from .build import build_submission, document_names
+
+    name = docx_path.name
+    public = ".public." in name
+    variant = "bilingual" if ".bilingual." in name else None
+    langs = document_langs(document)
+    if variant is None and len(langs) > 1:
+        variant = "bilingual"
+    edited = outside_texts(document)
+    best: list[str] | None = None
+    for draft in (False, True):
+        built = build_submission(submission, profile, stem="x", draft=draft, public=public,
+                                 template_dir=template_dir)
+        names = document_names("x", public=public)
+        key = variant or (langs[0][0] if langs else "en")
+        fresh = outside_texts(Document(io.BytesIO(built[names[key]])))
+        found = _differences(fresh, edited)
+        if best is None or len(found) < len(best):
+            best = found
+        if not found:
+            break
+    return best or []
+
+
+def _differences(fresh: list[str], edited: list[str]) -> list[str]:
+    out = []
+    matcher = difflib.SequenceMatcher(None, fresh, edited, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for old, new in zip(fresh[i1:i2], edited[j1:j2], strict=False):
+            out.append(f"“{_short(old)}” → “{_short(new)}”")
+        for old in fresh[i1 + (j2 - j1):i2]:
+            out.append(f"− “{_short(old)}”")
+        for new in edited[j1 + (i2 - i1):j2]:
+            out.append(f"+ “{_short(new)}”")
+    return out
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def apply_pull(plan: PullPlan) -> None:
+    """Write the plan's YAML (atomically: a complete file or the old one)."""
+    from .output import write_atomic
+
+    write_atomic(plan.yaml_path, plan.after.encode("utf-8"))
