@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checks import check_submission, compliance_matrix, locate_finding
 from .errors import InputError, Problem, UserError
-from .i18n import N_, gettext_for, resource_dir
+from .fields import field_paths
+from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for
-from .loader import load_profile
+from .loader import load_profile, load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
-DOC_LANGS = ("en", "ko")
+DOC_LANGS = LANGS
 
 _renderers: dict[Path, Any] = {}
 
@@ -80,9 +82,7 @@ def build_submission(
     findings: list[Any] | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}."""
-    from .checks import check_submission, compliance_matrix
     from .context import letter_context, proposal_context
-    from .fields import field_paths
     from .render import compose_bilingual, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
@@ -140,8 +140,6 @@ class FileOutcome:
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
-    from .checks import check_submission, locate_finding
-    from .loader import load_submission
     from .output import safe_stem
     from .render import TemplateProblem
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
-from .i18n import N_, Msg, gettext_for, message
+from .errors import Diagnostic
+from .i18n import LANGS, N_, Msg, gettext_for, message
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
-from .rules import Finding, Loc, Severity, rule, run_rules
+from .rules import Finding, Loc, rule, run_rules
+from .sections import where_addressed
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -388,7 +389,7 @@ def _translation_findings(
     submission: Proposal | CommentLetter, profile: Profile
 ) -> Iterator[Finding]:
     for loc, value in _bilinguals(submission, ()):
-        for lang in ("en", "ko"):
+        for lang in LANGS:
             if not (getattr(value, lang) or "").strip():
                 yield Finding(
                     "TRANSLATION", "warning", (*loc, lang),
@@ -431,16 +432,6 @@ def cross_file_findings(
 
 # --- compliance matrix -------------------------------------------------------------------
 
-SECTION_TITLES: dict[str, tuple[str, str]] = {
-    "cover": ("", N_("Cover page")),
-    "consortium": ("2", N_("Consortium Members and Roles")),
-    **{f"stack.{key}": (f"3.{i}", LAYER_HEADINGS[key]) for i, key in enumerate(LAYER_KEYS, 1)},
-    "targets": ("4", N_("Target Countries and Regional Blocs")),
-    "business_model": ("5", N_("Business and Operational Model")),
-    "federal_support": ("6", N_("Federal Support Requested")),
-    "compliance": ("7", N_("Compliance with Export Controls, Outbound Investment and "
-                           "End-User Policies")),
-}
 STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met")}
 
 
@@ -470,13 +461,12 @@ def compliance_matrix(
     _ = gettext_for(lang)
     rows = []
     for element in profile.proposal.required_elements:
-        number, title = SECTION_TITLES.get(element.section, ("", element.section))
         status = element_status(element, findings, profile)
         rows.append({
             "id": element.id,
             "requirement": element.title.get(lang),
             "citation": element.citation,
-            "section": f"{number} {_(title)}".strip(),
+            "section": where_addressed(element.section, _),
             "status": _(STATUS[status]),
             "status_key": status,
         })
@@ -486,37 +476,11 @@ def compliance_matrix(
 # --- reports -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LocatedFinding:
-    """A finding placed in its file and worded in the reader's language."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    severity: Severity
-    rule: str
-    message: str
-    citation: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        cite = f" ({self.citation})" if self.citation else ""
-        field_path = f"{self.path}: " if self.path else ""
-        return f"{where}: {self.severity} [{self.rule}] {field_path}{self.message}{cite}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "line": self.line, "column": self.column, "path": self.path,
-            "severity": self.severity, "rule": self.rule, "message": self.message,
-            "citation": self.citation,
-        }
-
-
-def locate_finding(finding: Finding, loaded: Any, lang: str) -> LocatedFinding:
+def locate_finding(finding: Finding, loaded: Any, lang: str) -> Diagnostic:
+    """The finding placed in its file and worded in the reader's language."""
     line, column = locate(loaded.tree, finding.loc)
-    return LocatedFinding(
-        loaded.display, line, column, format_path(finding.loc), finding.severity,
-        finding.rule, message(finding.rule, finding.template, finding.ctx, lang),
-        finding.citation,
+    return Diagnostic(
+        loaded.display, line, column, format_path(finding.loc),
+        message(finding.rule, finding.template, finding.ctx, lang),
+        finding.severity, finding.rule, finding.citation, finding.template, finding.ctx,
     )

@@ -1,22 +1,24 @@
 """The `propgen` command: parses arguments, calls the library, prints.
 
 Every command is a thin wrapper over a library function of the same purpose; user errors
-are printed as messages (exit 2 for bad input, 3 for a missing tool), never as tracebacks.
+are printed as messages, never as tracebacks, and exit with the code `errors.EXIT_CODES`
+gives their kind (`_handle_exceptions` is the one place that turns them into an exit).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import InputError, UserError
-from .i18n import detect_lang, gettext_for
+from .errors import ExitCode, InputError, UserError, exit_code_for
+from .i18n import LANGS, detect_lang, gettext_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _lang_option(func: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(["en", "ko"]),
+        type=click.Choice(list(LANGS)),
         default=None,
         help="Language of messages (default: from your locale, LANG=ko_KR.UTF-8 gives Korean).",
     )(func)
@@ -60,7 +62,25 @@ def _strip_option(func: F) -> F:
 
 def _fail(error: UserError, lang: str = "en") -> None:
     click.echo(error.localized(lang), err=True)
-    sys.exit(error.exit_code)
+    sys.exit(exit_code_for(error))
+
+
+@contextlib.contextmanager
+def _handle_exceptions(lang: str, output: Path | None = None) -> Iterator[None]:
+    """Turn the user's errors into a message and their exit code (as copier's CLI does).
+
+    An `OSError` here is a write that failed (a full disk, a read-only folder): atomic
+    writes leave nothing half-written, and the exit code is not that of check errors.
+    """
+    try:
+        yield
+    except UserError as error:
+        _fail(error, lang)
+    except OSError as error:
+        _ = gettext_for(lang)
+        click.echo(_("propgen: cannot write {file}: {reason}").format(
+            file=error.filename or output, reason=error.strerror or error), err=True)
+        sys.exit(exit_code_for(error))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,10 +118,8 @@ def validate(
     from .loader import load_profile, load_submission
 
     lang = detect_lang(lang)
-    try:
+    with _handle_exceptions(lang):
         profile = load_profile(program_path, lang)
-    except UserError as error:
-        _fail(error, lang)
     _ = gettext_for(lang)
     failed = False
     for path in find_inputs(list(files)):
@@ -114,10 +132,10 @@ def validate(
             failed = True
         else:
             for warning in loaded.warnings:
-                click.echo(_("{problem} (warning)").format(problem=warning), err=True)
+                click.echo(str(warning), err=True)
             click.echo(_("{path}: ok").format(path=path))
     if failed:
-        sys.exit(InputError.exit_code)
+        sys.exit(ExitCode.BAD_INPUT)
 
 
 @cli.command()
@@ -145,10 +163,8 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     from .loader import load_profile
 
     lang = detect_lang(lang)
-    try:
+    with _handle_exceptions(lang):
         profile = load_profile(program_path, lang)
-    except UserError as error:
-        _fail(error, lang)
     from .inputs import find_inputs, limits_for
 
     files = tuple(find_inputs(list(files)))
@@ -157,7 +173,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     if output_format == "json":
         body = {
             "findings": [f.as_dict() for f in report.findings],
-            "input_errors": [str(p) for p in report.input_errors],
+            "input_errors": [p.as_dict() for p in report.input_errors],
             "matrix": report.matrices if matrix else {},
         }
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
@@ -178,9 +194,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         click.echo(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
             files=len(files), errors=errors, warnings=warnings), err=True)
     if report.input_errors:
-        sys.exit(InputError.exit_code)
+        sys.exit(ExitCode.BAD_INPUT)
     if report.has_errors:
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_ERRORS)
 
 
 @cli.command()
@@ -203,7 +219,8 @@ def schema(output: Path | None) -> None:
     else:
         from .output import write_atomic
 
-        write_atomic(output, text.encode("utf-8"))
+        with _handle_exceptions("en", output):
+            write_atomic(output, text.encode("utf-8"))
         click.echo(f"wrote {output}")
 
 
@@ -222,10 +239,8 @@ def init(kind: str, path: Path, force: bool) -> None:
     """
     from .starters import write_starter
 
-    try:
+    with _handle_exceptions(detect_lang(None), path):
         write_starter(kind, path, force=force)
-    except UserError as error:
-        _fail(error)
     click.echo(f"wrote {path}")
 
 
@@ -276,7 +291,8 @@ def build(
     LibreOffice process.
     \b
     Exit codes: 0 built; 1 a file has check errors (see --draft); 2 a file cannot be
-    read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing.
+    read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing; 4 an
+    output cannot be written; 5 a PDF conversion failed.
     """
     import os
     import time
@@ -301,16 +317,10 @@ def build(
     count = len(found)
     show_bar = count > 1 and sys.stderr.isatty()
     _ = gettext_for(options.lang)
-    try:
-        with click.progressbar(length=count, label=_("building"), file=sys.stderr,
-                               hidden=not show_bar) as bar:
-            result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
-                                 progress=lambda _outcome: bar.update(1))
-    except OSError as error:
-        # A full disk or a read-only folder: nothing half-written stays (atomic writes).
-        click.echo(_("propgen: cannot write {file}: {reason}").format(
-            file=error.filename or options.output_dir, reason=error.strerror or error), err=True)
-        sys.exit(1)
+    with _handle_exceptions(options.lang, options.output_dir), click.progressbar(
+            length=count, label=_("building"), file=sys.stderr, hidden=not show_bar) as bar:
+        result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
+                             progress=lambda _outcome: bar.update(1))
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
     for problem in result.errors:
@@ -327,9 +337,9 @@ def build(
     if result.tool_error is not None:
         _fail(result.tool_error, options.lang)
     if result.errors:
-        sys.exit(InputError.exit_code)
+        sys.exit(ExitCode.BAD_INPUT)
     if result.refused:
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_ERRORS)
 
 
 @cli.command()

@@ -18,12 +18,14 @@ from .i18n import (
     date_long,
     date_short,
     gettext_for,
+    language,
     money_prose,
     money_table,
     percent,
 )
-from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
+from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
+from .sections import SECTIONS
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
 
@@ -161,11 +163,11 @@ def _layer(
     profile: Profile,
 ) -> dict[str, Any]:
     layer = getattr(proposal.stack, key)
-    index = LAYER_KEYS.index(key) + 1
+    section = SECTIONS[f"stack.{key}"]
     entry: dict[str, Any] = {
         "key": key,
         "letter": LAYER_LETTERS[key],
-        "heading": f"3.{index} ({LAYER_LETTERS[key]}) {_(LAYER_HEADINGS[key])}",
+        "heading": f"{section.number} ({LAYER_LETTERS[key]}) {_(section.title)}",
         "providers": names(layer.providers),
         "description": text(layer.description, lang),
         "hardware": key == "hardware",
@@ -255,9 +257,9 @@ def letter_context(
     any_confidential = any(a.confidential for a in letter.answers)
     sections = _letter_sections(letter, notice, lang, _, public)
     closing = text(letter.closing, lang)
-    if lang == "ko":
+    if language(lang).closing_mark:
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  끝."
+        closing = f"{closing}  {language(lang).closing_mark}"
     ctx.update(
         kind="comment_letter",
         commenter={
@@ -310,7 +312,7 @@ def letter_context(
 
 
 def _numbered_heading(number: int, title: str, lang: str) -> str:
-    return f"{number}. {title}" if lang == "ko" else title
+    return f"{number}. {title}" if language(lang).numbering == "korean" else title
 
 
 def _letter_sections(
@@ -332,7 +334,7 @@ def _letter_sections(
             key=lambda a: (a.question != section.id, question_order.get(a.question, 0)),
         )
         section_word = _("Section")
-        if lang == "ko":
+        if language(lang).numbering == "korean":
             heading = f"{number}. {section.title.get(lang)}({section_word} {section.id})"
         else:
             heading = f"{section_word} {section.id}. {section.title.get(lang)}"
@@ -342,7 +344,7 @@ def _letter_sections(
             question = notice.question(answer.question)
             if question is not None:
                 mark = (f"{KO_ITEM_MARKS[item % len(KO_ITEM_MARKS)]}. "
-                        if lang == "ko" else "")
+                        if language(lang).numbering == "korean" else "")
                 item += 1
                 question_word = _("Question")
                 answer_heading = f"{mark}{question_word} {question.id}"

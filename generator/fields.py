@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from pydantic import BaseModel
+
+from .models import Bilingual
 
 # Private-use characters: never in a user's YAML (the loader refuses none of them, but
 # they have no meaning in any font), never left in a document.
@@ -31,14 +31,15 @@ _SPAN = re.compile(f"{START}([^{SEP}]*){SEP}|{END}")
 
 _paths: ContextVar[dict[int, str] | None] = ContextVar("propgen_field_paths", default=None)
 
-W_P, W_R, W_T, W_SDT = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:sdt")
-W_RPR, W_PPR = qn("w:rPr"), qn("w:pPr")
+# Clark names, so that importing this module (the context does) loads no python-docx.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_P, W_R, W_T, W_SDT, W_RPR, W_PPR = (_W + n for n in ("p", "r", "t", "sdt", "rPr", "pPr"))
+W_SDTPR, W_SDTCONTENT, W_TAG, W_LOCK, W_VAL = (
+    _W + n for n in ("sdtPr", "sdtContent", "tag", "lock", "val"))
 
 
 def paths_of(model: Any, prefix: str = "") -> Iterator[tuple[Any, str]]:
     """Every bilingual text of a model with its YAML path, in field order."""
-    from .models import Bilingual
-
     if isinstance(model, Bilingual):
         yield model, prefix
     elif isinstance(model, BaseModel):
@@ -120,7 +121,7 @@ def _controls_in(paragraph: Any, open_path: str | None) -> str | None:
         if current is None or current_path != path:
             current, current_path = _control(path), path
             paragraph.append(current)
-        current.find(qn("w:sdtContent")).append(element)
+        current.find(W_SDTCONTENT).append(element)
     return open_path
 
 
@@ -153,6 +154,8 @@ def _split_run(run: Any) -> Iterator[tuple[Any, str | None]]:
 def _copy_run(props: Any) -> Any:
     import copy
 
+    from docx.oxml import OxmlElement
+
     run = OxmlElement("w:r")
     if props is not None:
         run.append(copy.deepcopy(props))
@@ -166,6 +169,8 @@ def _clone(element: Any) -> Any:
 
 
 def _text(value: str) -> Any:
+    from docx.oxml import OxmlElement
+
     node = OxmlElement("w:t")
     node.text = value
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -174,12 +179,14 @@ def _text(value: str) -> Any:
 
 def _control(path: str) -> Any:
     """An empty run-level content control for field `path`: tagged, locked, no title."""
+    from docx.oxml import OxmlElement
+
     sdt = OxmlElement("w:sdt")
     properties = OxmlElement("w:sdtPr")
     tag = OxmlElement("w:tag")
-    tag.set(qn("w:val"), path)
+    tag.set(W_VAL, path)
     lock = OxmlElement("w:lock")
-    lock.set(qn("w:val"), "sdtLocked")
+    lock.set(W_VAL, "sdtLocked")
     properties.append(tag)
     properties.append(lock)
     sdt.append(properties)
@@ -190,7 +197,7 @@ def _control(path: str) -> Any:
 def unwrap_content_controls(element: Any) -> None:
     """Replace every content control below `element` by its content."""
     for sdt in reversed(list(element.iter(W_SDT))):
-        content = sdt.find(qn("w:sdtContent"))
+        content = sdt.find(W_SDTCONTENT)
         for child in list(content) if content is not None else []:
             sdt.addprevious(child)
         sdt.getparent().remove(sdt)

@@ -13,6 +13,7 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,9 +23,36 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LANGS: tuple[str, ...] = ("en", "ko")
 DOMAIN = "propgen"
-BABEL_LOCALES = {"en": "en_US", "ko": "ko_KR"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a document language needs beyond its catalog: one row per language, so adding
+    one is data plus `locales/<code>/LC_MESSAGES/propgen.po`, not edits across the code."""
+
+    code: str
+    babel_locale: str  # number, date and country names
+    bcp47: str  # document properties and w:lang
+    page_cm: tuple[float, float]  # width, height
+    numbering: str  # "plain" (Section A.) or "korean" (1. / 가.)
+    closing_mark: str  # after the last sentence of a letter's body
+    upright_italics: bool  # the script has no true italics: italic styles set upright
+    east_asian_hint: bool  # w:hint="eastAsia": shared punctuation in the East Asian face
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language("en", "en_US", "en-US", (21.59, 27.94), "plain", "", False, False),
+    # Korean official documents: A4, 1. / 가. numbering, the body ends with "끝.".
+    "ko": Language("ko", "ko_KR", "ko-KR", (21.0, 29.7), "korean", "끝.", True, True),
+}
+LANGS: tuple[str, ...] = tuple(LANGUAGES)
+BABEL_LOCALES = {code: row.babel_locale for code, row in LANGUAGES.items()}
+
+
+def language(code: str) -> Language:
+    """The row of a document language; English for a code propgen has no row for."""
+    return LANGUAGES.get(code, LANGUAGES["en"])
 
 
 def resource_dir(name: str) -> Path:

@@ -8,13 +8,12 @@ from typing import Any
 
 from .checks import (
     Finding,
-    LocatedFinding,
     check_submission,
     compliance_matrix,
     cross_file_findings,
     locate_finding,
 )
-from .errors import InputError
+from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
@@ -41,8 +40,8 @@ def find_inputs(paths: list[Path]) -> list[Path]:
 
 @dataclass
 class CheckReport:
-    findings: list[LocatedFinding] = field(default_factory=list)
-    input_errors: list[Any] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    input_errors: list[Diagnostic] = field(default_factory=list)
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
@@ -66,11 +65,7 @@ def check_files(
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
-        report.findings.extend(
-            LocatedFinding(w.file, w.line, w.column, w.path, "warning", "CONTROL-CHAR",
-                           w.message, "")
-            for w in loaded.warnings
-        )
+        report.findings.extend(loaded.warnings)
         findings = check_submission(submission, profile)
         if not draft:
             findings = [

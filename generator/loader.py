@@ -91,8 +91,7 @@ def load_submission(
         ) from None
     broken = [f for f in structural_findings(submission, profile)] if structural else []
     if broken:
-        located = [locate_finding(f, loaded, lang) for f in broken]
-        raise InputError([Problem(f.file, f.line, f.column, f.path, f.message) for f in located])
+        raise InputError([locate_finding(f, loaded, lang) for f in broken])
     return submission, loaded
 
 
@@ -128,8 +127,9 @@ def unknown_rules(profile: Profile, loaded: Loaded, lang: str = "en") -> list[Pr
                 if close
                 else N_("'{rule}' is not a rule propgen knows; known rules: {names}")
             )
-            problems.append(Problem(loaded.display, line, col, format_path(loc), message(
-                "unknown_rule", template,
-                {"rule": rule_id, "name": close[0] if close else "",
-                 "names": ", ".join(sorted(known))}, lang)))
+            ctx = {"rule": rule_id, "name": close[0] if close else "",
+                   "names": ", ".join(sorted(known))}
+            problems.append(Problem(
+                loaded.display, line, col, format_path(loc),
+                message("unknown_rule", template, ctx, lang), template=template, ctx=ctx))
     return problems

@@ -28,9 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .i18n import N_
-
-LANGS: tuple[str, ...] = ("en", "ko")
+from .i18n import LANGS, N_
 
 CUSTOM_MESSAGES: dict[str, str] = {
     "xml_invalid_char": N_(

@@ -24,12 +24,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from .errors import ToolMissingError, UserError
+from .errors import ConversionError, ToolMissingError
 from .i18n import N_
 
 SOFFICE_ENV = "PROPGEN_SOFFICE"
 PDFTOPPM_ENV = "PROPGEN_PDFTOPPM"
-EXIT_CONVERSION_FAILED = 1
 
 _SOFFICE_MISSING = N_(
     "LibreOffice (soffice) was not found ({where}).\n"
@@ -100,12 +99,6 @@ _LIBRARY_FILES = {
 }
 _MACRO = "macro:///Propgen.Export.ExportPdfs(\"{job}\",\"{errors}\")"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-class ConversionError(UserError):
-    """LibreOffice or pdftoppm ran but did not produce the expected file."""
-
-    exit_code = EXIT_CONVERSION_FAILED
 
 
 def _executable(candidate: str) -> str | None:

@@ -21,8 +21,13 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
+from .build import build_submission, document_names
+from .context import text as field_text
 from .errors import UserError
+from .fields import paths_of
 from .i18n import LANGS, N_
+from .loader import load_profile, load_submission
+from .output import write_atomic
 
 W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
 _BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
@@ -199,9 +204,6 @@ def _fold_positions(text: str, width: int) -> list[int]:
 def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
               program_path: Path | None = None, template_dir: Path | None = None) -> PullPlan:
     """Compare an edited document with the YAML it came from; change nothing yet."""
-    from .context import text as field_text
-    from .fields import paths_of
-    from .loader import load_profile, load_submission
 
     document = _open(docx_path)
     edited = field_texts(document)
@@ -262,7 +264,6 @@ def _rewritten(before: str, edits: list[FieldEdit]) -> str:
 def _outside_edits(document: Any, submission: Any, profile: Any, docx_path: Path,
                    template_dir: Path | None) -> list[str]:
     """Paragraphs changed, added or removed outside any field, against a fresh build."""
-    from .build import build_submission, document_names
 
     name = docx_path.name
     public = ".public." in name
@@ -308,6 +309,5 @@ def _short(text: str, limit: int = 70) -> str:
 
 def apply_pull(plan: PullPlan) -> None:
     """Write the plan's YAML (atomically: a complete file or the old one)."""
-    from .output import write_atomic
 
     write_atomic(plan.yaml_path, plan.after.encode("utf-8"))

@@ -23,10 +23,16 @@ from typing import Any
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from .build import build_submission, document_names
+from .errors import UserError
 from .fields import unwrap_content_controls
-from .output import docx_bytes
+from .i18n import N_
+from .loader import load_profile
+from .output import Manifest, docx_bytes, safe_stem, write_atomic
+from .revisions import load_version, parse_version
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(f"w:{n}") for n in ("p", "r", "t", "tbl", "tr", "tc"))
 W_INS, W_DEL, W_PPR, W_RPR, W_TRPR = (qn(f"w:{n}") for n in ("ins", "del", "pPr", "rPr", "trPr"))
@@ -485,8 +491,6 @@ def _run(tokens: list[_Token], deleted: bool) -> Any:
 
 
 def _new(tag: str) -> Any:
-    from docx.oxml import OxmlElement
-
     return OxmlElement("w:" + tag.rsplit("}", 1)[1])
 
 
@@ -594,13 +598,6 @@ def redline_versions(
     them); `draft` allows text in one language only and marks the documents DRAFT. Without
     a date, the changes carry NEW's submission date, so the same inputs give the same bytes.
     """
-    from .build import build_submission, document_names
-    from .errors import UserError
-    from .i18n import N_
-    from .loader import load_profile
-    from .output import Manifest, safe_stem, write_atomic
-    from .revisions import load_version, parse_version
-
     profile = load_profile(program_path, lang)
     old_version, new_version = parse_version(old_spec), parse_version(new_spec)
     old = load_version(old_version, lang=lang, draft=draft, profile=profile)

@@ -12,7 +12,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import Problem
 from .i18n import N_, gettext_for, message
-from .models import CUSTOM_MESSAGES
+from .models import CUSTOM_MESSAGES, submission_json_schema
+from .program import Profile
 from .yaml_source import Loaded, Loc, format_path, key_position, locate
 
 # --- messages -------------------------------------------------------------------------
@@ -93,6 +94,14 @@ def _describe(value: Any, lang: str) -> str:
 
 
 def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], lang: str) -> str:
+    template, ctx = pydantic_template(error, data, loc, schema, lang)
+    return message(error["type"], template, ctx, lang)
+
+
+def pydantic_template(
+    error: Any, data: Any, loc: Loc, schema: dict[str, Any], lang: str
+) -> tuple[str, dict[str, Any]]:
+    """The message id for one pydantic error, and its values."""
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
     value = error.get("input")
@@ -114,14 +123,13 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
             else ""
         )
     if kind == "string_pattern_mismatch":
-        template = _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind])
-        return message(kind, template, ctx, lang)
+        return _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind]), ctx
     if kind == "too_short" and ctx.get("min_length") not in (None, 1):
-        return message(kind, N_("needs at least {min_length} entries"), ctx, lang)
+        return N_("needs at least {min_length} entries"), ctx
     known = MESSAGES.get(kind) or CUSTOM_MESSAGES.get(kind)
     if known:
-        return message(kind, known, ctx, lang)
-    return str(error.get("msg", kind))
+        return known, ctx
+    return str(error.get("msg", kind)), {}
 
 
 # --- schema look-up for "did you mean" --------------------------------------------------
@@ -129,9 +137,6 @@ def pydantic_message(error: Any, data: Any, loc: Loc, schema: dict[str, Any], la
 
 @lru_cache(maxsize=4)
 def _schema_for(model_name: str) -> dict[str, Any]:
-    from .models import submission_json_schema
-    from .program import Profile
-
     if model_name == "Profile":
         return Profile.model_json_schema()
     return submission_json_schema()
@@ -200,10 +205,12 @@ def problems_from_validation(
                 **error,
                 "ctx": {**error.get("ctx", {}), "expected_tags": "'proposal' or 'comment_letter'"},
             }
-        text = pydantic_message(error, loaded.data, loc, schema, lang)
+        template, ctx = pydantic_template(error, loaded.data, loc, schema, lang)
+        text = message(error["type"], template, ctx, lang)
         key = (line, col, text)
         if key in seen:
             continue
         seen.add(key)
-        problems.append(Problem(loaded.display, line, col, format_path(loc), text))
+        problems.append(Problem(loaded.display, line, col, format_path(loc), text,
+                                template=template, ctx=ctx))
     return problems

@@ -313,8 +313,9 @@ def _strip_from_text(text: str, display: str, lang: str) -> tuple[str, list[Prob
     warnings = []
     for match in XML_INVALID.finditer(text):
         line, col = _line_col(text, match.start())
-        warnings.append(Problem(display, line, col, "", message(
-            "removed", _REMOVED, {"codepoint": f"{ord(match.group()):04X}"}, lang)))
+        ctx = {"codepoint": f"{ord(match.group()):04X}"}
+        warnings.append(Problem(display, line, col, "", message("removed", _REMOVED, ctx, lang),
+                                "warning", "CONTROL-CHAR", template=_REMOVED, ctx=ctx))
     return XML_INVALID.sub("", text), warnings
 
 
@@ -329,9 +330,11 @@ def _strip_from_values(loaded: Loaded, lang: str) -> None:
                 container[key] = XML_INVALID.sub("", value)
                 line, col = locate(loaded.tree, loc)
                 for char in found:
+                    ctx = {"codepoint": f"{ord(char):04X}"}
                     loaded.warnings.append(Problem(
                         loaded.display, line, col, format_path(loc),
-                        message("removed", _REMOVED, {"codepoint": f"{ord(char):04X}"}, lang)))
+                        message("removed", _REMOVED, ctx, lang), "warning", "CONTROL-CHAR",
+                        template=_REMOVED, ctx=ctx))
         elif isinstance(value, dict):
             for inner in list(value):
                 clean(value, inner, (*loc, inner))
@@ -489,7 +492,8 @@ def _is_tagged_scalar(node: Any) -> bool:
 def _single(
     display: str, line: int, col: int, kind: str, template: str, ctx: dict[str, Any], lang: str
 ) -> InputError:
-    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang))])
+    return InputError([Problem(display, line, col, "", message(kind, template, ctx, lang),
+                               template=template, ctx=ctx)])
 
 
 # --- positions ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared fixtures: run the `propgen` command in-process, in a known language."""
+"""Shared fixtures: every test in a known language; run the `propgen` command in-process."""
 
 from __future__ import annotations
 
@@ -11,12 +11,21 @@ from generator.cli import cli
 
 Invoke = Callable[..., Result]
 
+LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English unless a test asks for --lang or sets a locale itself, whatever
+    the locale the tests run under (`LANG=ko_KR.UTF-8 python -m pytest` passes too); CLI
+    calls, library calls and subprocesses alike."""
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+
 
 @pytest.fixture
-def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
+def invoke() -> Invoke:
     """`invoke("validate", "x.yaml")` runs `propgen validate x.yaml`; English unless --lang."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        monkeypatch.delenv(var, raising=False)
 
     def run(*args: str) -> Result:
         return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)

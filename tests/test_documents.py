@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -324,12 +325,18 @@ def test_shared_punctuation_takes_the_face_of_the_document_language(built: Path)
         assert hints == {hint}, (name, hints)
 
 
-def test_no_template_tags_left_in_output(built: Path) -> None:
-    for path in built.glob("*.docx"):
+def test_no_template_tags_left_in_output(built: Path, built_public: Path) -> None:
+    """In the body and in every header, footer and note part: the page header of a
+    confidential letter and the page numbers are template text too."""
+    parts = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+    for path in [*built.glob("*.docx"), *built_public.glob("*.docx")]:
         with zipfile.ZipFile(path) as package:
-            xml = package.read("word/document.xml").decode("utf-8")
-        for tag in ("{{", "}}", "{%", "%}"):
-            assert tag not in xml, (path.name, tag)
+            names = [n for n in package.namelist() if parts.fullmatch(n)]
+            assert any("header" in n for n in names) and any("footer" in n for n in names)
+            for name in names:
+                xml = package.read(name).decode("utf-8")
+                for tag in ("{{", "}}", "{%", "%}"):
+                    assert tag not in xml, (path.name, name, tag)
 
 
 def test_docx_is_a_valid_package(built: Path) -> None:

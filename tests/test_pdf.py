@@ -258,7 +258,7 @@ def test_soffice_that_writes_nothing_is_an_error_naming_the_file(
     with pytest.raises(ConversionError) as raised:
         convert_to_pdf([docx])
     assert isinstance(raised.value, UserError)
-    assert raised.value.exit_code == 1
+    assert raised.value.exit_code == 5  # not 1, the code of check errors
     assert str(docx) in str(raised.value)
     assert "could not be loaded" in str(raised.value)
     assert not docx.with_suffix(".pdf").exists()

@@ -37,11 +37,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("not-a-date.yaml:4:7: date: ", "'2025-13-45' is not a day in the calendar"),
     ],
     "no-anchor.yaml": [
-        ("no-anchor.yaml:7:3: consortium.members: ", "no member has 'role: anchor'"),
+        ("no-anchor.yaml:7:3: error [ANCHOR-MEMBER] consortium.members: ", "no member has 'role: anchor'"),
     ],
     "two-anchors.yaml": [
         (
-            "two-anchors.yaml:17:13: consortium.members[1].role: ",
+            "two-anchors.yaml:17:13: error [ANCHOR-MEMBER] consortium.members[1].role: ",
             "exactly one anchor member; 'lead' is already the anchor",
         ),
     ],
@@ -65,7 +65,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "duplicate-member-id.yaml": [
         (
-            "duplicate-member-id.yaml:22:11: consortium.members[2].id: ",
+            "duplicate-member-id.yaml:22:11: error [MEMBER-ID-UNIQUE] consortium.members[2].id: ",
             "member id 'partner' is used twice",
         ),
     ],
@@ -74,7 +74,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "provider-not-member.yaml": [
         (
-            "provider-not-member.yaml:38:17: stack.applications.providers[0]: ",
+            "provider-not-member.yaml:38:17: error [STACK-LAYER] stack.applications.providers[0]: ",
             "'partnr' is not the id of a consortium member",
         ),
     ],
@@ -113,7 +113,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "unknown-question.yaml": [
         (
-            "unknown-question.yaml:14:15: answers[0].question: ",
+            "unknown-question.yaml:14:15: error [QUESTION-ID] answers[0].question: ",
             "'Z.9' is not a question or section of the notice; known: A, A.1,",
         ),
     ],
@@ -291,7 +291,7 @@ def test_good_and_bad_files_together(invoke: Invoke) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith("empty.yaml:1:1: ")
     assert f"{sample}: ok" in lines
-    assert lines[-1].startswith("no-anchor.yaml:7:3: consortium.members: ")
+    assert lines[-1].startswith("no-anchor.yaml:7:3: error [ANCHOR-MEMBER] consortium.members: ")
 
 
 @pytest.mark.usefixtures("in_malformed")
@@ -354,8 +354,8 @@ def test_control_characters_removed_with_a_warning_on_request(
     result = invoke("validate", "--strip-control-chars", path)
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if "removed the control character" in line]
-    assert f"{path}:10:26: removed the control character U+0007" in lines[0]
-    assert f"{path}:8:12: reference: removed the control character U+0007" in lines[1]
+    assert f"{path}:10:26: warning [CONTROL-CHAR] removed the control character U+0007" in lines[0]
+    assert f"{path}:8:12: warning [CONTROL-CHAR] reference: removed the control character U+0007" in lines[1]
     built = invoke("build", "--strip-control-chars", path, "-o", tmp_path / "out")
     assert built.exit_code == 0
     from docx import Document

@@ -28,8 +28,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.i18n import LANGUAGES
 from generator.output import docx_bytes
 from generator.render import set_child
+from generator.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 LATIN_FONT = "Arial"
@@ -61,8 +63,8 @@ def _set_fonts(rpr: object) -> None:
     if lang is None:
         lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
         rpr.append(lang)  # type: ignore[attr-defined]
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "ko-KR")
+    lang.set(qn("w:val"), LANGUAGES["en"].bcp47)
+    lang.set(qn("w:eastAsia"), LANGUAGES["ko"].bcp47)
     lang.set(qn("w:bidi"), "ar-SA")
 
 
@@ -204,6 +206,13 @@ def _setup_page(doc: DocumentObject, title: str) -> None:
 # --- helpers -----------------------------------------------------------------------------
 
 
+def _heading(key: str) -> str:
+    """A proposal heading from the section table: `2. {{ _('...') }}`, `7.1 {{ _('...') }}`."""
+    section = SECTIONS[key]
+    separator = " " if "." in section.number else ". "
+    return f"{section.number}{separator}{{{{ _('{section.title}') }}}}"
+
+
 def _p(doc: DocumentObject, text: str, style: str = "Normal") -> None:
     doc.add_paragraph(text, style=style)
 
@@ -293,10 +302,10 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{%p endif %}")
     _page_break(doc)
 
-    _p(doc, "1. {{ _('Executive Summary') }}", "Heading 1")
+    _p(doc, _heading("executive_summary"), "Heading 1")
     _p(doc, "{{ executive_summary }}")
 
-    _p(doc, "2. {{ _('Consortium Members and Roles') }}", "Heading 1")
+    _p(doc, _heading("consortium"), "Heading 1")
     _p(doc, "{{ members_intro }}")
     _table(doc,
            ["{{ _('Member') }}", "{{ _('Role') }}", "{{ _('Country') }}",
@@ -304,7 +313,7 @@ def make_proposal() -> DocumentObject:
            ["{{ m.name }}", "{{ m.role }}", "{{ m.location }}", "{{ m.contribution }}"],
            "for m in members", [4.2, 2.6, 3.4, 6.3])
 
-    _p(doc, "3. {{ _('Full-Stack AI Technology Package') }}", "Heading 1")
+    _p(doc, _heading("stack"), "Heading 1")
     _p(doc, "{{ _('The package covers the five layers set out in section 3(b)(i) of Executive "
             "Order 14320.') }}")
     _p(doc, "{%p for layer in layers %}")
@@ -318,13 +327,13 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "4. {{ _('Target Countries and Regional Blocs') }}", "Heading 1")
+    _p(doc, _heading("targets"), "Heading 1")
     _table(doc,
            ["{{ _('Target') }}", "{{ _('Type') }}", "{{ _('Rationale') }}"],
            ["{{ t.name }}", "{{ t.type }}", "{{ t.rationale }}"],
            "for t in targets", [4.6, 3.2, 8.7])
 
-    _p(doc, "5. {{ _('Business and Operational Model') }}", "Heading 1")
+    _p(doc, _heading("business_model"), "Heading 1")
     _p(doc, "{{ business.summary }}")
     _kv_table(doc, [
         ("{{ _('Manufactures the hardware') }}", "{{ business.manufacturers }}"),
@@ -333,7 +342,7 @@ def make_proposal() -> DocumentObject:
         ("{{ _('Operates the data centers') }}", "{{ business.operate }}"),
     ], (6.0, 10.5))
 
-    _p(doc, "6. {{ _('Federal Support Requested') }}", "Heading 1")
+    _p(doc, _heading("federal_support"), "Heading 1")
     _p(doc, "{{ support_summary }}")
     _table(doc,
            ["{{ _('Instrument') }}", "{{ _('Agency') }}", "{{ _('Amount') }}",
@@ -343,16 +352,15 @@ def make_proposal() -> DocumentObject:
            total_rows=("for t in support_totals",
                        ["{{ t.label }}", "", "{{ t.amount }}", ""]))
 
-    _p(doc, "7. {{ _('Compliance with Export Controls, Outbound Investment and End-User "
-            "Policies') }}", "Heading 1")
-    _p(doc, "7.1 {{ _('Export controls') }}", "Heading 2")
+    _p(doc, _heading("compliance"), "Heading 1")
+    _p(doc, _heading("compliance.export_controls"), "Heading 2")
     _p(doc, "{{ compliance.export_controls }}")
-    _p(doc, "7.2 {{ _('Outbound investment') }}", "Heading 2")
+    _p(doc, _heading("compliance.outbound_investment"), "Heading 2")
     _p(doc, "{{ compliance.outbound_investment }}")
-    _p(doc, "7.3 {{ _('End-user policies') }}", "Heading 2")
+    _p(doc, _heading("compliance.end_user_policies"), "Heading 2")
     _p(doc, "{{ compliance.end_user_policies }}")
 
-    _p(doc, "8. {{ _('Milestones') }}", "Heading 1")
+    _p(doc, _heading("milestones"), "Heading 1")
     _p(doc, "{%p if milestones %}")
     _table(doc, ["{{ _('Date') }}", "{{ _('Milestone') }}"],
            ["{{ ms.date }}", "{{ ms.description }}"], "for ms in milestones", [3.6, 12.9])
@@ -360,7 +368,7 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{{ _('No milestones are given.') }}")
     _p(doc, "{%p endif %}")
 
-    _p(doc, "9. {{ _('Signature') }}", "Heading 1")
+    _p(doc, _heading("signature"), "Heading 1")
     _p(doc, "{{ signature_intro }}", "Signature")
     _p(doc, "", "Signature")
     _p(doc, "{{ signatory.name }}", "Signature")
@@ -499,7 +507,7 @@ def _settings(doc: DocumentObject) -> None:
             setting.set(qn("w:val"), "15")
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "ko-KR")
+        theme_lang.set(qn("w:eastAsia"), LANGUAGES["ko"].bcp47)
 
 
 def _bytes(doc: DocumentObject) -> bytes:
