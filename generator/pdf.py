@@ -142,6 +142,20 @@ def find_pdftoppm() -> str:
     return found
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for a converter, with a UTF-8 character type.
+
+    Without one (no LANG or LC_* set, as under cron or a cleared environment) LibreOffice
+    cannot open a document whose path is not ASCII ("한글-이름.ko.docx").
+    """
+    env = dict(os.environ)
+    ctype = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in ctype.lower() and "utf8" not in ctype.lower():
+        env.pop("LC_ALL", None)
+        env["LC_CTYPE"] = "C.UTF-8"
+    return env
+
+
 def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[str]:
     """Run a converter with stdin closed; on timeout kill its whole process group.
 
@@ -157,6 +171,7 @@ def _run(command: list[str], timeout: float, what: str) -> subprocess.CompletedP
         text=True,
         errors="replace",
         start_new_session=posix,
+        env=_child_env(),
     ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
