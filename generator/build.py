@@ -51,6 +51,9 @@ class BuildResult:
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
+    # Hand-edited outputs --force replaced, each with its backup; older PDFs and previews.
+    backups: list[tuple[Path, Path]] = field(default_factory=list)
+    stale: Any = None
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
@@ -182,9 +185,11 @@ def build_files(
     Workers only render; this process writes every file, in input order, so a parallel
     build gives exactly the bytes of a serial one.
     """
+    from .keep import back_up, clear_stale, same_bytes
     from .output import Manifest, write_atomic
 
     result = BuildResult()
+    changed: list[Path] = []  # documents whose bytes this build changed
     inputs = find_inputs(paths)
     manifest = Manifest(options.output_dir)
     # Output names already written, case-folded: Windows and macOS ignore case.
@@ -208,7 +213,12 @@ def build_files(
                     str(outcome.path), 0, 0, "", _clash_message(*clash, options.lang)))
                 continue
             targets = [options.output_dir / name for name in outcome.documents]
-            edited = manifest.edited_targets(targets, options.force)
+            # A file that already holds these bytes loses nothing (the manifest may be lost).
+            edited = [t for t in manifest.edited_targets(targets, False)
+                      if not same_bytes(t, outcome.documents[t.name])]
+            if options.force:
+                result.backups.extend((t, back_up(t)) for t in edited)
+                edited = []
             if edited:
                 result.errors.extend(
                     Problem(str(t), 0, 0, "", manifest.edited_message(t, options.lang))
@@ -217,6 +227,8 @@ def build_files(
                 continue
             for target, data in zip(targets, outcome.documents.values(), strict=True):
                 claimed[target.name.casefold()] = (target.name, outcome.path)
+                if not same_bytes(target, data):
+                    changed.append(target)
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
@@ -228,9 +240,16 @@ def build_files(
             manifest.save()
     if options.pdf and result.written:
         try:
-            result.written.extend(_convert(result.written, options.preview))
+            converted = _convert(result.written, options.preview)
         except UserError as error:
             result.tool_error = result.tool_error or error
+        else:
+            result.written.extend(converted)
+            for path in converted:  # so a later build knows them for propgen's own
+                manifest.record(path, path.read_bytes())
+    result.stale = clear_stale(changed, manifest, set(result.written))
+    if result.written or result.stale.removed:
+        manifest.save()
     return result
 
 

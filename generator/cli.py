@@ -257,7 +257,8 @@ def init(kind: str, path: Path, force: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: the number of cores).")
 @click.option("--force", is_flag=True,
-              help="Overwrite output files even if they were edited after propgen wrote them.")
+              help="Replace output files edited after propgen wrote them, each kept first "
+              "as a dated backup beside it (x.en.edited-20261201-093000.docx).")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None,
               help="Use your own proposal.docx / comment-letter.docx from this folder.")
@@ -321,8 +322,17 @@ def build(
             length=count, label=_("building"), file=sys.stderr, hidden=not show_bar) as bar:
         result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
                              progress=lambda _outcome: bar.update(1))
+    from .keep import backup_message, left_message, removed_message
+
+    for target, backup in result.backups:
+        click.echo(backup_message(target, backup, options.lang), err=True)
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
+    if result.stale is not None:
+        for path in result.stale.removed:
+            click.echo(removed_message(path, options.lang), err=True)
+        for path, docx in result.stale.left:
+            click.echo(left_message(path, docx, options.lang), err=True)
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "fields"),  # per-language render context; fields' paths and controls
-    ("output", "render", "pdf"),  # OOXML and atomic writes, docxtpl, side by side, PDF
+    ("output", "render", "pdf", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
     ("revisions", "redline", "pull"),  # FILE@REV, tracked-change redlines, Word edits back
@@ -35,9 +35,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "redline"), ("cli", "pull"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
+    ("build", "keep"),
 })
 
 
