@@ -432,6 +432,10 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
     for path in plan.unknown:
         click.echo(_("{file}: not pulled: {yaml} has no field {field}").format(
             file=edited, yaml=yaml_path, field=path), err=True)
+    for path in plan.conflicts:
+        click.echo(_("{file}: not pulled: {field} is shown in several places, edited "
+                     "differently; make the places agree and pull again").format(
+            file=edited, field=path), err=True)
     for change in plan.not_pulled:
         click.echo(_("{file}: not pulled, outside any field: {change}").format(
             file=edited, change=change), err=True)

@@ -50,6 +50,7 @@ class PullPlan:
     edits: list[FieldEdit] = field(default_factory=list)
     not_pulled: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     before: str = ""
     after: str = ""
 
@@ -87,29 +88,40 @@ def document_langs(document: Any) -> list[tuple[str, Any]]:
     return [(lang if lang in LANGS else "en", body)]
 
 
-def field_texts(document: Any) -> dict[tuple[str, str], str]:
-    """{(language, field path): text} of every content control propgen put in."""
+def field_occurrences(document: Any) -> dict[tuple[str, str], list[str]]:
+    """{(language, field path): [text of each place the field is shown]}.
+
+    A field shown twice (a commenter's name in the letterhead and under the signature) has
+    two occurrences; a field of several paragraphs is one occurrence of consecutive
+    paragraphs, joined with blank lines as in the YAML.
+    """
     pieces: dict[tuple[str, str], list[tuple[Any, str]]] = {}
     for lang, container in document_langs(document):
         for sdt in container.iter(W_SDT):
             tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
             if tag is None or not tag.get(qn("w:val")):
                 continue
-            paragraph = sdt.getparent()
             pieces.setdefault((lang, tag.get(qn("w:val"))), []).append(
-                (paragraph, _text(sdt)))
-    out = {}
+                (sdt.getparent(), _text(sdt)))
+    out: dict[tuple[str, str], list[str]] = {}
     for key, parts in pieces.items():
-        paragraphs: list[str] = []
+        occurrences: list[list[str]] = []
         last = None
         for paragraph, text in parts:
             if paragraph is last:
-                paragraphs[-1] += text
+                occurrences[-1][-1] += text
+            elif last is not None and paragraph is last.getnext():
+                occurrences[-1].append(text)
             else:
-                paragraphs.append(text)
+                occurrences.append([text])
             last = paragraph
-        out[key] = "\n\n".join(paragraphs)
+        out[key] = ["\n\n".join(paragraphs) for paragraphs in occurrences]
     return out
+
+
+def field_texts(document: Any) -> dict[tuple[str, str], str]:
+    """{(language, field path): text}, the first place each field is shown."""
+    return {key: texts[0] for key, texts in field_occurrences(document).items()}
 
 
 def outside_texts(document: Any) -> list[str]:
@@ -206,7 +218,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     """Compare an edited document with the YAML it came from; change nothing yet."""
 
     document = _open(docx_path)
-    edited = field_texts(document)
+    edited = field_occurrences(document)
     if not edited:
         raise UserError(template=N_("{file} has no fields propgen can read back: build it "
                                     "with this version of propgen, edit that copy in Word, "
@@ -216,14 +228,17 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     values = {path: value for value, path in paths_of(submission)}
     before = yaml_path.read_text("utf-8-sig")
     plan = PullPlan(yaml_path, before=before, after=before)
-    for (doc_lang, path), new in sorted(edited.items()):
+    for (doc_lang, path), shown in sorted(edited.items()):
         value = values.get(path)
         if value is None:
             plan.unknown.append(path)
             continue
         old = field_text(value, doc_lang).replace("\a", "\n\n")
-        if new != old:
-            plan.edits.append(FieldEdit(doc_lang, path, old, new))
+        changed = sorted({text for text in shown if text != old})
+        if len(changed) == 1:
+            plan.edits.append(FieldEdit(doc_lang, path, old, changed[0]))
+        elif changed:  # edited differently in two places: no way to tell which is meant
+            plan.conflicts.append(f"{path}.{doc_lang}")
     plan.not_pulled = _outside_edits(document, submission, profile, docx_path, template_dir)
     if plan.edits:
         plan.after = _rewritten(before, plan.edits)

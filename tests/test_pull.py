@@ -238,15 +238,40 @@ def test_tracked_changes_count_as_accepted(tmp_path: Path, invoke: Invoke) -> No
     assert closing.endswith("further information. Thank you.") and "Old words" not in closing
 
 
-def test_nothing_changed_writes_nothing(built: Path, tmp_path: Path, invoke: Invoke) -> None:
-    yaml_path = commented_copy(tmp_path)
+@pytest.mark.parametrize("variant", ["en", "ko", "bilingual", "public.en"])
+@pytest.mark.parametrize("source", [PROPOSAL, LETTER])
+def test_nothing_changed_writes_nothing(tmp_path: Path, invoke: Invoke, source: Path,
+                                        variant: str) -> None:
+    yaml_path = commented_copy(tmp_path, source)
     data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    result = invoke("pull", tmp_path / "out" / "proposal-lodestar.en.docx", "--into",
+    public = variant.startswith("public")
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out", public=public))
+    result = invoke("pull", tmp_path / "out" / f"{source.stem}.{variant}.docx", "--into",
                     yaml_path)
     assert result.exit_code == 0, result.output
     assert "no field was changed" in result.output and "not pulled" not in result.output
     assert yaml_path.read_bytes() == data
+
+
+def test_a_field_shown_twice_and_edited_once(tmp_path: Path, invoke: Invoke) -> None:
+    """The commenter's name heads the letter and closes it: an edit of either is pulled;
+    two different edits are reported, not guessed between."""
+    yaml_path = commented_copy(tmp_path, LETTER)
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    first, last = controls(document)["commenter.name"]
+    last.find(f".//{qn('w:t')}").text = "Onnuri Semiconductor Company Ltd."
+    document.save(str(tmp_path / "once.en.docx"))
+    result = invoke("pull", tmp_path / "once.en.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert plain(yaml_path)["commenter"]["name"]["en"] == "Onnuri Semiconductor Company Ltd."
+
+    first.find(f".//{qn('w:t')}").text = "Onnuri Semi"
+    document.save(str(tmp_path / "twice.en.docx"))
+    yaml_path = commented_copy(tmp_path, LETTER)  # as it was when the document was built
+    result = invoke("pull", tmp_path / "twice.en.docx", "--into", yaml_path, "--yes")
+    assert "commenter.name.en is shown in several places" in result.output
+    assert plain(yaml_path)["commenter"]["name"]["en"] == "Onnuri Semiconductor Co., Ltd."
 
 
 def test_declining_the_question_writes_nothing(tmp_path: Path) -> None:
