@@ -24,8 +24,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "fields"),  # per-language render context; fields' paths and controls
     ("output", "render", "pdf", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
+    ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs",),  # find files, load and check each once
     ("build", "starters"),  # the pipeline; starter files
+    ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("revisions", "redline", "pull"),  # FILE@REV, tracked-change redlines, Word edits back
     ("cli", "__main__"),  # click, thin
 )
@@ -35,7 +37,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
-    ("cli", "starters"), ("cli", "build"), ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
+    ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     ("build", "keep"),
