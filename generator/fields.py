@@ -14,6 +14,7 @@ for other purposes are plain text.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -28,6 +29,7 @@ from .models import Bilingual
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 _MARKS = re.compile(f"[{START}{SEP}{END}]")
 _SPAN = re.compile(f"{START}([^{SEP}]*){SEP}|{END}")
+_WHOLE = re.compile(f"{START}([^{SEP}{END}]*){SEP}([^{START}{SEP}{END}]*){END}", re.DOTALL)
 
 _paths: ContextVar[dict[int, str] | None] = ContextVar("propgen_field_paths", default=None)
 
@@ -74,20 +76,39 @@ def mark(value: Any, rendered: str) -> str:
 
 def add_content_controls(document: Any) -> None:
     """Turn every marked span of the body into content controls; drop markers elsewhere."""
-    carried: str | None = None
-    previous: Any = None
-    for paragraph in list(document.element.body.iter(W_P)):
-        if carried is not None and paragraph.getprevious() is not previous:
-            carried = None  # a field never runs on past its own paragraphs
-        if carried is not None or any(_MARKS.search(t.text or "")
-                                      for t in paragraph.iter(W_T)):
-            carried = _controls_in(paragraph, carried)
-        previous = paragraph
+    done: set[Any] = set()
+    for node in _marked_texts(document.element.body):
+        paragraph = node.getparent().getparent()
+        while paragraph is not None and paragraph.tag != W_P:
+            paragraph = paragraph.getparent()
+        if paragraph is None or paragraph in done:
+            continue
+        carried = _controls_in(paragraph, None)
+        done.add(paragraph)
+        # A field of several paragraphs goes on in the paragraphs that follow.
+        following = paragraph.getnext()
+        while carried is not None and following is not None and following.tag == W_P:
+            carried = _controls_in(following, carried)
+            done.add(following)
+            following = following.getnext()
     for rel in document.part.rels.values():
         if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external:
-            for node in rel.target_part.element.iter(W_T):
-                if node.text and _MARKS.search(node.text):
-                    node.text = _MARKS.sub("", _SPAN.sub("", node.text))
+            for node in _marked_texts(rel.target_part.element):
+                node.text = _MARKS.sub("", _SPAN.sub("", node.text))
+
+
+def _marked_texts(element: Any) -> list[Any]:
+    """The w:t elements below `element` that hold a marker (found by lxml, in C)."""
+    global _FIND
+    if _FIND is None:
+        from lxml import etree
+
+        _FIND = etree.XPath(f".//w:t[contains(., '{START}') or contains(., '{END}')]",
+                            namespaces={"w": _W[1:-1]})
+    return list(_FIND(element))
+
+
+_FIND: Any = None
 
 
 def _controls_in(paragraph: Any, open_path: str | None) -> str | None:
@@ -104,6 +125,8 @@ def _controls_in(paragraph: Any, open_path: str | None) -> str | None:
         elif child.tag != W_R or not any(_MARKS.search(t.text or "")
                                          for t in child.findall(W_T)):
             pieces.append((child, open_path))
+        elif (whole := _whole_field(child)) is not None:
+            pieces.append((child, whole))  # the usual case: one run is one whole field
         else:
             for run, path_change in _split_run(child):
                 if run is None:
@@ -123,6 +146,18 @@ def _controls_in(paragraph: Any, open_path: str | None) -> str | None:
             paragraph.append(current)
         current.find(W_SDTCONTENT).append(element)
     return open_path
+
+
+def _whole_field(run: Any) -> str | None:
+    """The path of the field if `run` holds exactly one whole field (markers removed)."""
+    texts = run.findall(W_T)
+    if len(texts) != 1:
+        return None
+    found = _WHOLE.fullmatch(texts[0].text or "")
+    if found is None:
+        return None
+    texts[0].text = found.group(2)
+    return found.group(1)
 
 
 def _split_run(run: Any) -> Iterator[tuple[Any, str | None]]:
@@ -152,46 +187,48 @@ def _split_run(run: Any) -> Iterator[tuple[Any, str | None]]:
 
 
 def _copy_run(props: Any) -> Any:
-    import copy
-
-    from docx.oxml import OxmlElement
-
-    run = OxmlElement("w:r")
+    run = props.makeelement(W_R, {}) if props is not None else _element(W_R)
     if props is not None:
         run.append(copy.deepcopy(props))
     return run
 
 
 def _clone(element: Any) -> Any:
-    import copy
-
     return copy.deepcopy(element)
 
 
 def _text(value: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    node = OxmlElement("w:t")
+    node = _element(W_T)
     node.text = value
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return node
 
 
-def _control(path: str) -> Any:
-    """An empty run-level content control for field `path`: tagged, locked, no title."""
+def _element(tag: str) -> Any:
     from docx.oxml import OxmlElement
 
-    sdt = OxmlElement("w:sdt")
-    properties = OxmlElement("w:sdtPr")
-    tag = OxmlElement("w:tag")
-    tag.set(W_VAL, path)
-    lock = OxmlElement("w:lock")
-    lock.set(W_VAL, "sdtLocked")
-    properties.append(tag)
-    properties.append(lock)
-    sdt.append(properties)
-    sdt.append(OxmlElement("w:sdtContent"))
-    return sdt
+    return OxmlElement("w:" + tag[len(_W):])
+
+
+_PROTOTYPE: list[Any] = []
+
+
+def _control(path: str) -> Any:
+    """An empty run-level content control for field `path`: tagged, locked, no title."""
+    if not _PROTOTYPE:
+        sdt = _element(W_SDT)
+        properties = _element(W_SDTPR)
+        tag = _element(W_TAG)
+        lock = _element(W_LOCK)
+        lock.set(W_VAL, "sdtLocked")
+        properties.append(tag)
+        properties.append(lock)
+        sdt.append(properties)
+        sdt.append(_element(W_SDTCONTENT))
+        _PROTOTYPE.append(sdt)
+    control = copy.deepcopy(_PROTOTYPE[0])
+    control[0][0].set(W_VAL, path)
+    return control
 
 
 def unwrap_content_controls(element: Any) -> None:
