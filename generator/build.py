@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix, locate_finding
+from .checks import check_submission, compliance_matrix, draft_severity, locate_finding
+from .drift import drift_findings
 from .errors import InputError, Problem, UserError
 from .fields import field_paths
 from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for
+from .language import gap_marker
 from .loader import load_profile, load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
@@ -54,6 +56,8 @@ class BuildResult:
     # Hand-edited outputs --force replaced, each with its backup; older PDFs and previews.
     backups: list[tuple[Path, Path]] = field(default_factory=list)
     stale: Any = None
+    # Passages marked as missing translations, per document written, and their marker.
+    gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
@@ -83,10 +87,16 @@ def build_submission(
     public: bool = False,
     template_dir: Path | None = None,
     findings: list[Any] | None = None,
+    gaps: dict[str, tuple[int, str]] | None = None,
 ) -> dict[str, bytes]:
-    """Render one submission into its three documents: {file name: DOCX bytes}."""
+    """Render one submission into its three documents: {file name: DOCX bytes}.
+
+    `gaps`, if given, receives the number of passages marked as a missing translation in
+    each document, with the marker they start with in its language (a draft's passages,
+    highlighted and preceded by "[Translation needed]").
+    """
     from .context import letter_context, proposal_context
-    from .render import compose_bilingual, to_bytes
+    from .render import compose_bilingual, highlight_gaps, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
     if isinstance(submission, Proposal):
@@ -110,6 +120,9 @@ def build_submission(
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
+        marked = highlight_gaps(document)
+        if gaps is not None and marked:
+            gaps[names[lang]] = (marked, gap_marker(lang))
         out[names[lang]] = to_bytes(document)
         documents[lang] = document
     bilingual = compose_bilingual(
@@ -139,6 +152,7 @@ class FileOutcome:
     findings: list[Any] = field(default_factory=list)
     refused: bool = False
     template_error: UserError | None = None
+    gaps: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def build_one(path: Path, options: BuildOptions) -> FileOutcome:
@@ -156,6 +170,8 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.findings.extend(loaded.warnings)
         # Loading ran the structural rules already (and raised what they found).
         findings = check_submission(submission, profile, structural=False)
+        findings.extend(drift_findings(submission, path))
+        findings = draft_severity(findings, options.draft)
         outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
@@ -163,6 +179,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.documents = build_submission(
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
+            gaps=outcome.gaps,
         )
     except InputError as error:
         outcome.problems = error.problems
@@ -232,6 +249,8 @@ def build_files(
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
+                if target.name in outcome.gaps:
+                    result.gaps[target] = outcome.gaps[target.name]
             result.built_files += 1
     finally:
         # Also when interrupted: the files already written are propgen's, and the next

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from .errors import Diagnostic
 from .i18n import LANGS, N_, Msg, gettext_for, message
+from .language import is_blank
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, rule, run_rules
@@ -390,13 +392,31 @@ def _translation_findings(
 ) -> Iterator[Finding]:
     for loc, value in _bilinguals(submission, ()):
         for lang in LANGS:
-            if not (getattr(value, lang) or "").strip():
+            # Zero-width characters alone are no translation (language.is_blank).
+            if is_blank(getattr(value, lang)):
                 yield Finding(
                     "TRANSLATION", "warning", (*loc, lang),
                     N_("the '{lang}' text is missing; the {lang} document shows the other "
                        "language here"),
                     {"lang": lang},
                 )
+
+
+# Errors in a normal build, warnings in a draft: a draft is where they are still allowed.
+DRAFT_WARNINGS = frozenset({"PLACEHOLDER"})
+# Warnings in a draft, errors in a normal build (the model lets drafts through).
+DRAFT_ONLY = frozenset({"TRANSLATION"})
+
+
+def draft_severity(findings: list[Finding], draft: bool) -> list[Finding]:
+    """Findings with the severity a normal build or a `--draft` build gives them."""
+    relaxed, strict = (DRAFT_WARNINGS, frozenset()) if draft else (frozenset(), DRAFT_ONLY)
+    return [
+        replace(f, severity="warning") if f.rule in relaxed
+        else replace(f, severity="error") if f.rule in strict
+        else f
+        for f in findings
+    ]
 
 
 def _bilinguals(value: Any, loc: Loc) -> Iterator[tuple[Loc, Bilingual]]:

@@ -328,6 +328,10 @@ def build(
         click.echo(backup_message(target, backup, options.lang), err=True)
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
+        if written in result.gaps:
+            gaps, marker = result.gaps[written]
+            click.echo(_("  {count} passage(s) without a translation, marked {marker}").format(
+                count=gaps, marker=marker))
     if result.stale is not None:
         for path in result.stale.removed:
             click.echo(removed_message(path, options.lang), err=True)
@@ -408,6 +412,122 @@ def watch(
                         echo=lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:
         click.echo(_("stopped"), err=True)
+@cli.group()
+def translate() -> None:
+    """Translation sheets (xlsx or XLIFF) and review records for the two languages.
+
+    \b
+    Example:
+      propgen translate export samples/ -o sheet.xlsx
+      (edit the English, Korean and Note columns in Excel)
+      propgen translate import sheet.xlsx
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml title
+    """
+
+
+@translate.command("export")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The sheet to write: .xlsx for a spreadsheet, .xlf or .xliff for "
+              "translation tools (XLIFF 1.2).")
+@click.option("--source", "source_lang", type=click.Choice(["en", "ko"]), default="en",
+              show_default=True, help="XLIFF: the language translated from.")
+@_lang_option
+@_program_option
+@_max_bytes_option
+def translate_export(files: tuple[Path, ...], output: Path, source_lang: str,
+                     lang: str | None, program_path: Path | None,
+                     max_bytes: int | None) -> None:
+    """Write every bilingual text of YAML files (or folders) to one translation sheet.
+
+    \b
+    Example:
+      propgen translate export samples/proposal-lodestar.yaml -o lodestar.xlsx
+      propgen translate export samples/ -o samples.xlf
+    One row per text: file, field, line, English, Korean, status, note. Only the English,
+    Korean and Note cells can be edited. Paths in the sheet are relative to its folder:
+    move the sheet and the YAML files together.
+    """
+    from .inputs import find_inputs, limits_for
+    from .loader import load_profile
+    from .translate import export_rows, write_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang, output):
+        profile = load_profile(program_path, lang)
+        rows = export_rows(find_inputs(list(files)), output, profile=profile, lang=lang,
+                           limits=limits_for(max_bytes))
+        write_sheet(rows, output, lang=lang, source_lang=source_lang)
+    missing = sum(r.status.startswith("missing") for r in rows)
+    click.echo(_("wrote {path}: {rows} texts, {missing} without a translation").format(
+        path=output, rows=len(rows), missing=missing))
+
+
+@translate.command("import")
+@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@_lang_option
+@_program_option
+def translate_import(sheet: Path, lang: str | None, program_path: Path | None) -> None:
+    """Write the texts edited in a translation sheet back into the YAML files.
+
+    \b
+    Example:
+      propgen translate import lodestar.xlsx
+    Only fields whose text was edited change; comments and layout stay as they were. A row
+    whose field moved or whose YAML text changed since the export is refused, and then no
+    file is written (exit code 2). Imported fields are recorded as reviewed.
+    """
+    from .loader import load_profile
+    from .translate import import_sheet
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang):
+        try:
+            plan = import_sheet(sheet, lang=lang, profile=load_profile(program_path, lang))
+        except InputError as error:
+            click.echo(str(error), err=True)
+            click.echo(_("nothing was written"), err=True)
+            sys.exit(ExitCode.BAD_INPUT)
+    for change in plan.changes:
+        click.echo(_("{file}: {field}.{lang}: changed").format(
+            file=change.file, field=change.field, lang=change.lang))
+    for row, note in plan.notes:
+        click.echo(_("{file}: {field}: note: {note}").format(
+            file=row.file, field=row.field, note=" ".join(note.split())))
+    click.echo(_("{changes} text(s) changed in {files} file(s)").format(
+        changes=len(plan.changes), files=len(plan.files)))
+
+
+@translate.command("mark-reviewed")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fields", nargs=-1)
+@_lang_option
+@_program_option
+def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | None,
+                            program_path: Path | None) -> None:
+    """Record that the English and Korean of fields (all when none given) agree now.
+
+    \b
+    Example:
+      propgen translate mark-reviewed samples/proposal-lodestar.yaml
+      propgen translate mark-reviewed my-proposal.yaml title stack.hardware
+    writes my-proposal.review.tsv beside the file; `propgen check` then warns (DRIFT) when
+    one language of a recorded field is edited and the other is not.
+    """
+    from .drift import mark_reviewed, sidecar_path
+    from .loader import load_profile, load_submission
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang, sidecar_path(file)):
+        submission, _loaded = load_submission(
+            file, lang=lang, draft=True, structural=False,
+            profile=load_profile(program_path, lang))
+        marked = mark_reviewed(file, submission, fields)
+    click.echo(_("{path}: {count} field(s) marked as reviewed").format(
+        path=sidecar_path(file), count=len(marked)))
 
 
 @cli.command()
@@ -476,6 +596,7 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
       propgen pull reviewed/proposal.ko.docx --into proposal.yaml
     shows the change to proposal.yaml and asks before writing it (--yes: no question).
     """
+    from .drift import LANG_NAMES
     from .pull import apply_pull, plan_pull
 
     lang = detect_lang(lang)
@@ -498,6 +619,15 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
             file=edited, yaml=yaml_path))
         return
     click.echo(plan.diff, nl=False)
+    for path, other, recorded in plan.stale:
+        name = _(LANG_NAMES[other])
+        if recorded:
+            click.echo(_("{field}: the {other} text may no longer match; 'propgen check' "
+                         "reports it as DRIFT until it is brought up to date and marked "
+                         "reviewed").format(field=path, other=name), err=True)
+        else:
+            click.echo(_("{field}: check that the {other} text still matches").format(
+                field=path, other=name), err=True)
     if not yes and not click.confirm(_("Write these changes to {yaml}?").format(
             yaml=yaml_path), default=False):
         click.echo(_("nothing written"))

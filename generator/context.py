@@ -23,6 +23,7 @@ from .i18n import (
     money_table,
     percent,
 )
+from .language import mark_gap, pick
 from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
 from .sections import SECTIONS
@@ -39,8 +40,10 @@ def text(value: Bilingual | None, lang: str) -> str:
     newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
     if value is None:
         return ""
+    shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
+    shown = shown.strip("\n").replace("\n\n", "\a")
     # Inside a build, marked with the field's path for its Word content control.
-    return mark(value, value.get(lang).strip("\n").replace("\n\n", "\a"))
+    return mark(value, mark_gap(shown, lang) if gap else shown)
 
 
 def required_text(value: Bilingual | None, lang: str) -> str:
@@ -54,7 +57,8 @@ def required_text(value: Bilingual | None, lang: str) -> str:
 def inline(value: Bilingual, lang: str) -> str:
     """A name used inside a sentence or a list: its whitespace, newlines too, as single
     spaces (a name on a line of its own keeps the rules of `text`)."""
-    return " ".join(value.get(lang).split())
+    shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
+    return mark_gap(" ".join(shown.split()), lang) if gap else " ".join(shown.split())
 
 
 def base_context(lang: str, profile: Profile) -> dict[str, Any]:

@@ -25,8 +25,9 @@ from pydantic import BaseModel
 from .models import Bilingual
 
 # Private-use characters: never in a user's YAML (the loader refuses none of them, but
-# they have no meaning in any font), never left in a document.
-START, SEP, END = "\ue000", "\ue001", "\ue002"
+# they have no meaning in any font), never left in a document. language.GAP_START/GAP_END
+# (U+E000, U+E001) mark missing translations the same way; these are others.
+START, SEP, END = "\ue010", "\ue011", "\ue012"
 _MARKS = re.compile(f"[{START}{SEP}{END}]")
 _SPAN = re.compile(f"{START}([^{SEP}]*){SEP}|{END}")
 _WHOLE = re.compile(f"{START}([^{SEP}{END}]*){SEP}([^{START}{SEP}{END}]*){END}", re.DOTALL)

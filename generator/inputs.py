@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from .checks import (
-    Finding,
     check_submission,
     compliance_matrix,
     cross_file_findings,
+    draft_severity,
     locate_finding,
 )
+from .drift import drift_findings
 from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
@@ -67,12 +68,8 @@ def check_files(
             continue
         report.findings.extend(loaded.warnings)
         findings = check_submission(submission, profile)
-        if not draft:
-            findings = [
-                Finding(f.rule, "error", f.loc, f.template, f.ctx, f.citation)
-                if f.rule == "TRANSLATION" else f
-                for f in findings
-            ]
+        findings.extend(drift_findings(submission, loaded.path))
+        findings = draft_severity(findings, draft)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)

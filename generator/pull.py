@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 
 from .build import build_submission, document_names
 from .context import text as field_text
+from .drift import MISSING, read_record
 from .errors import UserError
 from .fields import paths_of
 from .i18n import LANGS, N_
@@ -51,6 +52,8 @@ class PullPlan:
     not_pulled: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # (field path, language now stale, whether the review record flags it as DRIFT)
+    stale: list[tuple[str, str, bool]] = field(default_factory=list)
     before: str = ""
     after: str = ""
 
@@ -239,10 +242,23 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
             plan.edits.append(FieldEdit(doc_lang, path, old, changed[0]))
         elif changed:  # edited differently in two places: no way to tell which is meant
             plan.conflicts.append(f"{path}.{doc_lang}")
+    plan.stale = _stale_languages(yaml_path, plan.edits)
     plan.not_pulled = _outside_edits(document, submission, profile, docx_path, template_dir)
     if plan.edits:
         plan.after = _rewritten(before, plan.edits)
     return plan
+
+
+def _stale_languages(yaml_path: Path, edits: list[FieldEdit]) -> list[tuple[str, str, bool]]:
+    """The other language of each pulled field, which the edit may have left behind; True
+    where the review record (drift.py) knows the field, so `propgen check` flags it."""
+    record = read_record(yaml_path)
+    out = []
+    for edit in edits:
+        other = next(lang for lang in LANGS if lang != edit.lang)
+        recorded = record.get(edit.path)
+        out.append((edit.path, other, recorded is not None and MISSING not in recorded))
+    return out
 
 
 def _open(docx_path: Path) -> Any:

@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Bottom to top (README "Layout of the code").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "i18n"),  # language table, gettext, Babel formatting, string helpers
+    ("__init__", "i18n", "language"),  # language table, gettext, Babel formatting, string
+    # helpers; scripts, placeholders and invisible characters in text
     ("errors",),  # the diagnostic record, user errors, exit codes
     ("models", "sections"),  # pydantic models of a submission; proposal section table
     ("program",),  # the program profile's models
@@ -25,8 +26,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("context", "fields"),  # per-language render context; fields' paths and controls
     ("output", "render", "pdf", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
-    ("inputs",),  # find files, load and check each once
-    ("build", "starters"),  # the pipeline; starter files
+    ("inputs", "drift"),  # find files, load and check each once; the review sidecar
+    ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
     ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("revisions", "redline", "pull"),  # FILE@REV, tracked-change redlines, Word edits back
     ("cli", "__main__"),  # click, thin
@@ -38,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
+    ("cli", "translate"), ("cli", "drift"),
     ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),

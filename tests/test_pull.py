@@ -298,3 +298,39 @@ def test_a_file_that_is_not_a_document(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("pull", bogus, "--into", PROPOSAL, "--lang", "ko")
     assert result.exit_code == 2
     assert "Word 문서가 아닙니다" in result.output and "Traceback" not in result.output
+
+
+def test_pulled_field_flags_the_other_language_with_the_drift_record(
+        tmp_path: Path, invoke: Invoke) -> None:
+    from generator.drift import mark_reviewed
+
+    yaml_path = commented_copy(tmp_path)
+    submission, _ = load_submission(yaml_path)
+    mark_reviewed(yaml_path, submission)  # both languages agree, as a reviewer said
+    assert "DRIFT" not in invoke("check", yaml_path).output
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "proposal-lodestar.ko.docx"))
+    edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
+    document.save(str(tmp_path / "edited.ko.docx"))
+
+    result = invoke("pull", tmp_path / "edited.ko.docx", "--into", yaml_path, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert ("consortium.members[1].contribution: the English text may no longer match; "
+            "'propgen check' reports it as DRIFT") in result.output
+    check = invoke("check", yaml_path)
+    drift = [line for line in check.output.splitlines() if "[DRIFT]" in line]
+    assert len(drift) == 1 and "consortium.members[1].contribution.ko" in drift[0]
+
+
+def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
+                                                             invoke: Invoke) -> None:
+    yaml_path = commented_copy(tmp_path, LETTER)
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    edit_field(document, "closing", "glad", "happy")
+    document.save(str(tmp_path / "e.en.docx"))
+    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes",
+                    "--lang", "ko")
+    assert result.exit_code == 0, result.output
+    assert "closing: 국문 내용이 수정된 내용과 여전히 맞는지 확인하십시오" in result.output

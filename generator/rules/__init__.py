@@ -39,8 +39,9 @@ RuleFunc = Callable[[Any, Profile], Iterable["Finding"]]
 F = TypeVar("F", bound=RuleFunc)
 
 # Rule ids reported outside the per-file rules: across files (one response per
-# institution) and by the YAML reader (a control character removed).
-OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR"})
+# institution), by the YAML reader (a control character removed), and from the file's
+# review sidecar (drift between the languages, generator/drift.py).
+OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "DRIFT"})
 
 
 @dataclass(frozen=True)
