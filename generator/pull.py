@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import itertools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +27,10 @@ from .fields import paths_of
 from .i18n import LANGS, N_
 from .loader import load_profile, load_submission
 from .output import write_atomic
+from .translate import _Layout, _round_trip, _set_text, parse_path
 
 W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
 _BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,7 @@ class PullPlan:
     stale: list[tuple[str, str, bool]] = field(default_factory=list)
     before: str = ""
     after: str = ""
+    bom: bool = False  # the file starts with a UTF-8 byte-order mark, and keeps it
 
     @property
     def diff(self) -> str:
@@ -144,73 +143,9 @@ def outside_texts(document: Any) -> list[str]:
 
 
 # --- the YAML ---------------------------------------------------------------------------
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round-trip: comments, order, quotes and block styles survive
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a value the pull does not change
-    return yaml
-
-
-def _indents(text: str) -> tuple[int, int, int]:
-    """(mapping indent, sequence indent, dash offset) as the file writes them."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    _data, sequence, offset = load_yaml_guess_indent(text)
-    mapping = 2
-    lines = text.splitlines()
-    for before, after in itertools.pairwise(lines):
-        if re.match(r"^[A-Za-z_][\w-]*:\s*(#.*)?$", before):
-            found = re.match(r"^( +)[A-Za-z_][\w-]*:", after)
-            if found:
-                mapping = len(found.group(1))
-                break
-    return mapping, sequence or 2, offset if offset is not None else 0
-
-
-def _walk(data: Any, path: str) -> Any:
-    node = data
-    for key, index in _PATH_PART.findall(path):
-        node = node[int(index)] if index else node[key]
-    return node
-
-
-def _styled(old: Any, new: str, indent: int) -> Any:
-    """`new` in the block style `old` had, folded like the rest of the file."""
-    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
-    keep_newline = new + ("\n" if isinstance(old, str) and old.endswith("\n") else "")
-    if isinstance(old, LiteralScalarString) or (
-            "\n" in new.replace("\n\n", "") and not isinstance(old, FoldedScalarString)):
-        return LiteralScalarString(keep_newline)
-    if isinstance(old, FoldedScalarString) or "\n\n" in new:
-        if "\n" in new.replace("\n\n", ""):
-            return LiteralScalarString(keep_newline)  # a line break cannot be folded
-        folded = FoldedScalarString(keep_newline)
-        folded.fold_pos = _fold_positions(new, 96 - indent)
-        return folded
-    return new
-
-
-def _fold_positions(text: str, width: int) -> list[int]:
-    """Indexes of the spaces to break a folded scalar's lines at, about `width` wide."""
-    positions: list[int] = []
-    start = 0
-    last_space = -1
-    for index, char in enumerate(text):
-        if char == "\n":
-            start, last_space = index + 1, -1
-            continue
-        if (char == " " and 0 < index < len(text) - 1 and text[index - 1] not in " \n"
-                and text[index + 1] not in " \n"):
-            last_space = index
-        if index - start >= width and last_space > start:
-            positions.append(last_space)
-            start, last_space = last_space + 1, -1
-    return positions
+# Written back as translation sheets write it (translate.py): ruamel's round-trip dumper,
+# set up to reproduce the file exactly before anything changes, and each new text in the
+# style (folded, literal, quoted, flow) its old text had.
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -229,8 +164,10 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     profile = load_profile(program_path, lang)
     submission, _loaded = load_submission(yaml_path, lang=lang, draft=True, profile=profile)
     values = {path: value for value, path in paths_of(submission)}
-    before = yaml_path.read_text("utf-8-sig")
-    plan = PullPlan(yaml_path, before=before, after=before)
+    raw = yaml_path.read_bytes()
+    before = raw.decode("utf-8-sig")
+    plan = PullPlan(yaml_path, before=before, after=before,
+                    bom=raw.startswith(b"\xef\xbb\xbf"))
     for (doc_lang, path), shown in sorted(edited.items()):
         value = values.get(path)
         if value is None:
@@ -245,7 +182,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     plan.stale = _stale_languages(yaml_path, plan.edits)
     plan.not_pulled = _outside_edits(document, submission, profile, docx_path, template_dir)
     if plan.edits:
-        plan.after = _rewritten(before, plan.edits)
+        plan.after = _rewritten(raw, yaml_path, plan.edits)
     return plan
 
 
@@ -271,25 +208,32 @@ def _open(docx_path: Path) -> Any:
                         ctx={"file": docx_path, "reason": type(exc).__name__}) from None
 
 
-def _rewritten(before: str, edits: list[FieldEdit]) -> str:
-    yaml = _yaml()
-    mapping, sequence, offset = _indents(before)
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    data = yaml.load(before)
+def _rewritten(raw: bytes, yaml_path: Path, edits: list[FieldEdit]) -> str:
+    try:
+        yaml, data, newline = _round_trip(raw)
+    except _Layout as layout:
+        raise UserError(
+            template=N_("propgen cannot rewrite {path} without changing other lines "
+                        "(line {line} would change); nothing was written"),
+            ctx={"path": yaml_path, "line": layout.line}) from None
     for edit in edits:
-        holder = _walk(data, edit.path)
-        depth = edit.path.count(".") + edit.path.count("[") + 2
-        holder[edit.lang] = _styled(holder.get(edit.lang), edit.new, depth * mapping)
+        node = data
+        for step in parse_path(edit.path):
+            node = node[step]
+        _set_text(node, edit.lang, edit.new)
     stream = io.StringIO()
     yaml.dump(data, stream)
     after = stream.getvalue()
     check = yaml.load(after)
     for edit in edits:
-        if str(_walk(check, edit.path)[edit.lang]).strip("\n") != edit.new:
+        node = check
+        for step in parse_path(edit.path):
+            node = node[step]
+        if str(node[edit.lang]).strip() != edit.new.strip():
             raise UserError(template=N_("could not write the text of {field} back into the "
                                         "YAML unchanged; copy it in by hand"),
                             ctx={"field": f"{edit.path}.{edit.lang}"})
-    return after
+    return after.replace("\n", newline) if newline != "\n" else after
 
 
 def _outside_edits(document: Any, submission: Any, profile: Any, docx_path: Path,
@@ -341,4 +285,5 @@ def _short(text: str, limit: int = 70) -> str:
 def apply_pull(plan: PullPlan) -> None:
     """Write the plan's YAML (atomically: a complete file or the old one)."""
 
-    write_atomic(plan.yaml_path, plan.after.encode("utf-8"))
+    write_atomic(plan.yaml_path, (b"\xef\xbb\xbf" if plan.bom else b"")
+                 + plan.after.encode("utf-8"))
