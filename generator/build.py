@@ -96,7 +96,8 @@ def build_submission(
     highlighted and preceded by "[Translation needed]").
     """
     from .context import letter_context, proposal_context
-    from .render import compose_bilingual, highlight_gaps, to_bytes
+    from .gaps import highlight_gaps
+    from .render import compose_bilingual, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
     if isinstance(submission, Proposal):

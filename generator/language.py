@@ -174,9 +174,16 @@ def pick(texts: Mapping[str, str | None], lang: str) -> tuple[str, bool]:
     standing in for a missing translation."""
     own = texts.get(lang)
     if not is_blank(own):
-        return str(own), False
+        return _unmarked(str(own)), False
     other = next((str(t) for key, t in texts.items() if key != lang and not is_blank(t)), "")
-    return other, bool(other)
+    return _unmarked(other), bool(other)
+
+
+def _unmarked(text: str) -> str:
+    """The user's text without the two characters that mean a gap to the renderer."""
+    if GAP_START in text or GAP_END in text:
+        return text.replace(GAP_START, "").replace(GAP_END, "")
+    return text
 
 
 def gap_marker(lang: str) -> str:

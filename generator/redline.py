@@ -168,12 +168,7 @@ class _Differ:
             if mark_end:
                 self._mark_paragraph_end(block, tag)
             return block
-        for row in block.iter(W_TR):
-            self._mark_row(row, tag)
-        for paragraph in block.iter(W_P):
-            self._mark_content(paragraph, tag)
-            self._mark_paragraph_end(paragraph, tag)
-        return block
+        return self._whole_row(block, tag)
 
     def _mark_row(self, row: Any, tag: str) -> None:
         trpr = row.find(W_TRPR)
@@ -316,7 +311,9 @@ class _Differ:
         return pairs
 
     def _whole_row(self, row: Any, tag: str) -> Any:
-        self._mark_row(row, tag)
+        """A table row (or a whole table: all its rows) inserted or deleted."""
+        for each in row.iter(W_TR):
+            self._mark_row(each, tag)
         for paragraph in row.iter(W_P):
             self._mark_content(paragraph, tag)
             self._mark_paragraph_end(paragraph, tag)

@@ -31,7 +31,6 @@ from lxml import etree
 from .errors import UserError
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
-from .language import GAP_END, GAP_START
 from .output import docx_bytes
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
@@ -58,84 +57,6 @@ def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> An
             return child
     parent.append(child)
     return child
-
-
-# The same for w:rPr (ECMA-376 Part 1, 17.3.2.28, CT_RPr).
-_RPR_NAMES = """
-    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
-    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
-    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange
-"""
-RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
-GAP_HIGHLIGHT = "yellow"
-
-
-def highlight_gaps(document: DocumentObject) -> int:
-    """Highlight every passage the context marked as a stand-in for a missing translation
-    (between `language.GAP_START` and `GAP_END`, which are removed), in every part of the
-    document; the number of such passages."""
-    from docx.opc.part import XmlPart
-
-    count = 0
-    for part in document.part.package.iter_parts():
-        if isinstance(part, XmlPart):
-            count += _highlight_part(part.element)
-    return count
-
-
-def _highlight_part(root: Any) -> int:
-    count, inside = 0, False
-    marks = re.compile(f"([{GAP_START}{GAP_END}])")
-    t_tag, rpr_tag = qn("w:t"), qn("w:rPr")
-    for run in list(root.iter(qn("w:r"))):
-        texts = run.findall(t_tag)
-        if not inside and not any(GAP_START in (t.text or "") for t in texts):
-            continue
-        groups: list[tuple[bool, list[Any]]] = []
-        for child in list(run):
-            if child.tag == rpr_tag:
-                continue
-            pieces = marks.split(child.text or "") if child.tag == t_tag else [child]
-            for piece in pieces:
-                if piece == GAP_START:
-                    inside, count = True, count + 1
-                    continue
-                if piece == GAP_END:
-                    inside = False
-                    continue
-                if isinstance(piece, str):
-                    if not piece:
-                        continue
-                    element = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve"/>')
-                    element.text = piece
-                    piece = element
-                if groups and groups[-1][0] == inside:
-                    groups[-1][1].append(piece)
-                else:
-                    groups.append((inside, [piece]))
-        _replace_run(run, groups)
-    return count
-
-
-def _replace_run(run: Any, groups: list[tuple[bool, list[Any]]]) -> None:
-    """`run` as one run per group of its content, those of a gap highlighted."""
-    properties = run.find(qn("w:rPr"))
-    parent = run.getparent()
-    index = parent.index(run)
-    parent.remove(run)
-    for offset, (highlighted, children) in enumerate(groups):
-        new = parse_xml(f'<w:r {nsdecls("w")}/>')
-        props = copy.deepcopy(properties) if properties is not None else None
-        if highlighted:
-            if props is None:
-                props = parse_xml(f'<w:rPr {nsdecls("w")}/>')
-            set_child(props, parse_xml(
-                f'<w:highlight {nsdecls("w")} w:val="{GAP_HIGHLIGHT}"/>'), RPR_ORDER)
-        if props is not None:
-            new.append(props)
-        for child in children:
-            new.append(child)
-        parent.insert(index + offset, new)
 
 
 PAGE_SIZES = {code: (Cm(row.page_cm[0]), Cm(row.page_cm[1])) for code, row in LANGUAGES.items()}

@@ -18,6 +18,7 @@ from generator.language import (
     find_placeholder,
     is_blank,
     language_data,
+    pick,
     stray_hangul,
     untranslated,
 )
@@ -130,6 +131,9 @@ def test_text_functions() -> None:
                         "written in English only.")
     assert not untranslated("EXIM", "EXIM")
     assert not untranslated("This sentence is written in English only.", "HBM 메모리")
+    # The gap characters typed by a user are not gaps.
+    assert pick({"en": f"a{GAP_START}b{GAP_END}", "ko": "가"}, "en") == ("ab", False)
+    assert pick({"en": "\u200b", "ko": "가"}, "en") == ("가", True)
 
 
 def test_every_format_character_is_invisible() -> None:

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "fields"),  # per-language render context; fields' paths and controls
-    ("output", "render", "pdf", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
+    ("output", "render", "pdf", "gaps", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -43,7 +43,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
-    ("build", "keep"),
+    ("build", "gaps"), ("build", "keep"),
 })
 
 
