@@ -25,6 +25,7 @@ from .drift import MISSING, read_record
 from .errors import UserError
 from .fields import paths_of
 from .i18n import LANGS, N_
+from .language import GAP_END, GAP_START, gap_marker
 from .loader import load_profile, load_submission
 from .output import write_atomic
 from .translate import _Layout, _round_trip, _set_text, parse_path
@@ -174,6 +175,11 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
             plan.unknown.append(path)
             continue
         old = field_text(value, doc_lang).replace("\a", "\n\n")
+        if GAP_START in old:
+            # A draft's stand-in for a missing translation (the other language's text after
+            # a marker): only a text without the marker is a translation to pull.
+            old = old.replace(GAP_START, "").replace(GAP_END, "")
+            shown = [text for text in shown if not text.startswith(gap_marker(doc_lang))]
         changed = sorted({text for text in shown if text != old})
         if len(changed) == 1:
             plan.edits.append(FieldEdit(doc_lang, path, old, changed[0]))

@@ -334,3 +334,31 @@ def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
                     "--lang", "ko")
     assert result.exit_code == 0, result.output
     assert "closing: 국문 내용이 수정된 내용과 여전히 맞는지 확인하십시오" in result.output
+
+
+def test_a_drafts_stand_in_text_is_not_pulled_but_its_translation_is(
+        tmp_path: Path, invoke: Invoke) -> None:
+    """A draft shows the English text, after a marker, where the Korean is missing: pulling
+    it back unchanged writes nothing; the translation a reviewer types in is pulled."""
+    text = LETTER.read_text("utf-8")
+    start = text.index("closing:")
+    yaml_path = tmp_path / "letter.yaml"
+    yaml_path.write_text(text[:start] + "closing:\n  en: We thank you.  # no Korean yet\n",
+                         "utf-8")
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out", draft=True))
+    korean = tmp_path / "out" / "letter.ko.docx"
+    document = Document(str(korean))
+    shown = field_texts(document)[("ko", "closing")]
+    assert shown.endswith("We thank you.") and shown != "We thank you."  # the marker first
+    unchanged = invoke("pull", korean, "--into", yaml_path, "--yes")
+    assert "no field was changed" in unchanged.output
+    for sdt in controls(document)["closing"]:
+        runs = sdt.findall(f".//{qn('w:t')}")
+        runs[0].text = "감사합니다."
+        for extra in runs[1:]:
+            extra.text = ""
+    document.save(str(tmp_path / "translated.ko.docx"))
+    result = invoke("pull", tmp_path / "translated.ko.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert plain(yaml_path)["closing"] == {"en": "We thank you.", "ko": "감사합니다."}
+    assert "# no Korean yet" in yaml_path.read_text("utf-8")
