@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix, draft_severity, locate_finding
-from .drift import drift_findings
+from .checks import check_submission, compliance_matrix
 from .errors import InputError, Problem, UserError
 from .fields import field_paths
 from .i18n import LANGS, N_, gettext_for, resource_dir
-from .inputs import find_inputs, limits_for
+from .inputs import find_inputs, limits_for, load_checked
 from .language import gap_marker
-from .loader import load_profile, load_submission
+from .loader import load_profile
 from .models import CommentLetter, Proposal
 from .program import Profile
 
@@ -60,11 +59,16 @@ class BuildResult:
     gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
 
+def template_path(kind: str, template_dir: Path | None = None) -> Path:
+    """The template a submission of `kind` is rendered with."""
+    return ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+
+
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:
     """The process-wide renderer of a template: loaded and compiled once."""
     from .render import Renderer, TemplateProblem
 
-    path = ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+    path = template_path(kind, template_dir)
     if path not in _renderers:
         if not path.is_file():
             raise TemplateProblem(template=N_("template not found"), prefix=f"{path}: ")
@@ -160,20 +164,17 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
     """Load, check and render one file; never raises for the user's mistakes."""
     from .output import safe_stem
     from .render import TemplateProblem
+    from .template_checks import template_diagnostics
 
     outcome = FileOutcome(path)
     try:
         profile = load_profile(options.program_path, options.lang)
-        submission, loaded = load_submission(
-            path, lang=options.lang, draft=options.draft, profile=profile,
+        checked = load_checked(
+            path, profile, lang=options.lang, draft=options.draft,
             limits=limits_for(options.max_bytes, options.strip_control_chars),
         )
-        outcome.findings.extend(loaded.warnings)
-        # Loading ran the structural rules already (and raised what they found).
-        findings = check_submission(submission, profile, structural=False)
-        findings.extend(drift_findings(submission, path))
-        findings = draft_severity(findings, options.draft)
-        outcome.findings.extend(locate_finding(f, loaded, options.lang) for f in findings)
+        submission, findings = checked.submission, checked.findings
+        outcome.findings.extend(checked.located(options.lang))
         if not options.draft and any(f.severity == "error" for f in findings):
             outcome.refused = True
             return outcome
@@ -182,6 +183,10 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             public=options.public, template_dir=options.template_dir, findings=findings,
             gaps=outcome.gaps,
         )
+        if isinstance(submission, CommentLetter):
+            outcome.findings.extend(template_diagnostics(
+                template_path(submission.kind, options.template_dir),
+                profile.notice(submission.notice), options.lang))
     except InputError as error:
         outcome.problems = error.problems
     except TemplateProblem as error:
@@ -217,7 +222,9 @@ def build_files(
             if progress is not None:
                 progress(outcome)
             result.errors.extend(outcome.problems)
-            result.findings.extend(outcome.findings)
+            # A template's warnings (line 0) come with every file built with it: once.
+            result.findings.extend(f for f in outcome.findings
+                                   if f.line != 0 or f not in result.findings)
             if outcome.template_error is not None and result.tool_error is None:
                 result.tool_error = outcome.template_error
             if outcome.refused:

@@ -60,6 +60,18 @@ def _strip_option(func: F) -> F:
     )(func)
 
 
+def _format_option(func: F) -> F:
+    return click.option(
+        "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+        show_default=True,
+        help="json prints one object for programs, each problem as a record with its "
+        "message id and values.")(func)
+
+
+def _echo_json(body: dict[str, Any]) -> None:
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
 def _fail(error: UserError, lang: str = "en") -> None:
     click.echo(error.localized(lang), err=True)
     sys.exit(exit_code_for(error))
@@ -99,20 +111,24 @@ def cli() -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--draft", is_flag=True, help="Allow text given in one language only.")
+@_format_option
 @_lang_option
 @_program_option
 @_max_bytes_option
 @_strip_option
 def validate(
-    files: tuple[Path, ...], draft: bool, lang: str | None, program_path: Path | None,
-    max_bytes: int | None, strip_control_chars: bool,
+    files: tuple[Path, ...], draft: bool, output_format: str, lang: str | None,
+    program_path: Path | None, max_bytes: int | None, strip_control_chars: bool,
 ) -> None:
     """Check that YAML files (or every *.yaml in folders) are complete submissions.
 
     \b
     Example:
       propgen validate samples/
-    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit code 2 if any.
+      propgen validate samples/ --format json
+    Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE (a broken reference
+    also names its rule: error [RULE-ID]), as check and build print it. Exit code 2
+    if any.
     """
     from .inputs import find_inputs, limits_for
     from .loader import load_profile, load_submission
@@ -122,26 +138,36 @@ def validate(
         profile = load_profile(program_path, lang)
     _ = gettext_for(lang)
     failed = False
+    body: dict[str, list[Any]] = {"files": [], "input_errors": [], "findings": []}
+    text = output_format == "text"
     for path in find_inputs(list(files)):
         try:
             _submission, loaded = load_submission(
                 path, lang=lang, draft=draft, profile=profile,
                 limits=limits_for(max_bytes, strip_control_chars))
         except InputError as error:
-            click.echo(str(error), err=True)
+            if text:
+                click.echo(str(error), err=True)
+            body["input_errors"] += [p.as_dict() for p in error.problems]
+            body["files"].append({"file": str(path), "ok": False})
             failed = True
         else:
             for warning in loaded.warnings:
-                click.echo(str(warning), err=True)
-            click.echo(_("{path}: ok").format(path=path))
+                if text:
+                    click.echo(str(warning), err=True)
+                body["findings"].append(warning.as_dict())
+            if text:
+                click.echo(_("{path}: ok").format(path=path))
+            body["files"].append({"file": str(path), "ok": True})
+    if not text:
+        _echo_json(body)
     if failed:
         sys.exit(ExitCode.BAD_INPUT)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json prints one object for programs.")
+@_format_option
 @click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
 @click.option("--draft", is_flag=True, help="Missing translations are warnings, not errors.")
 @_lang_option
@@ -176,7 +202,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "input_errors": [p.as_dict() for p in report.input_errors],
             "matrix": report.matrices if matrix else {},
         }
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(body)
     else:
         for problem in report.input_errors:
             click.echo(str(problem), err=True)
@@ -262,6 +288,7 @@ def init(kind: str, path: Path, force: bool) -> None:
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None,
               help="Use your own proposal.docx / comment-letter.docx from this folder.")
+@_format_option
 @_lang_option
 @_program_option
 @_max_bytes_option
@@ -276,6 +303,7 @@ def build(
     jobs: int | None,
     force: bool,
     template_dir: Path | None,
+    output_format: str,
     lang: str | None,
     program_path: Path | None,
     max_bytes: int | None,
@@ -290,6 +318,8 @@ def build(
       propgen build samples/ -o out/ --pdf
     builds every *.yaml below samples/ and converts the documents to PDF with one
     LibreOffice process.
+      propgen build samples/ -o out/ --format json
+    prints what was written and every problem as one JSON object.
     \b
     Exit codes: 0 built; 1 a file has check errors (see --draft); 2 a file cannot be
     read or an output was edited by hand; 3 LibreOffice or pdftoppm is missing; 4 an
@@ -322,6 +352,19 @@ def build(
             length=count, label=_("building"), file=sys.stderr, hidden=not show_bar) as bar:
         result = build_files(found, options, jobs=jobs or os.cpu_count() or 1,
                              progress=lambda _outcome: bar.update(1))
+    if output_format == "json":
+        _echo_json({
+            "written": [str(p) for p in result.written],
+            "input_errors": [p.as_dict() for p in result.errors],
+            "findings": [f.as_dict() for f in result.findings],
+            "refused": [str(p) for p in result.refused],
+            "error": result.tool_error.localized(options.lang) if result.tool_error else None,
+            "backups": {str(t): str(b) for t, b in result.backups},
+            "stale_removed": [str(p) for p in result.stale.removed] if result.stale else [],
+            "stale_left": [str(p) for p, _docx in result.stale.left] if result.stale else [],
+        })
+        sys.exit(_build_exit_code(result))
+
     from .keep import backup_message, left_message, removed_message
 
     for target, backup in result.backups:
@@ -349,11 +392,19 @@ def build(
         documents=documents, built=result.built_files, count=count,
         seconds=f"{time.perf_counter() - started:.1f}"), err=True)
     if result.tool_error is not None:
-        _fail(result.tool_error, options.lang)
+        click.echo(result.tool_error.localized(options.lang), err=True)
+    sys.exit(_build_exit_code(result))
+
+
+def _build_exit_code(result: Any) -> int:
+    """A tool or template failure first, then unreadable input, then check errors."""
+    if result.tool_error is not None:
+        return exit_code_for(result.tool_error)
     if result.errors:
-        sys.exit(ExitCode.BAD_INPUT)
+        return ExitCode.BAD_INPUT
     if result.refused:
-        sys.exit(ExitCode.CHECK_ERRORS)
+        return ExitCode.CHECK_ERRORS
+    return ExitCode.OK
 
 
 @cli.command()

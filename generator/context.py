@@ -276,7 +276,7 @@ def letter_context(
         reference=letter.reference or "",
         governing_note=(
             _("Korean review copy. The English text is the version filed with the agency and "
-              "governs.") if lang != "en" else ""
+              "governs.") if not language(lang).filed else ""
         ),
         addressee={
             "agency": notice.agency.get(lang),

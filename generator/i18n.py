@@ -39,12 +39,13 @@ class Language:
     closing_mark: str  # after the last sentence of a letter's body
     upright_italics: bool  # the script has no true italics: italic styles set upright
     east_asian_hint: bool  # w:hint="eastAsia": shared punctuation in the East Asian face
+    filed: bool  # the version filed with the agency; the others are review copies
 
 
 LANGUAGES: dict[str, Language] = {
-    "en": Language("en", "en_US", "en-US", (21.59, 27.94), "plain", "", False, False),
+    "en": Language("en", "en_US", "en-US", (21.59, 27.94), "plain", "", False, False, True),
     # Korean official documents: A4, 1. / 가. numbering, the body ends with "끝.".
-    "ko": Language("ko", "ko_KR", "ko-KR", (21.0, 29.7), "korean", "끝.", True, True),
+    "ko": Language("ko", "ko_KR", "ko-KR", (21.0, 29.7), "korean", "끝.", True, True, False),
 }
 LANGS: tuple[str, ...] = tuple(LANGUAGES)
 BABEL_LOCALES = {code: row.babel_locale for code, row in LANGUAGES.items()}

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import (
+    Finding,
     check_submission,
     compliance_matrix,
     cross_file_findings,
@@ -18,7 +19,7 @@ from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
-from .yaml_source import DEFAULT_MAX_BYTES, Limits
+from .yaml_source import DEFAULT_MAX_BYTES, Limits, Loaded
 
 
 def limits_for(max_bytes: int | None, strip_control_chars: bool = False) -> Any:
@@ -37,6 +38,38 @@ def find_inputs(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+@dataclass
+class Checked:
+    """One file loaded and checked: the submission, its source and its findings."""
+
+    submission: Proposal | CommentLetter
+    loaded: Loaded
+    findings: list[Finding]
+
+    def located(self, lang: str) -> list[Diagnostic]:
+        """The YAML reader's warnings, then the findings, placed and worded."""
+        return [*self.loaded.warnings,
+                *(locate_finding(f, self.loaded, lang) for f in self.findings)]
+
+
+def load_checked(
+    path: Path, profile: Profile, *, lang: str = "en", draft: bool = False,
+    limits: Limits | None = None, strict: bool = True,
+) -> Checked:
+    """Load one file and run every rule on it once.
+
+    `strict` (validate, build): a structural finding makes the file unusable, raised as an
+    `InputError` while loading, and the findings are those of the other rules. Otherwise
+    (check) structural findings are reported with the rest.
+    """
+    submission, loaded = load_submission(
+        path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
+        limits=limits)
+    findings = check_submission(submission, profile, structural=False if strict else None)
+    findings.extend(drift_findings(submission, loaded.path))
+    return Checked(submission, loaded, draft_severity(findings, draft))
 
 
 @dataclass
@@ -60,16 +93,13 @@ def check_files(
     loaded_files: list[Any] = []
     for path in paths:
         try:
-            submission, loaded = load_submission(
-                path, lang=lang, draft=True, profile=profile, structural=False, limits=limits
-            )
+            checked = load_checked(path, profile, lang=lang, draft=draft, limits=limits,
+                                   strict=False)
         except InputError as error:
             report.input_errors.extend(error.problems)
             continue
+        submission, loaded, findings = checked.submission, checked.loaded, checked.findings
         report.findings.extend(loaded.warnings)
-        findings = check_submission(submission, profile)
-        findings.extend(drift_findings(submission, loaded.path))
-        findings = draft_severity(findings, draft)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)

@@ -18,7 +18,8 @@ LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 def english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages in English unless a test asks for --lang or sets a locale itself, whatever
     the locale the tests run under (`LANG=ko_KR.UTF-8 python -m pytest` passes too); CLI
-    calls, library calls and subprocesses alike."""
+    calls, library calls and subprocesses alike (LibreOffice then runs with no locale, as
+    it may for a user; `pdf.py` gives it a UTF-8 character type)."""
     for var in LOCALE_VARS:
         monkeypatch.delenv(var, raising=False)
 

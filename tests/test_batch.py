@@ -11,9 +11,7 @@ from click.testing import CliRunner
 from generator.build import BuildOptions, build_files, find_inputs
 from generator.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, PROPOSAL, ROOT, TEMPLATES
 
 
 def make_batch(folder: Path, count: int) -> list[Path]:
@@ -120,7 +118,7 @@ def test_parallel_batch_with_only_the_template_it_needs(tmp_path: Path) -> None:
     """A team's own folder may hold proposal.docx alone; proposals still build in parallel."""
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "proposal.docx").write_bytes((ROOT / "templates" / "proposal.docx").read_bytes())
+    (templates / "proposal.docx").write_bytes((TEMPLATES / "proposal.docx").read_bytes())
     inputs = tmp_path / "in"
     inputs.mkdir()
     for index in range(6):

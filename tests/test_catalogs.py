@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 
 from generator.i18n import extract_docx
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, TEMPLATES
+
 KEYWORDS = {"_": None, "N_": None, "gettext": None}
 
 
@@ -31,11 +32,11 @@ def used_msgids() -> dict[str, str]:
 
 
 def test_templates_yield_their_headings_to_the_extractor() -> None:
-    with (ROOT / "templates" / "proposal.docx").open("rb") as handle:
+    with (TEMPLATES / "proposal.docx").open("rb") as handle:
         messages = {m[2] for m in extract_docx(handle, list(KEYWORDS), [], {})}
     assert {"Executive Summary", "Consortium Members and Roles", "Provided by",
             "Compliance Matrix"} <= messages
-    with (ROOT / "templates" / "comment-letter.docx").open("rb") as handle:
+    with (TEMPLATES / "comment-letter.docx").open("rb") as handle:
         messages = {m[2] for m in extract_docx(handle, list(KEYWORDS), [], {})}
     assert {"Submitted via", "RE", "Respectfully submitted,"} <= messages
 

@@ -12,10 +12,7 @@ from docx import Document
 from generator.build import BuildOptions, build_files
 from generator.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-PROFILE = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
+from helpers import LETTER, PROFILE, PROPOSAL
 
 
 def run_check(*args: str) -> tuple[int, list[dict[str, object]]]:

@@ -5,7 +5,6 @@ and every key of the context is read by the template (docxtpl's
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +16,11 @@ from generator.context import letter_context, proposal_context
 from generator.i18n import resource_dir
 from generator.loader import load_profile, load_submission
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = {"proposal": ROOT / "samples" / "proposal-lodestar.yaml",
-           "comment_letter": ROOT / "samples" / "letter-onnuri.yaml"}
-TEMPLATES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
+from helpers import LETTER, PROPOSAL
+
+SAMPLES = {"proposal": PROPOSAL,
+           "comment_letter": LETTER}
+TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
 
 # Keys for the code, not the template: `_` is gettext, `lang` and `kind` say what the
 # context is for.
@@ -49,9 +49,9 @@ def contexts(kind: str) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize("kind", list(TEMPLATES))
+@pytest.mark.parametrize("kind", list(TEMPLATE_NAMES))
 def test_template_variables_and_context_keys_match(kind: str) -> None:
-    variables = DocxTemplate(resource_dir("templates") / TEMPLATES[kind]) \
+    variables = DocxTemplate(resource_dir("templates") / TEMPLATE_NAMES[kind]) \
         .get_undeclared_template_variables() - META
     for ctx in contexts(kind):
         keys = set(ctx) - META

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 
 from generator import output
 from generator.errors import EXIT_CODES, ExitCode
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
-
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, ROOT, Invoke
 
 
 def control_char_letter(tmp_path: Path) -> Path:
@@ -80,3 +75,27 @@ def test_every_exit_code_is_documented_in_the_readme() -> None:
     for code in ExitCode:
         assert f"`{code.value}`" in commands, code
     assert {code for _kind, code in EXIT_CODES} <= set(ExitCode)
+
+
+def test_validate_and_build_give_the_same_records_in_json(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    path = control_char_letter(tmp_path)
+    checked = json.loads(invoke("check", "--format", "json", "--strip-control-chars",
+                                path).output)
+    [expected] = [f for f in checked["findings"] if f["rule"] == "CONTROL-CHAR"]
+    validated = invoke("validate", "--format", "json", "--strip-control-chars", path)
+    assert validated.exit_code == 0
+    body = json.loads(validated.output)
+    assert body["files"] == [{"file": str(path), "ok": True}]
+    assert body["findings"] == [expected]
+    built = invoke("build", "--format", "json", "--strip-control-chars", path,
+                   "-o", tmp_path / "out")
+    assert built.exit_code == 0
+    body = json.loads(built.output)
+    assert expected in body["findings"]
+    assert len(body["written"]) == 3 and body["input_errors"] == [] and body["error"] is None
+    broken = invoke("validate", "--format", "json", path)
+    assert broken.exit_code == ExitCode.BAD_INPUT
+    [error] = json.loads(broken.output)["input_errors"]
+    assert (error["line"], error["column"], error["severity"]) == (8, 12, "error")

@@ -17,9 +17,7 @@ from generator.build import BuildOptions, build_files
 from generator.cli import cli
 from generator.render import section_headings
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, PROPOSAL
 
 PROPOSAL_H1_EN = [
     "1. Executive Summary",

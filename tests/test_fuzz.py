@@ -40,10 +40,11 @@ from generator.loader import load_profile, load_submission
 from generator.models import PLACEHOLDER, CommentLetter, Proposal
 from generator.pdf import convert_to_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import LETTER, PROPOSAL
+
 SAMPLES = {
-    "proposal": ROOT / "samples" / "proposal-lodestar.yaml",
-    "letter": ROOT / "samples" / "letter-onnuri.yaml",
+    "proposal": PROPOSAL,
+    "letter": LETTER,
 }
 PROFILE = load_profile()
 KO_PREFIX = "한글 "  # the Korean side: the same text, not at the start of the field

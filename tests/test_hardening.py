@@ -16,7 +16,6 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,8 @@ from generator.models import Proposal
 from generator.output import MANIFEST_NAME, Manifest, safe_stem
 from generator.render import Renderer, TemplateProblem
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
+from helpers import LETTER, PROPOSAL, TEMPLATES, Invoke
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-TEMPLATES = ROOT / "templates"
 PROPOSAL_DOCS = [f"proposal-lodestar.{v}.docx" for v in ("en", "ko", "bilingual")]
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file names and FIFOs")

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from ruamel.yaml import YAML
 
 from generator.errors import UserError
 from generator.models import SUBMISSION_ADAPTER
 from generator.starters import PLACEHOLDER, StarterError, starter_text, write_starter
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
+from helpers import Invoke
+
 KINDS = {"proposal": "proposal", "letter": "comment_letter"}
 
 # What a team would write for each placeholder, by the key the value sits under.

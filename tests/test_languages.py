@@ -10,8 +10,7 @@ from generator.build import DOC_LANGS, BuildOptions, build_files
 from generator.i18n import BABEL_LOCALES, LANGS, LANGUAGES, language, resource_dir
 from generator.models import LANGS as MODEL_LANGS
 
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER
 
 
 def test_every_language_of_the_table_has_a_catalog_and_is_built() -> None:

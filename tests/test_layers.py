@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks"),  # the rule registry and the program's rules, the matrix
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "fields"),  # per-language render context; fields' paths and controls
-    ("output", "render", "pdf", "gaps", "keep"),  # OOXML, atomic writes, docxtpl, PDF; backups
+    ("output", "render", "pdf", "gaps", "template_checks", "keep"),  # OOXML, writes, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
@@ -44,6 +44,7 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     ("build", "gaps"), ("build", "keep"),
+    ("build", "template_checks"),
 })
 
 

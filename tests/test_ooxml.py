@@ -15,7 +15,8 @@ from lxml import etree
 from generator.build import BuildOptions, build_files
 from generator.render import PPR_ORDER
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import LETTER, SAMPLES_DIR, TEMPLATES
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -58,10 +59,10 @@ def misordered(xml: bytes) -> list[str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("ooxml")
-    build_files([ROOT / "samples"], BuildOptions(output_dir=out))
-    build_files([ROOT / "samples" / "letter-onnuri.yaml"],
+    build_files([SAMPLES_DIR], BuildOptions(output_dir=out))
+    build_files([LETTER],
                 BuildOptions(output_dir=out, public=True))
-    return sorted(out.glob("*.docx")) + sorted((ROOT / "templates").glob("*.docx"))
+    return sorted(out.glob("*.docx")) + sorted(TEMPLATES.glob("*.docx"))
 
 
 def test_every_part_keeps_the_schema_order(outputs: list[Path]) -> None:

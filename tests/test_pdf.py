@@ -29,7 +29,8 @@ from generator.pdf import (
     render_previews,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import TEMPLATES
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IN_CI = bool(os.environ.get("CI"))
 
@@ -176,7 +177,7 @@ def spaced_docx(path: Path, autospace: bool) -> Path:
 def test_no_autospace_reads_the_default_paragraph_style(tmp_path: Path) -> None:
     assert no_autospace(spaced_docx(tmp_path / "tight.ko.docx", autospace=False))
     assert not no_autospace(spaced_docx(tmp_path / "spaced.ko.docx", autospace=True))
-    for template in (ROOT / "templates").glob("*.docx"):
+    for template in TEMPLATES.glob("*.docx"):
         assert no_autospace(template), template
 
 

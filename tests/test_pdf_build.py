@@ -15,7 +15,8 @@ from test_pdf import PNG_SIGNATURE, needs_libreoffice, needs_poppler
 
 from generator.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import LETTER, SAMPLES_DIR
+
 # Faces a CJK font fallback picks for Hangul when the Korean settings are missing.
 NOT_KOREAN = re.compile(r"CJK(jp|sc|tc|hk)|JP|SC-|TC-|SimSun|MingLiU|MS ?Mincho|Gothic ?JP",
                         re.IGNORECASE)
@@ -45,7 +46,7 @@ def pdf_fonts(pdf: Path) -> list[str]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
     result = CliRunner().invoke(
-        cli, ["build", str(ROOT / "samples"), "-o", str(out), "--pdf", "--preview"])
+        cli, ["build", str(SAMPLES_DIR), "-o", str(out), "--pdf", "--preview"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -127,7 +128,7 @@ def test_missing_libreoffice_keeps_the_documents(tmp_path: Path,
     monkeypatch.setenv("PROPGEN_SOFFICE", str(tmp_path / "no-such-soffice"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = CliRunner().invoke(
-        cli, ["build", str(ROOT / "samples" / "letter-onnuri.yaml"), "-o", str(tmp_path),
+        cli, ["build", str(LETTER), "-o", str(tmp_path),
               "--pdf"])
     assert result.exit_code == 3
     assert "libreoffice" in result.output.lower() and "apt-get install" in result.output

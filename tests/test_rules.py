@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,7 @@ from generator.i18n import N_
 from generator.program import Profile
 from generator.rules import _RULES, registered_rules, rule
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
-
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-PROFILE = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
+from helpers import LETTER, PROFILE, PROPOSAL, SAMPLES_DIR, TEMPLATES, Invoke
 
 
 def profile_variant(tmp_path: Path, old: str, new: str) -> Path:
@@ -116,3 +111,98 @@ def test_structural_rules_are_flagged() -> None:
     structural = {key for key, value in registered_rules().items() if value.structural}
     assert structural == {"MEMBER-ID-UNIQUE", "ANCHOR-MEMBER", "STACK-LAYER", "MEMBER-REF",
                           "QUESTION-ID", "QUESTION-ONCE"}
+
+
+def letter_template(tmp_path: Path, *, normal_pt: int | None = None,
+                    page_numbers: bool = True) -> Path:
+    """A copy of the letter template with a smaller Normal style or no page number."""
+    from docx import Document
+    from docx.shared import Pt
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    document = Document(str(TEMPLATES / "comment-letter.docx"))
+    if normal_pt is not None:
+        document.styles["Normal"].font.size = Pt(normal_pt)
+    if not page_numbers:
+        for section in document.sections:
+            for paragraph in section.footer.paragraphs:
+                for child in list(paragraph._p):
+                    if not child.tag.endswith("}pPr"):
+                        paragraph._p.remove(child)
+    document.save(str(folder / "comment-letter.docx"))
+    return folder
+
+
+def template_warnings(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if "[TEMPLATE-" in line]
+
+
+def test_the_shipped_templates_meet_the_notices_formatting_rules(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    result = invoke("build", SAMPLES_DIR, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert template_warnings(result) == []
+
+
+def test_a_template_under_the_notices_font_size_is_named_once(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    folder = letter_template(tmp_path, normal_pt=10)
+    second = tmp_path / "second.yaml"
+    second.write_text(LETTER.read_text("utf-8").replace(
+        "reference: ONR-GA-2025-117", "reference: ONR-GA-2025-118"), "utf-8")
+    result = invoke("build", "--template-dir", folder, LETTER, second, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    template = folder.resolve() / "comment-letter.docx"
+    warnings = template_warnings(result)
+    assert f"{template}: warning [TEMPLATE-FONT] the template's style 'Normal' is 10 pt, " \
+           "smaller than the 12 pt the notice asks for; enlarge it in Word " \
+           "(FR Doc. 2025-19674)" in warnings
+    assert len(warnings) == len(set(warnings))  # once, not once per letter
+    profile = profile_variant(tmp_path, "    min_font_pt: 12\n", "    min_font_pt: null\n")
+    quiet = invoke("build", "--template-dir", folder, "--program", profile, LETTER,
+                   "-o", tmp_path / "quiet")
+    assert template_warnings(quiet) == []
+
+
+def test_a_template_without_page_numbers_is_named(tmp_path: Path, invoke: Invoke) -> None:
+    folder = letter_template(tmp_path, page_numbers=False)
+    result = invoke("build", "--lang", "ko", "--template-dir", folder, LETTER,
+                    "-o", tmp_path / "out")
+    [warning] = template_warnings(result)
+    assert "[TEMPLATE-PAGE-NUMBERS]" in warning and "쪽 번호" in warning
+    profile = profile_variant(tmp_path, "    page_numbers_required: true\n",
+                              "    page_numbers_required: false\n")
+    quiet = invoke("build", "--template-dir", folder, "--program", profile, LETTER,
+                   "-o", tmp_path / "quiet")
+    assert template_warnings(quiet) == []
+
+
+def test_a_module_dropped_into_the_rules_package_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke
+) -> None:
+    """`generator/rules/<name>.py` registers its rules with the decorator alone."""
+    import sys
+
+    import generator.rules as package
+
+    folder = tmp_path / "more_rules"
+    folder.mkdir()
+    (folder / "extra.py").write_text(
+        "from generator.i18n import N_\n"
+        "from generator.rules import Finding, rule\n\n\n"
+        '@rule("TEST-EXTRA", kind="comment_letter")\n'
+        "def _extra(letter, profile):\n"
+        '    yield Finding("TEST-EXTRA", "warning", ("date",), N_("extra"))\n', "utf-8")
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])
+    monkeypatch.setattr(package, "_discovered", False)
+    monkeypatch.delitem(sys.modules, "generator.rules.extra", raising=False)
+    try:
+        assert "TEST-EXTRA" in registered_rules()
+        result = invoke("check", LETTER)
+        assert "warning [TEST-EXTRA] date: extra" in result.output
+    finally:
+        _RULES.pop("TEST-EXTRA", None)
+        sys.modules.pop("generator.rules.extra", None)

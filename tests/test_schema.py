@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+from helpers import LETTER, ROOT, SAMPLES_DIR, Invoke
+
+SAMPLES = sorted(SAMPLES_DIR.glob("*.yaml"))
 COMMITTED = ROOT / "propgen.schema.json"
 
 
@@ -55,7 +53,7 @@ def test_samples_satisfy_the_schema(schema: dict[str, Any], sample: Path) -> Non
 
 def test_schema_rejects_what_validate_rejects(schema: dict[str, Any]) -> None:
     validator = Draft202012Validator(schema)
-    letter = load_sample(ROOT / "samples" / "letter-onnuri.yaml")
+    letter = load_sample(LETTER)
     assert validator.is_valid(letter)
     assert not validator.is_valid({**letter, "kind": "letter"})
     assert not validator.is_valid({**letter, "closingg": letter["closing"]})

@@ -10,8 +10,7 @@ from generator.build import BuildOptions, build_files
 from generator.i18n import gettext_for
 from generator.sections import PROPOSAL_SECTIONS
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
+from helpers import PROPOSAL
 
 
 def test_headings_layer_headings_and_matrix_follow_the_table(tmp_path: Path) -> None:

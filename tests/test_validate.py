@@ -8,19 +8,15 @@ encoding, an empty file) have no field path.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from generator.errors import InputError, UserError
 from generator.loader import load_submission
 from generator.models import Proposal
 
-ROOT = Path(__file__).resolve().parent.parent
-MALFORMED = Path(__file__).resolve().parent / "malformed"
-Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
+from helpers import LETTER, MALFORMED, ROOT, SAMPLES_DIR, Invoke
 
 # file -> every line `propgen validate FILE` prints: (exact prefix, part of the message)
 CASES: dict[str, list[tuple[str, str]]] = {
@@ -232,7 +228,7 @@ def assert_lines(output: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_samples_are_valid(invoke: Invoke) -> None:
-    samples = sorted((ROOT / "samples").glob("*.yaml"))
+    samples = sorted(SAMPLES_DIR.glob("*.yaml"))
     assert len(samples) >= 2
     result = invoke("validate", *samples)
     assert result.exit_code == 0, result.output
@@ -285,7 +281,7 @@ def test_all_errors_of_a_file_are_reported_at_once(invoke: Invoke) -> None:
 @pytest.mark.usefixtures("in_malformed")
 def test_good_and_bad_files_together(invoke: Invoke) -> None:
     """Every file is checked; one bad file makes the exit code 2 but hides no other report."""
-    sample = ROOT / "samples" / "letter-onnuri.yaml"
+    sample = LETTER
     result = invoke("validate", "empty.yaml", sample, "no-anchor.yaml")
     assert result.exit_code == 2
     lines = result.output.splitlines()
@@ -345,7 +341,7 @@ def test_control_characters_removed_with_a_warning_on_request(
     invoke: Invoke, tmp_path: Path
 ) -> None:
     """`--strip-control-chars`: typed and escaped control characters go, each reported."""
-    sample = (ROOT / "samples" / "letter-onnuri.yaml").read_text("utf-8")
+    sample = (LETTER).read_text("utf-8")
     text = sample.replace("reference: ONR-GA-2025-117", 'reference: "ONR\\aGA-2025-117"')
     text = text.replace('en: "Onnuri Semiconductor Co., Ltd."', 'en: "Onnuri Semi\x07conductor Co., Ltd."')
     path = tmp_path / "control.yaml"

@@ -128,7 +128,7 @@ def _setup_styles(doc: DocumentObject) -> None:
         style.font.italic = False
         style.paragraph_format.keep_together = True
     para_style("Letterhead", size=18, bold=True, color=ACCENT, after=2)
-    para_style("Letterhead Detail", size=10, color=RGBColor(0x44, 0x44, 0x44), after=0)
+    para_style("Letterhead Detail", size=12, color=RGBColor(0x44, 0x44, 0x44), after=0)
     para_style("Caption Line", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                before=12, after=12)
     para_style("Reference Line", size=12, bold=True, after=12)
@@ -139,9 +139,9 @@ def _setup_styles(doc: DocumentObject) -> None:
     para_style("Signature", after=0, keep_next=True)
     para_style("Table Text", after=0)
     para_style("Provider Line", bold=True, after=4, keep_next=True)
-    para_style("Page Header", size=10, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
+    para_style("Page Header", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
                align=WD_ALIGN_PARAGRAPH.RIGHT, after=0)
-    para_style("Page Footer", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    para_style("Page Footer", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     set_child(doc.styles["Notice Box"].element.get_or_add_pPr(), parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/>'
         '<w:bottom w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/></w:pBdr>'

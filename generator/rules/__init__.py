@@ -4,13 +4,14 @@ structural.
 
 Register a rule from any module with one decorator:
 
+    from generator.i18n import N_
     from generator.rules import Finding, rule
 
-    @rule("US-CONTENT-EXPLANATION", kind="proposal")
-    def _us_content_explanation(proposal, profile):
-        if ...:
-            yield Finding("US-CONTENT-EXPLANATION", "warning", ("stack", "hardware"),
-                          N_("explain ..."), {...})
+    @rule("MILESTONES", kind="proposal")
+    def _milestones(proposal, profile):
+        if not proposal.milestones:
+            yield Finding("MILESTONES", "warning", ("milestones",),
+                          N_("give at least one milestone with its date"))
 
 The rules in `generator/checks.py` and in every module of this package
 (`generator/rules/<name>.py`) are found without further registration. A finding names no
