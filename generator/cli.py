@@ -593,7 +593,8 @@ def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | Non
 @click.option("--draft", is_flag=True,
               help="Allow text in one language only; the documents are marked DRAFT.")
 @click.option("--force", is_flag=True,
-              help="Overwrite redlines even if they were edited after propgen wrote them.")
+              help="Replace redlines edited after propgen wrote them, each kept first as a "
+              "dated backup beside it.")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None, help="Use your own proposal.docx / comment-letter.docx.")
 @_lang_option
@@ -617,10 +618,14 @@ def redline(old: str, new: str, output_dir: Path, author: str, date: Any, draft:
     lang = detect_lang(lang)
     _ = gettext_for(lang)
     with _handle_exceptions(lang, output_dir):
-        written = redline_versions(old, new, output_dir, author=author, date=date, lang=lang,
-                                   program_path=program_path, template_dir=template_dir,
-                                   force=force, draft=draft)
-    for path in written:
+        done = redline_versions(old, new, output_dir, author=author, date=date, lang=lang,
+                                program_path=program_path, template_dir=template_dir,
+                                force=force, draft=draft)
+    from .keep import backup_message
+
+    for target, backup in done.backups:
+        click.echo(backup_message(target, backup, lang), err=True)
+    for path in done.written:
         click.echo(_("wrote {path}").format(path=path))
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .build import build_submission, document_names
 from .errors import UserError
 from .fields import unwrap_content_controls
 from .i18n import N_
+from .keep import back_up, same_bytes
 from .loader import load_profile
 from .output import Manifest, docx_bytes, safe_stem, write_atomic
 from .revisions import load_version, parse_version
@@ -588,7 +589,7 @@ def redline_versions(
     template_dir: Path | None = None,
     force: bool = False,
     draft: bool = False,
-) -> list[Path]:
+) -> Redlines:
     """Build OLD and NEW (files or `FILE@REV`) and write one redline DOCX per language.
 
     Program-check errors do not stop a redline (it is for review; `propgen check` reports
@@ -616,11 +617,22 @@ def redline_versions(
                                                 built[1][names[doc_lang]], revision)
                for doc_lang, name in redline_names(stem).items()}
     manifest = Manifest(output_dir)
-    edited = manifest.edited_targets(list(outputs), force)
-    if edited:
+    edited = [t for t in manifest.edited_targets(list(outputs), False)
+              if not same_bytes(t, outputs[t])]
+    if edited and not force:
         raise UserError("\n".join(manifest.edited_message(t, lang) for t in edited))
+    result = Redlines(backups=[(t, back_up(t)) for t in edited])
     for target, data in outputs.items():
         write_atomic(target, data)
         manifest.record(target, data)
+        result.written.append(target)
     manifest.save()
-    return list(outputs)
+    return result
+
+
+@dataclass
+class Redlines:
+    """The redlines written, and the hand-edited ones `force` kept as backups first."""
+
+    written: list[Path] = field(default_factory=list)
+    backups: list[tuple[Path, Path]] = field(default_factory=list)

@@ -176,3 +176,14 @@ def test_pdfs_of_a_real_build_are_known_and_cleared(invoke: Invoke, tmp_path: Pa
     result = invoke("build", changed_copy(tmp_path / "v2"), "-o", out)
     assert result.exit_code == 0, result.output
     assert not list(out.glob("*.pdf"))
+
+
+def test_json_build_reports_backups(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("build", LETTER, "-o", out).exit_code == 0
+    (out / "letter-onnuri.en.docx").write_bytes(b"counsel")
+    result = invoke("build", LETTER, "-o", out, "--force", "--format", "json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    [(target, backup)] = body["backups"].items()
+    assert target.endswith("letter-onnuri.en.docx") and Path(backup).read_bytes() == b"counsel"

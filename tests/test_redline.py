@@ -237,6 +237,11 @@ def test_an_edited_redline_is_not_overwritten(tmp_path: Path, invoke: Invoke) ->
     target.write_bytes(target.read_bytes() + b" ")
     again = invoke("redline", LETTER, new, "-o", tmp_path / "out")
     assert again.exit_code == 2 and "--force" in again.output
+    edited = target.read_bytes()
+    forced = invoke("redline", LETTER, new, "-o", tmp_path / "out", "--force")
+    assert forced.exit_code == 0 and "kept as" in forced.output
+    backups = list((tmp_path / "out").glob("letter-onnuri.redline.en.edited-*.docx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
 
 
 @needs_libreoffice
