@@ -60,8 +60,13 @@ class BuildResult:
 
 
 def template_path(kind: str, template_dir: Path | None = None) -> Path:
-    """The template a submission of `kind` is rendered with."""
-    return ((template_dir or resource_dir("templates")) / TEMPLATE_NAMES[kind]).resolve()
+    """The template a submission of `kind` is rendered with.
+
+    A folder of one's own templates may hold only one of them: the other is the shipped one.
+    """
+    name = TEMPLATE_NAMES[kind]
+    folder = template_dir if template_dir and (template_dir / name).exists() else None
+    return ((folder or resource_dir("templates")) / name).resolve()
 
 
 def renderer_for(kind: str, template_dir: Path | None = None) -> Any:

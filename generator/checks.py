@@ -16,12 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Diagnostic
-from .i18n import LANGS, N_, Msg, gettext_for, message
+from .i18n import LANGS, N_, CountryCode, Msg, gettext_for, message
 from .language import is_blank
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
 from .rules import Finding, Loc, rule, run_rules
 from .sections import where_addressed
+from .suggest import closest
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -89,7 +90,8 @@ def _stack_layer(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
                     "STACK-LAYER", "error", ("stack", layer, "providers", index),
                     N_("'{ref}' is not the id of a consortium member, so this layer has a "
                        "provider outside the consortium; known ids: {known}"),
-                    {"ref": ref, "known": ", ".join(sorted(known))},
+                    {"ref": ref, "known": ", ".join(sorted(known)),
+                     "suggestion": closest(ref, sorted(known))},
                 )
 
 
@@ -109,7 +111,8 @@ def _member_ref(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
             yield Finding(
                 "MEMBER-REF", "error", loc,
                 N_("'{ref}' is not the id of a consortium member; known ids: {known}"),
-                {"ref": ref, "known": ", ".join(sorted(known))},
+                {"ref": ref, "known": ", ".join(sorted(known)),
+                 "suggestion": closest(ref, sorted(known))},
             )
 
 
@@ -169,7 +172,7 @@ def _country_of_concern(proposal: Proposal, profile: Profile) -> Iterator[Findin
                     "COUNTRY-OF-CONCERN", "error", ("consortium", "members", index, key),
                     N_("'{member}' is located in, or owned or controlled from, {code}, a "
                        "country of concern; such entities may not take part"),
-                    {"member": member.id, "code": code},
+                    {"member": member.name, "code": CountryCode(code)},
                 )
 
 
@@ -188,7 +191,7 @@ def _software_provider_country(proposal: Proposal, profile: Profile) -> Iterator
                     N_("'{member}' provides the layer '{layer}' but is based in {code}, whose "
                        "laws can compel data sharing with its government (reported rule of "
                        "the call; confirm against the notice)"),
-                    {"member": ref, "layer": Msg(LAYER_HEADINGS[layer]),
+                    {"member": provider.name, "layer": Msg(LAYER_HEADINGS[layer]),
                      "code": ", ".join(
                          sorted({provider.country, provider.headquarters} & restricted))},
                 )
@@ -496,11 +499,17 @@ def compliance_matrix(
 # --- reports -----------------------------------------------------------------------------
 
 
+def _suggestion(finding: Finding, lang: str) -> str:
+    """A finding about a mistyped reference names the id it most likely means."""
+    guess = finding.ctx.get("suggestion")
+    return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
+
+
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> Diagnostic:
     """The finding placed in its file and worded in the reader's language."""
     line, column = locate(loaded.tree, finding.loc)
     return Diagnostic(
         loaded.display, line, column, format_path(finding.loc),
-        message(finding.rule, finding.template, finding.ctx, lang),
+        message(finding.rule, finding.template, finding.ctx, lang) + _suggestion(finding, lang),
         finding.severity, finding.rule, finding.citation, finding.template, finding.ctx,
     )

@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .click_i18n import LocalizedGroup
 from .errors import ExitCode, InputError, UserError, exit_code_for
-from .i18n import LANGS, detect_lang, gettext_for
+from .i18n import LANGS, N_, detect_lang, gettext_for
+from .suggest import closest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,6 +62,21 @@ def _strip_option(func: F) -> F:
     )(func)
 
 
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning"),
+                   "acknowledged": N_("acknowledged")}
+
+
+def _finding_line(finding: Any, lang: str, severity: str | None = None) -> str:
+    """A finding as `check` prints it, with the severity label in the user's language
+    (English output keeps `error` / `warning` for scripts that grep it)."""
+    text = str(finding)
+    own = getattr(finding, "severity", None)
+    label = severity or own
+    if own and label in SEVERITY_LABELS and (lang != "en" or label != own):
+        text = text.replace(f" {own} [", f" {gettext_for(lang)(SEVERITY_LABELS[label])} [", 1)
+    return text
+
+
 def _format_option(func: F) -> F:
     return click.option(
         "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -95,7 +112,8 @@ def _handle_exceptions(lang: str, output: Path | None = None) -> Iterator[None]:
         sys.exit(exit_code_for(error))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalizedGroup,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="propgen")
 def cli() -> None:
     """Bilingual American AI Exports Program documents from one YAML file.
@@ -111,13 +129,17 @@ def cli() -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--draft", is_flag=True, help="Allow text given in one language only.")
+@click.option("--explain", is_flag=True,
+              help="Also print what each valid file says, in words: members with their "
+              "countries, the anchor, targets, amounts.")
 @_format_option
 @_lang_option
 @_program_option
 @_max_bytes_option
 @_strip_option
 def validate(
-    files: tuple[Path, ...], draft: bool, output_format: str, lang: str | None,
+    files: tuple[Path, ...], draft: bool, explain: bool, output_format: str,
+    lang: str | None,
     program_path: Path | None, max_bytes: int | None, strip_control_chars: bool,
 ) -> None:
     """Check that YAML files (or every *.yaml in folders) are complete submissions.
@@ -126,6 +148,7 @@ def validate(
     Example:
       propgen validate samples/
       propgen validate samples/ --format json
+      propgen validate --explain my-proposal.yaml
     Each problem is printed as FILE:LINE:COLUMN: FIELD: MESSAGE (a broken reference
     also names its rule: error [RULE-ID]), as check and build print it. Exit code 2
     if any.
@@ -154,10 +177,14 @@ def validate(
         else:
             for warning in loaded.warnings:
                 if text:
-                    click.echo(str(warning), err=True)
+                    click.echo(_finding_line(warning, lang), err=True)
                 body["findings"].append(warning.as_dict())
             if text:
                 click.echo(_("{path}: ok").format(path=path))
+                if explain:
+                    from .explain import explain as explain_submission
+
+                    click.echo("\n".join(explain_submission(_submission, profile, lang)) + "\n")
             body["files"].append({"file": str(path), "ok": True})
     if not text:
         _echo_json(body)
@@ -193,6 +220,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         profile = load_profile(program_path, lang)
     from .inputs import find_inputs, limits_for
 
+    _ = gettext_for(lang)
     files = tuple(find_inputs(list(files)))
     report = check_files(list(files), profile, lang=lang, draft=draft,
                          limits=limits_for(max_bytes, strip_control_chars))
@@ -201,13 +229,17 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "findings": [f.as_dict() for f in report.findings],
             "input_errors": [p.as_dict() for p in report.input_errors],
             "matrix": report.matrices if matrix else {},
+            "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
         _echo_json(body)
     else:
         for problem in report.input_errors:
             click.echo(str(problem), err=True)
         for finding in report.findings:
-            click.echo(str(finding))
+            click.echo(_finding_line(finding, lang))
+        for finding, why in report.acknowledged:
+            click.echo(_("{finding} (acknowledged: {reason})").format(
+                finding=_finding_line(finding, lang, "acknowledged"), reason=why))
         if matrix:
             for name, rows in report.matrices.items():
                 click.echo(f"\n{name}")
@@ -216,9 +248,11 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                                f"{row['section']:<40} {row['requirement']}")
         errors = sum(f.severity == "error" for f in report.findings)
         warnings = len(report.findings) - errors
-        _ = gettext_for(lang)
-        click.echo(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
-            files=len(files), errors=errors, warnings=warnings), err=True)
+        summary = _("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
+            files=len(files), errors=errors, warnings=warnings)
+        if report.acknowledged:
+            summary += _(", {count} acknowledged").format(count=len(report.acknowledged))
+        click.echo(summary, err=True)
     if report.input_errors:
         sys.exit(ExitCode.BAD_INPUT)
     if report.has_errors:
@@ -228,7 +262,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def schema(output: Path | None) -> None:
+@_lang_option
+@_program_option
+def schema(output: Path | None, lang: str | None, program_path: Path | None) -> None:
     """Print the JSON Schema of submission files, for editor autocompletion.
 
     \b
@@ -236,10 +272,17 @@ def schema(output: Path | None) -> None:
       propgen schema -o propgen.schema.json
     then start your YAML file with
       # yaml-language-server: $schema=propgen.schema.json
-    """
-    from .models import submission_json_schema
 
-    text = json.dumps(submission_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    Notice and question ids, instruments, agencies and country codes are listed from
+    the program profile (--program), so the editor offers them as you type.
+    """
+    from .loader import load_profile
+    from .schema import profile_schema
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang):
+        profile = load_profile(program_path, lang)
+    text = json.dumps(profile_schema(profile), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -271,6 +314,42 @@ def init(kind: str, path: Path, force: bool) -> None:
 
 
 @cli.command()
+@click.argument("notice", required=False)
+@_lang_option
+@_program_option
+def questions(notice: str | None, lang: str | None, program_path: Path | None) -> None:
+    """List a notice's sections and questions, in English and Korean.
+
+    \b
+    Example:
+      propgen questions rfi-2025
+    Without NOTICE, every notice of the profile. Titles inferred from the notice's
+    summary are marked; answer a question by its id (A.1), a whole section by its
+    letter (C).
+    """
+    from .loader import load_profile
+    from .questions import UnknownNotice, find_notice, outline
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    try:
+        profile = load_profile(program_path, lang)
+        notices = find_notice(profile, notice)
+    except UserError as error:
+        _fail(error, lang)
+    except UnknownNotice:
+        guess = closest(str(notice), profile.notice_ids)
+        click.echo(_("'{notice}' is not a notice of the profile; known: {known}").format(
+            notice=notice, known=", ".join(profile.notice_ids))
+            + (_("; did you mean '{name}'?").format(name=guess) if guess else ""), err=True)
+        sys.exit(ExitCode.BAD_INPUT)
+    for index, item in enumerate(notices):
+        if index:
+            click.echo("")
+        click.echo("\n".join(outline(item, lang)))
+
+
+@cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the documents.")
@@ -287,7 +366,8 @@ def init(kind: str, path: Path, force: bool) -> None:
               "as a dated backup beside it (x.en.edited-20261201-093000.docx).")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None,
-              help="Use your own proposal.docx / comment-letter.docx from this folder.")
+              help="Use your own proposal.docx / comment-letter.docx from this folder "
+              "(see propgen templates export; a missing one is the shipped one).")
 @_format_option
 @_lang_option
 @_program_option
@@ -383,7 +463,7 @@ def build(
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
-        click.echo(str(finding), err=True)
+        click.echo(_finding_line(finding, options.lang), err=True)
     for path in result.refused:
         click.echo(_("{path}: not built: the program checks found errors (fix them, or build "
                      "a draft with --draft)").format(path=path), err=True)
@@ -579,6 +659,69 @@ def translate_mark_reviewed(file: Path, fields: tuple[str, ...], lang: str | Non
         marked = mark_reviewed(file, submission, fields)
     click.echo(_("{path}: {count} field(s) marked as reviewed").format(
         path=sidecar_path(file), count=len(marked)))
+
+
+@cli.group()
+def profile() -> None:
+    """The program profile: the program's rules and notices, kept as data.
+
+    \b
+    Example:
+      propgen profile export my-program/
+      propgen check my-letter.yaml --program my-program/ai-exports-2026.yaml
+    """
+
+
+@profile.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@_lang_option
+def profile_export(folder: Path, force: bool, lang: str | None) -> None:
+    """Copy the shipped program profile into FOLDER, to edit and pass with --program.
+
+    \b
+    Example:
+      propgen profile export my-program/
+    """
+    from .exports import export_profile
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export_profile(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+
+
+@cli.group()
+def templates() -> None:
+    """The Word templates documents are built from.
+
+    \b
+    Example:
+      propgen templates export my-templates/
+      propgen build samples/ -o out/ --template-dir my-templates/
+    """
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@_lang_option
+def templates_export(folder: Path, force: bool, lang: str | None) -> None:
+    """Copy the shipped templates into FOLDER, to restyle in Word and pass with --template-dir.
+
+    \b
+    Example:
+      propgen templates export my-templates/
+    A folder that lacks one of the two templates uses the shipped one for it.
+    """
+    from .exports import export_templates
+
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export_templates(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
 
 
 @cli.command()

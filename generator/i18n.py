@@ -70,6 +70,13 @@ class Msg(str):
     __slots__ = ()
 
 
+class CountryCode(str):
+    """A placeholder value that is a country code, shown as the country's name in the
+    message's language with the code after it: `Slovakia (SK)`, `슬로바키아(SK)`."""
+
+    __slots__ = ()
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction where it is translated later."""
     return message
@@ -119,6 +126,9 @@ def _localized(value: Any, lang: str) -> Any:
     """Placeholder values that are words themselves: marked msgids, or {en, ko} pairs."""
     if isinstance(value, Msg):
         return gettext_for(lang)(value)
+    if isinstance(value, CountryCode):
+        space = "" if lang == "ko" else " "
+        return f"{country_name(value, lang)}{space}({value})"
     from pydantic import BaseModel  # loaded already whenever there is a model to word
 
     if isinstance(value, BaseModel) and hasattr(value, "get"):

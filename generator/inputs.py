@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .acknowledge import reason, settle
 from .checks import (
     Finding,
     check_submission,
@@ -47,6 +48,8 @@ class Checked:
     submission: Proposal | CommentLetter
     loaded: Loaded
     findings: list[Finding]
+    # Warnings settled in the file's `acknowledge:` list: out of `findings`, listed by check.
+    acknowledged: list[Finding] = field(default_factory=list)
 
     def located(self, lang: str) -> list[Diagnostic]:
         """The YAML reader's warnings, then the findings, placed and worded."""
@@ -69,7 +72,8 @@ def load_checked(
         limits=limits)
     findings = check_submission(submission, profile, structural=False if strict else None)
     findings.extend(drift_findings(submission, loaded.path))
-    return Checked(submission, loaded, draft_severity(findings, draft))
+    findings, settled = settle(draft_severity(findings, draft), submission)
+    return Checked(submission, loaded, findings, settled)
 
 
 @dataclass
@@ -77,6 +81,8 @@ class CheckReport:
     findings: list[Diagnostic] = field(default_factory=list)
     input_errors: list[Diagnostic] = field(default_factory=list)
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Warnings settled in the file's `acknowledge:` list, with the team's reason.
+    acknowledged: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -101,6 +107,8 @@ def check_files(
         submission, loaded, findings = checked.submission, checked.loaded, checked.findings
         report.findings.extend(loaded.warnings)
         report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
+        report.acknowledged.extend(
+            (locate_finding(f, loaded, lang), reason(f, submission)) for f in checked.acknowledged)
         if isinstance(submission, Proposal):
             report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
         else:

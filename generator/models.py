@@ -265,12 +265,30 @@ class HardwareLayer(Layer):
     )
 
 
+class AIModel(Strict):
+    """One model the models layer offers: who developed it, where, and whether its weights
+    are open (the 2026 call reportedly bars open-weight models from countries of concern)."""
+
+    name: Text
+    developer: Text = Field(description="The company or lab that developed the model.")
+    developer_country: Country = Field(description="Where the developer is based.")
+    open_weights: bool = Field(description="True if the model's weights are openly published.")
+
+
+class ModelsLayer(Layer):
+    ai_models: list[AIModel] = Field(
+        default_factory=list,
+        description="The models offered, each with its developer's country and whether its "
+        "weights are open.",
+    )
+
+
 class Stack(Strict):
     """The five layers of EO 14320 §3(b)(i)(A)-(E)."""
 
     hardware: HardwareLayer
     data: Layer
-    models: Layer
+    models: ModelsLayer
     security: Layer
     applications: Layer
 
@@ -373,6 +391,21 @@ class Signatory(Person):
     )
 
 
+class Acknowledgement(Strict):
+    """A warning the team has read and settled: silenced at that field, listed by `check`."""
+
+    rule: Text = Field(description="The rule id of the warning, e.g. SECTION-TITLE.")
+    field: Text = Field(description="The field it is about, as `check` prints it, e.g. "
+                        "answers[3].question.")
+    reason: Text = Field(description="Why the warning does not apply, in the team's words.")
+
+
+Acknowledgements = Annotated[
+    list[Acknowledgement],
+    Field(default_factory=list, description="Warnings settled by the team (see README)."),
+]
+
+
 class Proposal(Strict):
     kind: Literal["proposal"]
     program: str | None = Field(default=None, description="Program profile id (optional).")
@@ -387,6 +420,7 @@ class Proposal(Strict):
     compliance: Compliance = Field(default_factory=Compliance)
     milestones: list[Milestone] = Field(default_factory=list)
     signatory: Signatory
+    acknowledge: Acknowledgements
 
 
 class Commenter(Strict):
@@ -433,6 +467,7 @@ class CommentLetter(Strict):
     introduction: Bilingual
     answers: list[Answer] = Field(min_length=1)
     closing: Bilingual
+    acknowledge: Acknowledgements
 
     @field_validator("notice")
     @classmethod

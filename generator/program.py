@@ -80,6 +80,8 @@ class ProposalRules(_Data):
     call_window: Window | None = None
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList
+    # Developer countries whose open-weight models a consortium may not use (None: no rule).
+    open_weight_model_countries: CountryList | None = None
     export_control_attention: list[CountryGroup] = Field(default_factory=list)
     us_content_threshold_percent: float
     us_content_source: str
@@ -122,6 +124,9 @@ class Notice(_Data):
     fr_doc: str
     published: dt.date
     docket_ids: list[str]
+    # The docket id as Regulations.gov lists it, for links; it may differ from the notice's
+    # own wording (`docket_ids`), which the RE line cites.
+    regulations_gov_docket: str | None = None
     deadline: dt.date
     deadline_note: Words | None = None
     caption: str
@@ -132,6 +137,13 @@ class Notice(_Data):
     page_limit: int | None = None
     source: str
     sections: list[NoticeSection]
+
+    @property
+    def regulations_gov_url(self) -> str | None:
+        """The docket's page on Regulations.gov, built from the id Regulations.gov uses."""
+        if not self.regulations_gov_docket:
+            return None
+        return f"https://www.regulations.gov/docket/{self.regulations_gov_docket}"
 
     def section_of(self, question_id: str) -> NoticeSection | None:
         """The section a question id ('A.1') or section id ('A') belongs to."""

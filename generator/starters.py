@@ -7,11 +7,14 @@ never turn into a document. Optional fields are present as commented-out lines.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UserError
 from .i18n import N_, detect_lang, gettext_for
+from .loader import load_profile
 from .models import PLACEHOLDER
+from .questions import answer_stubs
 
 KINDS: tuple[str, ...] = ("proposal", "letter")
 STARTER_DIR = Path(__file__).parent / "starters"
@@ -40,12 +43,25 @@ def starter_path(kind: str) -> Path:
 
 
 def starter_text(kind: str) -> str:
-    return starter_path(kind).read_text(encoding="utf-8")
+    text = starter_path(kind).read_text(encoding="utf-8")
+    return _with_answer_stubs(text) if kind == "letter" else text
+
+
+def _with_answer_stubs(text: str) -> str:
+    """The letter starter with its `answers:` block replaced by one stub per question of
+    the notice it names (from the shipped profile)."""
+    notice = re.search(r"^notice: *(\S+)", text, re.MULTILINE)
+    block = re.search(r"^answers:\n(?:[ \t].*\n|\n)*", text, re.MULTILINE)
+    profile = load_profile()
+    if not notice or not block or notice.group(1) not in profile.notice_ids:
+        return text
+    return text[: block.start()] + answer_stubs(profile.notice(notice.group(1))) + "\n" \
+        + text[block.end():].lstrip("\n")
 
 
 def write_starter(kind: str, path: Path, force: bool = False, lang: str | None = None) -> None:
     """Copy the starter for `kind` to `path`; refuse to replace a file unless `force`."""
-    data = starter_path(kind).read_bytes()
+    data = starter_text(kind).encode("utf-8")
     path = Path(path)
     if path.is_dir():
         raise _error(N_("{path} is a folder; give a file name such as {path}/{kind}.yaml"),

@@ -10,9 +10,10 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from . import suggest
 from .errors import Problem
-from .i18n import N_, gettext_for, message
-from .models import CUSTOM_MESSAGES, submission_json_schema
+from .i18n import N_, country_name, gettext_for, message
+from .models import _ALPHA2, CUSTOM_MESSAGES, submission_json_schema
 from .program import Profile
 from .yaml_source import Loaded, Loc, format_path, key_position, locate
 
@@ -132,6 +133,23 @@ def pydantic_template(
     return str(error.get("msg", kind)), {}
 
 
+def _value_hint(kind: str, ctx: dict[str, Any], lang: str) -> str:
+    """"; did you mean 'GB' (United Kingdom)?" for a value that is close to a valid one."""
+    if kind == "country_code" and isinstance(ctx.get("value"), str):
+        code = suggest.country(ctx["value"], _ALPHA2)
+        if code:
+            return message("hint", N_("; did you mean '{name}' ({country})?"),
+                           {"name": code, "country": country_name(code, lang)}, lang)
+        return ""
+    if kind == "unknown_choice" and isinstance(ctx.get("value"), str):
+        guess = suggest.closest(ctx["value"], str(ctx.get("choices", "")).split(", "))
+    elif kind == "string_pattern_mismatch" and str(ctx.get("pattern")) == r"^[A-Z](\.[0-9]+)?$":
+        guess = suggest.question_id(str(ctx.get("input", "")))
+    else:
+        return ""
+    return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
+
+
 # --- schema look-up for "did you mean" --------------------------------------------------
 
 
@@ -206,7 +224,7 @@ def problems_from_validation(
                 "ctx": {**error.get("ctx", {}), "expected_tags": "'proposal' or 'comment_letter'"},
             }
         template, ctx = pydantic_template(error, loaded.data, loc, schema, lang)
-        text = message(error["type"], template, ctx, lang)
+        text = message(error["type"], template, ctx, lang) + _value_hint(error["type"], ctx, lang)
         key = (line, col, text)
         if key in seen:
             continue

@@ -19,6 +19,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from . import yaml_hints
 from .errors import InputError, Problem
 from .i18n import N_, message
 from .models import XML_INVALID
@@ -218,6 +219,10 @@ def parse_yaml(
     removed: list[Problem] = []
     if limits.strip_control_chars:
         text, removed = _strip_from_text(text, display, lang)
+    fullwidth = yaml_hints.fullwidth_indent(text)
+    if fullwidth:
+        raise _hinted(display, fullwidth, lang)
+    removed += _comment_warnings(text, display, lang)
     fast = _fast_load(text)
     if fast is not None:
         loaded = Loaded(path=path, data=fast, display=display, text=text, warnings=removed)
@@ -244,6 +249,10 @@ def parse_yaml(
             lang,
         ) from None
     except _DuplicateKey as exc:
+        in_item = yaml_hints.duplicate_in_item(
+            text, exc.mark.line + 1, exc.mark.column + 1, str(exc.key))
+        if in_item:
+            raise _hinted(display, in_item, lang) from None
         raise _single(
             display,
             exc.mark.line + 1,
@@ -254,18 +263,7 @@ def parse_yaml(
             lang,
         ) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise _single(
-            display,
-            line,
-            col,
-            "yaml_syntax",
-            N_("YAML syntax error: {problem}"),
-            {"problem": problem},
-            lang,
-        ) from None
+        raise _hinted(display, yaml_hints.explain(exc, text), lang) from None
     except YAMLError as exc:
         raise _single(
             display,
@@ -487,6 +485,19 @@ def _is_tagged_scalar(node: Any) -> bool:
     from ruamel.yaml.comments import TaggedScalar
 
     return isinstance(node, TaggedScalar)
+
+
+def _hinted(display: str, hint: yaml_hints.Hint, lang: str) -> InputError:
+    """A syntax mistake in plain words (yaml_hints), at the character it is about."""
+    return _single(display, hint.line, hint.col, hint.kind, hint.template, hint.ctx, lang)
+
+
+def _comment_warnings(text: str, display: str, lang: str) -> list[Problem]:
+    return [
+        Problem(display, h.line, h.col, "", message(h.kind, h.template, h.ctx, lang),
+                "warning", "YAML-COMMENT", template=h.template, ctx=h.ctx)
+        for h in yaml_hints.comment_cuts_text(text)
+    ]
 
 
 def _single(

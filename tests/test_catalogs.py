@@ -20,7 +20,8 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None}
 def used_msgids() -> dict[str, str]:
     """Every msgid in the templates and the package, with where it was found."""
     found: dict[str, str] = {}
-    method_map = [("generator/**.py", "python"), ("templates/**.docx", "docx")]
+    method_map = [("generator/cli.py", "generator.click_i18n:extract_cli"),
+                  ("generator/**.py", "python"), ("templates/**.docx", "docx")]
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS,
         callback=None, options_map={"templates/**.docx": {}},

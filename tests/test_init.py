@@ -42,6 +42,7 @@ FILL: dict[str, Any] = {
     "phone": "+82 2 555 0100",
     "website": "www.example.com",
     "reference": "REF-2026-01",
+    "reason": "Checked against the notice.",
 }
 MEMBER_REFS = {"providers", "manufacturers", "build", "own", "operate", "member"}
 QUESTIONS = ("A.1", "C", "B.1")

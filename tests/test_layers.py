@@ -14,32 +14,36 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Bottom to top (README "Layout of the code").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "i18n", "language"),  # language table, gettext, Babel formatting, string
-    # helpers; scripts, placeholders and invisible characters in text
+    ("__init__", "i18n", "language", "suggest"),  # language table, gettext, Babel formatting,
+    # string helpers; scripts, placeholders and invisible characters in text; "did you mean"
     ("errors",),  # the diagnostic record, user errors, exit codes
     ("models", "sections"),  # pydantic models of a submission; proposal section table
-    ("program",),  # the program profile's models
-    ("yaml_source",),  # reading YAML: guards, positions
+    ("program", "questions", "schema"),  # the program profile's models; the notice's
+    # questions; the JSON Schema with the profile's ids
+    ("yaml_source", "yaml_hints"),  # reading YAML: guards, positions; syntax mistakes worded
     ("validation",),  # pydantic errors -> diagnostics
-    ("rules", "checks"),  # the rule registry and the program's rules, the matrix
+    ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
+    # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
-    ("context", "fields"),  # per-language render context; fields' paths and controls
+    ("context", "explain", "fields"),  # render context; a file in words; field controls
     ("output", "render", "pdf", "gaps", "template_checks", "keep"),  # OOXML, writes, PDF
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
-    ("build", "starters", "translate"),  # the pipeline; starter files; translation sheets
+    ("build", "starters", "translate", "exports"),  # the pipeline; starter files;
+    # translation sheets; exported copies
     ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
     ("revisions", "redline", "pull"),  # FILE@REV, tracked-change redlines, Word edits back
-    ("cli", "__main__"),  # click, thin
+    ("cli", "__main__", "click_i18n"),  # click, thin; --help in the user's language
 )
 
 # Imports of propgen modules inside functions, each kept lazy for the cold start: a
 # command imports only what it runs, and rendering (docxtpl, python-docx, lxml) is loaded
 # only when a document is built.
 LAZY: frozenset[tuple[str, str]] = frozenset({
-    ("cli", "inputs"), ("cli", "loader"), ("cli", "models"), ("cli", "output"),
+    ("cli", "inputs"), ("cli", "loader"), ("cli", "output"),
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
     ("cli", "translate"), ("cli", "drift"),
+    ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
     ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),

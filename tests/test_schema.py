@@ -80,3 +80,36 @@ def test_schema_to_a_file(invoke: Invoke, tmp_path: Path) -> None:
 def test_samples_point_editors_at_the_schema(sample: Path) -> None:
     first = sample.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../propgen.schema.json"
+
+
+def test_schema_enumerates_the_profiles_ids(schema: dict[str, Any]) -> None:
+    """Editors complete notice ids, question ids, instruments, agencies and country codes."""
+    defs = schema["$defs"]
+    assert defs["CommentLetter"]["properties"]["notice"]["enum"] == ["rfi-2025"]
+    questions = defs["Answer"]["properties"]["question"]["enum"]
+    assert questions[:5] == ["A", "A.1", "A.2", "A.3", "B"] and "I" in questions
+    assert "direct_loan" in defs["SupportRequest"]["properties"]["instrument"]["enum"]
+    assert "EXIM" in defs["SupportRequest"]["properties"]["agency"]["enum"]
+    countries = defs["Member"]["properties"]["country"]["enum"]
+    assert {"US", "KR", "GB", "SK"} <= set(countries) and "UK" not in countries
+    target = defs["Target"]["properties"]
+    assert target["bloc_countries"]["items"]["enum"] == countries
+    assert next(o for o in target["country"]["anyOf"] if o.get("type") == "string")["enum"] \
+        == countries
+    validator = Draft202012Validator(schema)
+    letter = load_sample(ROOT / "samples" / "letter-onnuri.yaml")
+    assert not validator.is_valid({**letter, "notice": "rfi-2024"})
+    assert not validator.is_valid({**letter, "commenter": {**letter["commenter"],
+                                                           "country": "UK"}})
+
+
+def test_schema_follows_the_profile_given(invoke: Invoke, tmp_path: Path) -> None:
+    profile = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
+    text = profile.read_text("utf-8").replace("notices:\n  - id: rfi-2025\n",
+                                                 "notices:\n  - id: rfi-2027\n", 1)
+    mine = tmp_path / "profile.yaml"
+    mine.write_text(text, "utf-8")
+    result = invoke("schema", "--program", mine)
+    assert result.exit_code == 0, result.output
+    notice = json.loads(result.output)["$defs"]["CommentLetter"]["properties"]["notice"]
+    assert notice["enum"] == ["rfi-2027"]

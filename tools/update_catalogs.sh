@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(python -c 'import generator; print(generator.__version__)')
-pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+python -m babel.messages.frontend extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
     --project propgen --version "$version" --copyright-holder "the propgen authors" \
     -o locales/propgen.pot .
-pybabel update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching --ignore-obsolete
+python -m babel.messages.frontend update -i locales/propgen.pot -d locales -D propgen --no-fuzzy-matching --ignore-obsolete

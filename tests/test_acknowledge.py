@@ -1,0 +1,95 @@
+"""`acknowledge:` in the YAML: a warning the team settled is silenced at that field and
+listed by `check`; errors and stale entries are not silently accepted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+Invoke = Callable[..., Result]
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
+
+
+def without_acknowledgements(tmp_path: Path) -> Path:
+    text = LETTER.read_text("utf-8")
+    path = tmp_path / "letter.yaml"
+    path.write_text(text[: text.index("# Warnings the team has read")], "utf-8")
+    return path
+
+
+def test_the_samples_check_and_build_with_no_warnings(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("check", ROOT / "samples")
+    assert result.exit_code == 0, result.output
+    assert "2 file(s): 0 error(s), 0 warning(s), 2 acknowledged" in result.output
+    built = invoke("build", ROOT / "samples", "-o", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    assert "warning" not in built.output and "acknowledged" not in built.output
+
+
+def test_an_acknowledged_warning_is_listed_with_its_reason(invoke: Invoke) -> None:
+    result = invoke("check", LETTER)
+    lines = [x for x in result.output.splitlines() if "[SECTION-TITLE]" in x]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{LETTER}:67:15: acknowledged [SECTION-TITLE] answers[3].question: ")
+    assert lines[0].endswith("(acknowledged: We answer the topic as the notice's summary names "
+                             "it; the section letter is what counts.)")
+    korean = invoke("check", "--lang", "ko", LETTER).output
+    assert ":67:15: 확인됨 [SECTION-TITLE]" in korean
+    assert "(확인 사유: We answer the topic as the notice's summary names it;" in korean
+    data = json.loads(invoke("check", "--format", "json", LETTER).output)
+    assert [a["path"] for a in data["acknowledged"]] == ["answers[3].question",
+                                                          "answers[4].question"]
+    assert data["acknowledged"][0]["reason"].startswith("We answer the topic")
+    assert data["findings"] == []
+
+
+def test_without_the_list_the_warnings_come_back(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("check", without_acknowledgements(tmp_path))
+    assert result.output.count(" warning [SECTION-TITLE] ") == 2
+    assert "0 error(s), 2 warning(s)" in result.output
+    korean = invoke("check", "--lang", "ko", without_acknowledgements(tmp_path)).output
+    assert korean.count(" 경고 [SECTION-TITLE] ") == 2
+
+
+def test_an_acknowledgement_only_covers_its_own_field(tmp_path: Path, invoke: Invoke) -> None:
+    path = without_acknowledgements(tmp_path)
+    path.write_text(path.read_text("utf-8") + (
+        "acknowledge:\n  - rule: SECTION-TITLE\n    field: answers[3].question\n"
+        "    reason: checked\n"), "utf-8")
+    result = invoke("check", path)
+    assert result.output.count(" warning [SECTION-TITLE] answers[4].question") == 1
+    assert result.output.count(" acknowledged [SECTION-TITLE] answers[3].question") == 1
+
+
+def test_a_stale_or_mistyped_acknowledgement_is_a_warning(tmp_path: Path, invoke: Invoke) -> None:
+    path = without_acknowledgements(tmp_path)
+    path.write_text(path.read_text("utf-8") + (
+        "acknowledge:\n"
+        "  - rule: SECTION-TITLE\n    field: answers[3].questoin\n    reason: checked\n"
+        "  - rule: SECTION-TITEL\n    field: answers[4].question\n    reason: checked\n"),
+        "utf-8")
+    result = invoke("check", path)
+    assert ("warning [ACKNOWLEDGE] acknowledge[0].field: no SECTION-TITLE warning at "
+            "'answers[3].questoin' to acknowledge; delete this entry if the warning is gone; "
+            "did you mean 'answers[3].question'?") in result.output
+    assert ("warning [ACKNOWLEDGE] acknowledge[1].rule: 'SECTION-TITEL' is not a rule propgen "
+            "knows; did you mean 'SECTION-TITLE'?") in result.output
+
+
+def test_an_error_cannot_be_acknowledged(tmp_path: Path, invoke: Invoke) -> None:
+    text = PROPOSAL.read_text("utf-8")
+    # A country of concern is an error: acknowledging it must not make the file pass.
+    text = text.replace("      controlled_from: KR", "      controlled_from: CN", 1)
+    text += ("acknowledge:\n  - rule: COUNTRY-OF-CONCERN\n"
+             "    field: consortium.members[1].controlled_from\n    reason: we disagree\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, "utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert " error [COUNTRY-OF-CONCERN] consortium.members[1].controlled_from" in result.output
+    assert "an error cannot be acknowledged; fix COUNTRY-OF-CONCERN" in result.output
