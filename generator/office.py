@@ -33,6 +33,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -275,14 +276,21 @@ class WarmOffice:
             pass  # the bridge is gone; _answer sees its end of output
 
     def _answer(self, timeout: float, what: str) -> dict[str, Any]:
-        """The bridge's next reply; {} when it ended; kills everything on timeout."""
-        try:
-            line = self._replies.get(timeout=timeout)
-        except queue.Empty:
-            self._stop()
-            raise ConversionError(
-                f"{what} did not finish within {timeout:g} seconds and was stopped."
-            ) from None
+        """The bridge's next reply; {} when it or LibreOffice ended; kills everything on
+        timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._replies.get(timeout=max(0.0, min(0.25, deadline - time.monotonic())))
+                break
+            except queue.Empty:
+                if self._soffice is None or self._soffice.poll() is not None:
+                    return {}  # LibreOffice is gone: no answer is coming
+                if time.monotonic() >= deadline:
+                    self._stop()
+                    raise ConversionError(
+                        f"{what} did not finish within {timeout:g} seconds and was stopped."
+                    ) from None
         if line is None:
             return {}
         try:

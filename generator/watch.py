@@ -123,9 +123,20 @@ class _Inputs:
     below the folders given, outside the output folder."""
 
     def __init__(self, paths: list[Path], output_dir: Path) -> None:
-        self.files = {p.resolve() for p in paths if not p.is_dir()}
-        self.dirs = [p.resolve() for p in paths if p.is_dir()]
+        self.files = {p.resolve(): p for p in paths if not p.is_dir()}
+        self.dirs = {p.resolve(): p for p in paths if p.is_dir()}
         self.output_dir = output_dir.resolve()
+
+    def shown(self, path: Path) -> Path:
+        """A changed file named as the user named it (or its folder): the event's absolute
+        path would print differently from the first build's lines."""
+        path = path.resolve()
+        if path in self.files:
+            return self.files[path]
+        for folder, given in self.dirs.items():
+            if path.is_relative_to(folder):
+                return given / path.relative_to(folder)
+        return path
 
     def roots(self) -> list[Path]:
         """Folders to watch: editors save by writing a new file and renaming it over the
@@ -141,13 +152,6 @@ class _Inputs:
         if path.is_relative_to(self.output_dir):
             return False
         return any(path.is_relative_to(folder) for folder in self.dirs)
-
-
-def _shown(path: Path) -> Path:
-    """A changed file as the user would name it: relative to the current folder if below."""
-    with contextlib.suppress(ValueError):
-        return path.relative_to(Path.cwd())
-    return path
 
 
 def _digest(path: Path) -> str | None:
@@ -227,7 +231,7 @@ def watch(
                 recursive=bool(inputs.dirs), raise_interrupt=True,
                 rust_timeout=IDLE_MS, yield_on_timeout=True,
             ):
-                changed = {_shown(Path(name)) for _change, name in changes}
+                changed = {inputs.shown(Path(name)) for _change, name in changes}
                 if not watching:
                     # The watcher is up only now: catch edits saved during the first build.
                     watching = True

@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -106,10 +107,13 @@ def append_sentence(path: Path, sentence: str) -> None:
     path.write_text(text.replace(FIRST_ANSWER, f"{FIRST_ANSWER} {sentence}", 1), "utf-8")
 
 
-def test_one_edit_gives_one_rebuild_of_that_file(letter: Path, tmp_path: Path) -> None:
+def test_one_edit_gives_one_rebuild_of_that_file(
+    letter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = letter.with_name("proposal.yaml")
     other.write_text((ROOT / "samples" / "proposal-lodestar.yaml").read_text("utf-8"), "utf-8")
     out = letter.parent / "out"  # inside the watched folder: its writes are no edits
+    monkeypatch.chdir(tmp_path)  # the files are below it, but were named in full
     with Watching([letter.parent], BuildOptions(output_dir=out, lang="en")) as watching:
         first = {watching.next().path.name, watching.next().path.name}
         assert first == {"letter.yaml", "proposal.yaml"}
@@ -129,7 +133,11 @@ def test_one_edit_gives_one_rebuild_of_that_file(letter: Path, tmp_path: Path) -
         assert watching.quiet()
     summaries = [line for line in watching.lines if " built in " in line]
     assert len(summaries) == 3, watching.lines
-    assert re.search(r"letter\.yaml: built in \d+\.\d\d s, 2 warning\(s\)$", summaries[-1])
+    # Named as the user named them, after an edit too.
+    assert re.fullmatch(re.escape(str(letter)) + r": built in \d+\.\d\d s, 2 warning\(s\)",
+                        summaries[-1]), summaries
+    assert sorted(line.split(": ")[0] for line in summaries) == [
+        str(letter), str(letter), str(other)]
     # The letter's two warnings were printed with the first build, not again.
     assert sum("letter.yaml:" in line and "SECTION-TITLE" in line
                for line in watching.lines) == 2
@@ -281,6 +289,26 @@ def test_closing_stops_libreoffice_and_removes_its_files(tmp_path: Path) -> None
     assert not _running(pid) and not temp.exists()
     assert not list(Path("/tmp").glob(f"OSL_PIPE_*_propgen-{os.getpid()}-*"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.en.docx", "a.en.pdf"]
+
+
+@needs_office
+@posix_only
+def test_a_libreoffice_that_cannot_start_is_an_error_leaving_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n", "utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PROPGEN_SOFFICE", str(broken))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # gettempdir() caches
+    (tmp_path / "tmp").mkdir()
+    office = WarmOffice()
+    with pytest.raises(ConversionError) as raised:
+        office.start()
+    assert office.temp_dir is None and not office.alive()
+    assert "LibreOffice could not be started" in str(raised.value)
+    assert "cannot open display" in str(raised.value)
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 @pytest.mark.libreoffice
