@@ -810,6 +810,11 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         click.echo(_("{file}: not pulled: {field} is shown in several places, edited "
                      "differently; make the places agree and pull again").format(
             file=edited, field=path), err=True)
+    for path in plan.rich:
+        click.echo(_("{file}: not pulled: {field} is written with formatting (Markdown "
+                     "emphasis, links, lists or footnotes), which pull does not write back; "
+                     "copy the edit into the YAML by hand").format(file=edited, field=path),
+                   err=True)
     for change in plan.not_pulled:
         click.echo(_("{file}: not pulled, outside any field: {change}").format(
             file=edited, change=change), err=True)

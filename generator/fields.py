@@ -64,15 +64,23 @@ def field_paths(submission: Any) -> Iterator[None]:
         _paths.reset(token)
 
 
-def mark(value: Any, rendered: str) -> str:
-    """`rendered` (the text of field `value`) wrapped in markers naming its path."""
+def mark(value: Any, rendered: Any) -> Any:
+    """`rendered` (the text of field `value`) wrapped in markers naming its path.
+
+    A string gets the markers around it; a rich text (an object with `source`, `prefix`
+    and `suffix`, laid out as paragraphs after rendering) gets them as its prefix and
+    suffix, so they open its first paragraph and close its last.
+    """
     paths = _paths.get()
     if not paths or not rendered:
         return rendered
     path = paths.get(id(value))
     if path is None:
         return rendered
-    return f"{START}{path}{SEP}{rendered}{END}"
+    if isinstance(rendered, str):
+        return f"{START}{path}{SEP}{rendered}{END}"
+    return type(rendered)(rendered.source, prefix=f"{START}{path}{SEP}{rendered.prefix}",
+                          suffix=f"{rendered.suffix}{END}")
 
 
 def add_content_controls(document: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ from .loader import load_profile, load_submission
 from .output import write_atomic
 from .translate import _Layout, _round_trip, _set_text, parse_path
 
+# Markdown a field may be written in (emphasis, links, footnotes, list items).
+_RICH = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\w)|\[[^\]]*\]\(|\^\[|^\s*(?:[-*+]|\d+[.)])\s",
+                   re.MULTILINE)
 W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
 _BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 
@@ -51,6 +55,7 @@ class PullPlan:
     not_pulled: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    rich: list[str] = field(default_factory=list)  # edited fields written in Markdown
     # (field path, language now stale, whether the review record flags it as DRIFT)
     stale: list[tuple[str, str, bool]] = field(default_factory=list)
     before: str = ""
@@ -181,7 +186,11 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
             old = old.replace(GAP_START, "").replace(GAP_END, "")
             shown = [text for text in shown if not text.startswith(gap_marker(doc_lang))]
         changed = sorted({text for text in shown if text != old})
-        if len(changed) == 1:
+        if changed and _RICH.search(value.get(doc_lang) or ""):
+            # Plain text over a Markdown source would drop its emphasis, links, lists and
+            # footnotes: such a field is left to be edited by hand.
+            plan.rich.append(f"{path}.{doc_lang}")
+        elif len(changed) == 1:
             plan.edits.append(FieldEdit(doc_lang, path, old, changed[0]))
         elif changed:  # edited differently in two places: no way to tell which is meant
             plan.conflicts.append(f"{path}.{doc_lang}")
