@@ -179,7 +179,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
         if value is None:
             plan.unknown.append(path)
             continue
-        old = field_text(value, doc_lang).replace("\a", "\n\n")
+        old = _as_shown(field_text(value, doc_lang))
         if GAP_START in old:
             # A draft's stand-in for a missing translation (the other language's text after
             # a marker): only a text without the marker is a translation to pull.
@@ -199,6 +199,12 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     if plan.edits:
         plan.after = _rewritten(raw, yaml_path, plan.edits)
     return plan
+
+
+def _as_shown(rendered: Any) -> str:
+    """A field's text as the document shows it: paragraphs apart by a blank line (a rich
+    text's `str` is its plain text, joined so)."""
+    return rendered.replace("\a", "\n\n") if isinstance(rendered, str) else str(rendered)
 
 
 def _stale_languages(yaml_path: Path, edits: list[FieldEdit]) -> list[tuple[str, str, bool]]:
