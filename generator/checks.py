@@ -422,6 +422,47 @@ def draft_severity(findings: list[Finding], draft: bool) -> list[Finding]:
     ]
 
 
+RICH_COUNTS = {
+    "paragraphs": N_("paragraphs"),
+    "items": N_("list items"),
+    "references": N_("footnotes"),
+}
+
+
+@rule("RICHTEXT-STRUCTURE")
+def _rich_text_structure(
+    submission: Proposal | CommentLetter, profile: Profile
+) -> Iterator[Finding]:
+    """A field's English and Korean differ in paragraphs, list items or footnotes (the
+    side-by-side copy and a reviewer pair them one to one), or a footnote text has no
+    reference, so no document shows it."""
+    from .richtext import could_have_structure, parse
+
+    for loc, value in _bilinguals(submission, ()):
+        en_text, ko_text = value.en or "", value.ko or ""
+        if not (could_have_structure(en_text) or could_have_structure(ko_text)):
+            continue  # one paragraph each: nothing to compare, and no footnotes
+        en, ko = parse(en_text), parse(ko_text)
+        if en_text.strip() and ko_text.strip():  # else TRANSLATION says so
+            for attribute, label in RICH_COUNTS.items():
+                en_count, ko_count = getattr(en, attribute), getattr(ko, attribute)
+                if en_count != ko_count:
+                    yield Finding(
+                        "RICHTEXT-STRUCTURE", "warning", loc,
+                        N_("the English text has {en} {what} and the Korean text {ko}; give "
+                           "both the same structure"),
+                        {"en": en_count, "ko": ko_count, "what": Msg(label)},
+                    )
+        for lang, doc in (("en", en), ("ko", ko)):
+            for label in doc.unused_notes:
+                yield Finding(
+                    "RICHTEXT-STRUCTURE", "warning", (*loc, lang),
+                    N_("the footnote [^{label}] is never referred to, so no document shows "
+                       "it; add [^{label}] where it belongs or delete it"),
+                    {"label": label},
+                )
+
+
 def _bilinguals(value: Any, loc: Loc) -> Iterator[tuple[Loc, Bilingual]]:
     if isinstance(value, Bilingual):
         yield loc, value

@@ -26,6 +26,7 @@ from .i18n import (
 from .language import mark_gap, pick
 from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
 from .program import Notice, Profile
+from .richtext import RichText
 from .sections import SECTIONS
 
 KO_ITEM_MARKS = "가나다라마바사아자차카타파하"
@@ -34,19 +35,23 @@ LAYER_LETTERS = dict(zip(LAYER_KEYS, "ABCDE", strict=True))
 ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
 
-def text(value: Bilingual | None, lang: str) -> str:
-    """Bilingual text for one document, as the user typed it, with three rules: newlines at
-    the very start and end are dropped, a blank line starts a new paragraph, and any other
-    newline is a line break (docxtpl turns the \a and \n left here into Word markup)."""
+def text(value: Bilingual | None, lang: str) -> RichText | str:
+    """Bilingual text for one document, in the Markdown subset of `generator.richtext`: a
+    blank line starts a new paragraph, a single newline is a space, and lists, emphasis,
+    links and footnotes become Word's own (laid out by `render`)."""
     if value is None:
         return ""
     shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
-    shown = shown.strip("\n").replace("\n\n", "\a")
     # Inside a build, marked with the field's path for its Word content control.
-    return mark(value, mark_gap(shown, lang) if gap else shown)
+    if not gap:
+        return mark(value, RichText(shown))
+    # Another language's text standing in: the gap marks (and the marker a translator
+    # searches for) around the whole of it, outside the Markdown.
+    before, after = mark_gap("\0", lang).split("\0")
+    return mark(value, RichText(shown, prefix=before, suffix=after))
 
 
-def required_text(value: Bilingual | None, lang: str) -> str:
+def required_text(value: Bilingual | None, lang: str) -> RichText | str:
     """Text the program requires: a visible gap in drafts rather than nothing."""
     if value is None:
         _ = gettext_for(lang)
@@ -138,7 +143,7 @@ def proposal_context(
     return ctx
 
 
-def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, str]:
+def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
     places = {member.country, member.headquarters, member.controlled_from}
     if len(places) == 1:
         location = country_name(member.country, lang)
@@ -192,7 +197,7 @@ def _layer(
     return entry
 
 
-def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, str]:
+def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
     if target.country:
         return {
             "name": country_name(target.country, lang),
@@ -200,7 +205,7 @@ def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, str]:
             "rationale": required_text(target.rationale, lang),
         }
     countries = ", ".join(country_name(c, lang) for c in target.bloc_countries)
-    name = text(target.bloc, lang)
+    name = inline(target.bloc, lang) if target.bloc else ""
     return {
         "name": f"{name}: {countries}" if countries else name,
         "type": _("Regional bloc"),
@@ -263,7 +268,8 @@ def letter_context(
     closing = text(letter.closing, lang)
     if language(lang).closing_mark:
         # Korean official documents end the body with "끝." two spaces after the last sentence.
-        closing = f"{closing}  {language(lang).closing_mark}"
+        mark = f"  {language(lang).closing_mark}"
+        closing = closing.with_suffix(mark) if isinstance(closing, RichText) else closing + mark
     ctx.update(
         kind="comment_letter",
         commenter={

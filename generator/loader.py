@@ -19,6 +19,7 @@ from .i18n import N_, message
 from .models import SUBMISSION_ADAPTER, CommentLetter, Proposal
 from .program import DEFAULT_PROFILE, Profile
 from .rules import known_rule_ids
+from .scalars import paragraph_breaks
 from .validation import _describe, problems_from_validation
 from .yaml_source import (
     DEFAULT_MAX_BYTES,
@@ -69,6 +70,7 @@ def load_submission(
     """
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
+    paragraph_breaks(loaded.data, loaded.text)
     if not isinstance(loaded.data, dict):
         raise _single(
             loaded.display,

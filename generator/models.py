@@ -178,8 +178,12 @@ class Bilingual(Strict):
         json_schema_extra={"required": ["en", "ko"]},
     )
 
-    en: Text | None = Field(default=None, description="English text.")
-    ko: Text | None = Field(default=None, description="Korean text (한국어).")
+    en: Text | None = Field(default=None, description=(
+        "English text. Markdown subset: a blank line starts a paragraph; '- ' and '1. ' "
+        "list items; **bold**, *italic*, [links](https://...), footnotes [^1]."))
+    ko: Text | None = Field(default=None, description=(
+        "Korean text (한국어). 빈 줄은 새 문단, '- '와 '1. '은 목록, **굵게**, *강조*, "
+        "[링크](https://...), 각주 [^1]."))
 
     @model_validator(mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from .errors import UserError
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
 from .output import docx_bytes
+from .richtext import collecting
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -187,9 +188,12 @@ class Renderer:
     def render(self, context: dict[str, Any], *, lang: str, title: str, author: str,
                date: dt.date) -> DocumentObject:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
+        from .ooxml import resolve  # same layer; ooxml uses set_child from here
+
         template = _Template(self._data, self._parsed_template, self._patched)
         try:
-            template.render(context, self._env, autoescape=True)
+            with collecting() as rich:
+                template.render(context, self._env, autoescape=True)
         except SecurityError as exc:
             raise self._problem(
                 N_("the template tried something unsafe and was stopped ({reason}). "
@@ -216,6 +220,8 @@ class Renderer:
                 f"{type(exc).__name__}: {_clause(exc)}",
             ) from None
         document = template.docx
+        resolve(document, rich.fields, lang)
+        # After the rich texts are laid out as paragraphs, so a control spans them.
         add_content_controls(document)
         if language(lang).upright_italics:
             # Hangul has no true italics; Korean documents set these styles upright.
@@ -346,6 +352,9 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     if section_properties is not None:
         body.append(section_properties)
     _bilingual_headers(composed, korean)
+    from .ooxml import adopt
+
+    adopt(composed, korean)  # the Korean side's footnotes, lists and links
     set_properties(composed, lang="ko", title=title, author=author, date=date)
     return composed
 

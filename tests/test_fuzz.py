@@ -4,9 +4,11 @@ Every bilingual field of both samples gets one generated string (the Korean side
 of it), mixing XML specials, Jinja syntax, control characters, lone surrogates, line breaks,
 right-to-left scripts, emoji, CJK and very long runs. The file then either fails validation
 with every problem located, or builds into documents that python-docx opens and whose text
-is the input after the rules of `generator.context.text` ("\\r\\n" and "\\r" are "\\n"; newlines
-at the very start and end are dropped; a blank line starts a paragraph; any other newline is
-a line break, which python-docx shows as "\\n"; a tab shows as "\\t").
+is the input as rich text (`generator.richtext`): the paragraphs and list items that
+markdown-it's own HTML rendering of it has, with the subset's rules for what prints as typed
+(images, links to anything but http(s) and mailto) written here from README's description,
+not taken from the code; a hard break shows as "\\n" in python-docx, a tab as "\\t". So every
+character outside markup survives, and markup is never printed as markup nor dropped.
 
 The LibreOffice test at the end converts a batch of such documents to PDF.
 """
@@ -14,12 +16,14 @@ The LibreOffice test at the end converts a batch of such documents to PDF.
 from __future__ import annotations
 
 import copy
+import html
 import io
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,7 @@ from generator.language import is_blank
 from generator.loader import load_profile, load_submission
 from generator.models import PLACEHOLDER, CommentLetter, Proposal
 from generator.pdf import convert_to_pdf
+from generator.richtext import markdown
 
 from helpers import LETTER, PROPOSAL
 
@@ -157,10 +162,132 @@ def rejected(value: str) -> bool:
             or value.lstrip().startswith(PLACEHOLDER))
 
 
+ALLOWED = ("http://", "https://", "mailto:")
+
+
+def _oracle() -> Any:
+    """A parser configured as propgen's, with HTML rendering rules for the literal cases."""
+    md = markdown.__wrapped__()
+
+    def link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        href = token.attrs.get("href", "")
+        stack = env.setdefault("links", [])
+        if href.startswith(ALLOWED) and not any(kind == "link" for kind, _ in stack):
+            stack.append(("link", ""))
+            return "<a>"
+        closer = {"autolink": "&gt;", "linkify": ""}.get(token.markup, f"]({html.escape(href)})")
+        stack.append(("literal", closer))
+        return {"autolink": "&lt;", "linkify": ""}.get(token.markup, "[")
+
+    def link_close(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        kind, closer = env["links"].pop()
+        return "</a>" if kind == "link" else closer
+
+    def image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        return html.escape(f"![{token.content}]({token.attrs.get('src', '')})")
+
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("link_close", link_close)
+    md.add_render_rule("image", image)
+    return md
+
+
+ORACLE = _oracle()
+
+
+class _Blocks(HTMLParser):
+    """Paragraphs and list items of rendered HTML, as python-docx would show them; the
+    footnotes' paragraphs apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.body: list[str] = []
+        self.notes: list[str] = []
+        self._open: list[str] | None = None
+        self._skip = 0
+        self._in_notes = False
+        self._after_break = False
+
+    def _start_block(self, tag: str) -> None:
+        if tag == "p" and self._open is not None and not "".join(self._open).strip():
+            self._open = None  # a loose list item: its text is in paragraphs
+        self._close_block()
+        self._open = []
+
+    def _close_block(self) -> None:
+        if self._open is not None:
+            text = "".join(self._open)
+            # The newline markdown-it writes before a sub-list or a closing tag.
+            text = text[:-1] if text.endswith(" ") else text
+            (self.notes if self._in_notes else self.body).append(text)
+        self._open = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        if self._skip:
+            self._skip += 1
+        elif (tag == "sup" and "footnote-ref" in classes) or "footnote-backref" in classes:
+            self._skip = 1
+        elif tag == "section" and "footnotes" in classes:
+            self._close_block()
+            self._in_notes = True
+        elif tag in ("p", "li"):
+            self._start_block(tag)
+        elif tag in ("ul", "ol"):
+            self._close_block()  # an item's text ends where its sub-list starts
+        elif tag == "br" and self._open is not None:
+            self._open.append("\n")
+            self._after_break = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            self._skip -= 1
+        elif tag in ("p", "li"):
+            self._close_block()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or self._open is None:
+            return
+        if self._after_break:
+            data = data[1:] if data.startswith("\n") else data
+            self._after_break = False
+        self._open.append(data.replace("\n", " "))
+
+
+def rendering(value: str) -> tuple[list[str], list[str]]:
+    """The paragraphs (list items included) a field's text becomes, and its footnotes."""
+    parser = _Blocks()
+    parser.feed(ORACLE.render(value))
+    parser.close()
+    parser._close_block()
+    return parser.body or [""], parser.notes
+
+
 def paragraphs(value: str) -> list[str]:
-    """The paragraphs a field's text becomes, as python-docx shows them."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    return value.split("\n\n")
+    return rendering(value)[0]
+
+
+def footnote_texts(document: DocumentObject) -> list[str]:
+    """Each footnote's paragraphs, as python-docx would show them (the mark is no text;
+    a space follows it)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    rels = [r for r in document.part.rels.values() if r.reltype == RT.FOOTNOTES]
+    if not rels:
+        return []
+    out = []
+    for note in etree.fromstring(rels[0].target_part.blob).iter(qn("w:footnote")):
+        if note.get(qn("w:type")):
+            continue  # the separators
+        for index, p in enumerate(note.iter(qn("w:p"))):
+            text = "".join(
+                "\n" if e.tag == qn("w:br") else "\t" if e.tag == qn("w:tab") else e.text or ""
+                for e in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")))
+            out.append(text[1:] if index == 0 else text)
+    return out
 
 
 def texts(items: Any) -> list[str]:
@@ -230,6 +357,13 @@ ODD = ["\x7f", "\x80", "\x9f", "\ufeff", "\u200b", "\u200d", "\u00ad", "\ufffd",
 REFUSED = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\ufffe", "\uffff"]
 RTL = ["שָׁלוֹם", "مرحبا بالعالم", "\u200f", "\u202e", "\u2067", "\u2069", "ﷺ"]
 EMOJI = ["😀", "👩‍👩‍👧‍👦", "🇰🇷", "❤️", "🏳️‍🌈", "𝕏"]
+# The rich-text subset and what only looks like it.
+MARKDOWN = ["**", "*", "_", "__", "- ", "\n- ", "\n  - ", "\n    - ", "\n1. ", "\n\n3) ", "[^1]",
+            "[^a]", "\n\n[^1]: ", "\n\n[^a]: ", "[link](https://example.com/x_y)",
+            "[rel](doc.docx)", "https://example.com/a?b=c", "<https://x.example>",
+            "<ftp://x.example>", "mailto:a@b.example", "# ", "<b>", "</b>", "![img](x.png)",
+            "\\", "\\*", "`", "  \n", "\\\n", "> ", "| a |", "---", "3 * 4", "C++", "a_b_c",
+            "[A.1]", "^[x]"]
 
 # Pieces XML can hold (but for a rare unassigned U+FFFE drawn by `characters`)...
 valid_piece = st.one_of(
@@ -240,6 +374,8 @@ valid_piece = st.one_of(
     st.sampled_from(ODD),
     st.sampled_from(RTL),
     st.sampled_from(EMOJI),
+    st.sampled_from(MARKDOWN),
+    st.sampled_from(MARKDOWN),
     st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1, max_size=8),
     st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=8),
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=20),
@@ -304,9 +440,16 @@ def test_any_text_gives_a_located_error_or_exact_documents(workdir: Path, value:
         docs = {name.split(".")[-2]: Document(io.BytesIO(data))
                 for name, data in documents.items()}
         check = check_proposal if kind == "proposal" else check_letter
-        # Invisible characters only are no text: the Korean stands in, marked (issue #13).
-        shown_en = f"[Translation needed] {ko}" if is_blank(en) else en
-        check(docs, paragraphs(shown_en), paragraphs(ko))
+        # Invisible characters only are no text: the Korean stands in, marked (issue #13),
+        # the marker before its first paragraph.
+        shown_en, expected_en = (ko, paragraphs(ko)) if is_blank(en) else (en, paragraphs(en))
+        if is_blank(en):
+            expected_en = [f"[Translation needed] {expected_en[0]}", *expected_en[1:]]
+        check(docs, expected_en, paragraphs(ko))
+        for lang, typed in (("en", shown_en), ("ko", ko)):
+            notes = footnote_texts(docs[lang])
+            expected = rendering(typed)[1]
+            assert set(notes) <= set(expected) and bool(notes) == bool(expected), lang
 
 
 def check_located(error: InputError, path: Path, source: str, value: str) -> None:

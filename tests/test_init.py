@@ -165,7 +165,8 @@ def test_starter_fails_as_is_at_every_placeholder(invoke: Invoke, kind: str) -> 
     reported = {int(line.split(":")[1]) for line in result.output.splitlines()}
     lines = Path("new.yaml").read_text(encoding="utf-8").splitlines()
     placeholders = {
-        number
+        # A block scalar (`|-`) is located at its indicator, the line before its text.
+        number - 1 if lines[number - 2].rstrip().endswith(("|-", ">-")) else number
         for number, line in enumerate(lines, start=1)
         if PLACEHOLDER in line and not line.lstrip().startswith("#")
     }

@@ -17,16 +17,19 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "i18n", "language", "suggest"),  # language table, gettext, Babel formatting,
     # string helpers; scripts, placeholders and invisible characters in text; "did you mean"
     ("errors",),  # the diagnostic record, user errors, exit codes
-    ("models", "sections"),  # pydantic models of a submission; proposal section table
+    ("models", "sections", "richtext"),  # pydantic models of a submission; proposal
+    # section table; rich text parsed
     ("program", "questions", "schema"),  # the program profile's models; the notice's
     # questions; the JSON Schema with the profile's ids
-    ("yaml_source", "yaml_hints"),  # reading YAML: guards, positions; syntax mistakes worded
+    ("yaml_source", "yaml_hints", "scalars"),  # reading YAML: guards, positions; syntax
+    # mistakes worded; folded blank lines
     ("validation",),  # pydantic errors -> diagnostics
     ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "explain", "fields"),  # render context; a file in words; field controls
-    ("output", "render", "pdf", "gaps", "template_checks", "keep"),  # OOXML, writes, PDF
+    ("output", "render", "ooxml", "pdf", "gaps", "template_checks", "keep"),  # OOXML,
+    # writes, docxtpl, rich text as Word markup, PDF, backups and stale PDFs
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate", "exports"),  # the pipeline; starter files;
@@ -49,6 +52,9 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
     ("build", "gaps"), ("build", "keep"),
     ("build", "template_checks"),
+    # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
+    # uses render's set_child, so render reaches it inside functions.
+    ("checks", "richtext"), ("render", "ooxml"),
 })
 
 

@@ -88,6 +88,20 @@ def test_korean_pdfs_carry_hangul_in_a_korean_face(built: Path) -> None:
         assert not [f for f in fonts if NOT_KOREAN.search(f)], (name, fonts)
 
 
+def footnote_texts(path: Path) -> list[str]:
+    """The paragraphs of a DOCX's footnotes (python-docx does not read them)."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        if "word/footnotes.xml" not in package.namelist():
+            return []
+        root = etree.fromstring(package.read("word/footnotes.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p")]
+
+
 def hangul_fragments(document_texts: list[str], rendered: str) -> list[str]:
     """Hangul runs of the rendered text that the document never contains: what a line
     broken inside a word (제|안서) leaves behind. Runs only, because pdftotext puts a space
@@ -111,6 +125,7 @@ def test_korean_lines_break_between_words(built: Path) -> None:
         document = Document(str(built / f"{stem}.ko.docx"))
         texts = [p.text for p in document.paragraphs]
         texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+        texts += footnote_texts(built / f"{stem}.ko.docx")
         rendered = subprocess.run(["pdftotext", str(built / f"{stem}.ko.pdf"), "-"],
                                   check=True, capture_output=True, text=True).stdout
         assert len(re.findall("[가-힣]+", rendered)) > 200

@@ -29,6 +29,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.i18n import LANGUAGES
+from generator.ooxml import STYLES as RICH_TEXT_STYLES
+from generator.ooxml import ensure_styles
 from generator.output import docx_bytes
 from generator.render import set_child
 from generator.sections import SECTIONS
@@ -147,6 +149,8 @@ def _setup_styles(doc: DocumentObject) -> None:
         '<w:bottom w:val="single" w:sz="6" w:space="4" w:color="8B1A1A"/></w:pBdr>'
     ))
 
+    # Rich text's character and footnote styles (generator/ooxml.py), to restyle in Word.
+    ensure_styles(doc)
     styles_el.append(parse_xml(
         f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="PropgenTable">'
         '<w:name w:val="Propgen Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
@@ -482,7 +486,7 @@ def _slim(doc: DocumentObject) -> None:
             used.update(node.get(qn("w:val")) for node in element.iter(qn(tag)))
     # Styles propgen adds at build time, and the core set a team restyles in Word.
     used.update({"PropgenBilingual", "PropgenTable", "TableText", "Title", "Subtitle",
-                 "Heading1", "Heading2", "Heading3"})
+                 "Heading1", "Heading2", "Heading3", *RICH_TEXT_STYLES})
     pending = list(used)
     while pending:
         style = by_id.get(pending.pop())
