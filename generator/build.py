@@ -55,6 +55,8 @@ class BuildResult:
     # Hand-edited outputs --force replaced, each with its backup; older PDFs and previews.
     backups: list[tuple[Path, Path]] = field(default_factory=list)
     stale: Any = None
+    # Inputs with parts marked confidential: built with them (or, with --public, without).
+    confidential: list[Path] = field(default_factory=list)
     # Passages marked as missing translations, per document written, and their marker.
     gaps: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
@@ -124,8 +126,9 @@ def build_submission(
     for lang in DOC_LANGS:
         with field_paths(submission):  # each field's text in a Word content control
             if isinstance(submission, Proposal):
-                ctx = proposal_context(submission, profile, lang, draft=draft)
-                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang)
+                ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
+                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
+                                             status=ctx["show_status"])
             else:
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
@@ -134,6 +137,15 @@ def build_submission(
         if gaps is not None and marked:
             gaps[names[lang]] = (marked, gap_marker(lang))
         out[names[lang]] = to_bytes(document)
+        if isinstance(submission, Proposal) and not ctx["show_status"]:
+            # The review copy shows the checks' status, which a filed document does not:
+            # one more render (about 2 ms) rather than surgery on the annex table.
+            ctx["show_status"] = True
+            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
+                                         status=True)
+            document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
+                                       date=submission.date)
+            highlight_gaps(document)
         documents[lang] = document
     bilingual = compose_bilingual(
         documents["en"], documents["ko"],
@@ -143,12 +155,19 @@ def build_submission(
     return out
 
 
-def annex_context(rows: list[dict[str, str]], lang: str) -> dict[str, Any]:
+def annex_context(rows: list[dict[str, str]], lang: str,
+                  status: bool = True) -> dict[str, Any]:
+    """The compliance annex: with the checks' status only where `status` (review)."""
+    from .context import cite
+
     _ = gettext_for(lang)
+    intro = (_("Each requirement of Executive Order 14320 and the 2026 call, where this "
+               "proposal addresses it, and the result of the review against it.") if status
+             else _("Each requirement of Executive Order 14320 and the 2026 call, and where "
+                    "this proposal addresses it."))
     return {
-        "intro": _("Each requirement of Executive Order 14320 and the 2026 call, where this "
-                   "proposal addresses it, and the result of propgen's checks."),
-        "rows": rows,
+        "intro": intro,
+        "rows": [{**row, "citation": cite(row["citation"], lang)} for row in rows],
     }
 
 
@@ -162,6 +181,7 @@ class FileOutcome:
     findings: list[Any] = field(default_factory=list)
     refused: bool = False
     template_error: UserError | None = None
+    confidential: bool = False
     gaps: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
@@ -188,6 +208,9 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
             public=options.public, template_dir=options.template_dir, findings=findings,
             gaps=outcome.gaps,
         )
+        from .context import holds_confidential
+
+        outcome.confidential = holds_confidential(submission)
         if isinstance(submission, CommentLetter):
             outcome.findings.extend(template_diagnostics(
                 template_path(submission.kind, options.template_dir),
@@ -265,6 +288,8 @@ def build_files(
                 if target.name in outcome.gaps:
                     result.gaps[target] = outcome.gaps[target.name]
             result.built_files += 1
+            if outcome.confidential:
+                result.confidential.append(outcome.path)
     finally:
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.

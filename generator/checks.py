@@ -101,9 +101,7 @@ def _member_ref(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
     refs: list[tuple[Loc, str]] = []
     for index, ref in enumerate(proposal.business_model.manufacturers):
         refs.append((("business_model", "manufacturers", index), ref))
-    for role in ("build", "own", "operate"):
-        for index, ref in enumerate(getattr(proposal.business_model.data_centers, role)):
-            refs.append((("business_model", "data_centers", role, index), ref))
+    yield from _data_center_refs(proposal, known)
     if proposal.signatory.member:
         refs.append((("signatory", "member"), proposal.signatory.member))
     for loc, ref in refs:
@@ -114,6 +112,7 @@ def _member_ref(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
                 {"ref": ref, "known": ", ".join(sorted(known)),
                  "suggestion": closest(ref, sorted(known))},
             )
+
 
 
 @rule("CALL-WINDOW", kind="proposal")
@@ -280,6 +279,48 @@ def _compliance(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
                 "COMPLIANCE", "error", ("compliance",),
                 N_("add the '{key}' compliance statement"), {"key": key},
             )
+
+
+def _data_center_refs(proposal: Proposal, members: set[str]) -> Iterator[Finding]:
+    """Who builds, owns and operates the data centers: members or the business model's
+    external entities (a host government's company, a local utility), each by id; an id
+    that is neither is a typo, and an entity may not take a member's id."""
+    model = proposal.business_model
+    external = {e.id for e in model.external_entities}
+    for index, entity in enumerate(model.external_entities):
+        if entity.id in members:
+            yield Finding(
+                "MEMBER-ID-UNIQUE", "error", ("business_model", "external_entities", index, "id"),
+                N_("'{id}' is already the id of a consortium member; give the external "
+                   "entity its own id"), {"id": entity.id},
+            )
+    known = members | external
+    for role in ("build", "own", "operate"):
+        for index, ref in enumerate(getattr(model.data_centers, role)):
+            if ref not in known:
+                yield Finding(
+                    "MEMBER-REF", "error", ("business_model", "data_centers", role, index),
+                    N_("'{ref}' is neither a consortium member nor an external entity of the "
+                       "business model; known ids: {known}"),
+                    {"ref": ref, "known": ", ".join(sorted(known))},
+                )
+
+
+@rule("US-CONTENT-EXPLANATION", kind="proposal")
+def _us_content_explanation(proposal: Proposal, profile: Profile) -> Iterator[Finding]:
+    """Under the call's threshold the proposal prints the share with the applicant's own
+    case for it; without `us_content_explanation` it would print the share alone."""
+    hardware = proposal.stack.hardware
+    threshold = Decimal(str(profile.proposal.us_content_threshold_percent))
+    if (hardware.us_origin_percent is not None and hardware.us_origin_percent < threshold
+            and hardware.us_content_explanation is None):
+        yield Finding(
+            "US-CONTENT-EXPLANATION", "warning", ("stack", "hardware", "us_origin_percent"),
+            N_("the U.S.-origin share is under {threshold}%; explain in "
+               "'us_content_explanation' how the package meets the U.S.-content component, "
+               "so the proposal says it next to the share"),
+            {"threshold": threshold},
+        )
 
 
 # --- comment letters ---------------------------------------------------------------------

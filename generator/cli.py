@@ -356,7 +356,8 @@ def questions(notice: str | None, lang: str | None, program_path: Path | None) -
 @click.option("--draft", is_flag=True,
               help="Build even when checks find errors or text is in one language only.")
 @click.option("--public", is_flag=True,
-              help="Comment letters: replace business-confidential answers with a notice.")
+              help="Build the public version (*.public.*.docx): every part marked "
+                   "confidential: true is replaced with a notice.")
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF (LibreOffice).")
 @click.option("--preview", is_flag=True, help="Also write a PNG of each PDF's first page.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -398,6 +399,9 @@ def build(
       propgen build samples/ -o out/ --pdf
     builds every *.yaml below samples/ and converts the documents to PDF with one
     LibreOffice process.
+      propgen build samples/proposal-lodestar.yaml -o out/ --public
+    writes out/proposal-lodestar.public.en.docx and the others without the parts marked
+    confidential.
       propgen build samples/ -o out/ --format json
     prints what was written and every problem as one JSON object.
     \b
@@ -467,6 +471,14 @@ def build(
     for path in result.refused:
         click.echo(_("{path}: not built: the program checks found errors (fix them, or build "
                      "a draft with --draft)").format(path=path), err=True)
+    for path in result.confidential:
+        if public:
+            click.echo(_("{path}: public version: the parts marked confidential are left "
+                         "out").format(path=path), err=True)
+        else:
+            click.echo(_("{path}: these documents hold business confidential information, "
+                         "marked on every page; build with --public for the version without "
+                         "it").format(path=path), err=True)
     documents = sum(p.suffix == ".docx" for p in result.written)
     click.echo(_("{documents} documents from {built} of {count} files in {seconds} s").format(
         documents=documents, built=result.built_files, count=count,

@@ -6,14 +6,18 @@ and heading is formatted here with babel and the gettext catalogs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from babel.lists import format_list
+
 from .fields import mark
 from .i18n import (
     N_,
+    babel_locale,
     country_name,
     date_long,
     date_short,
@@ -24,7 +28,7 @@ from .i18n import (
     percent,
 )
 from .language import mark_gap, pick
-from .models import LAYER_KEYS, Bilingual, CommentLetter, Member, Proposal
+from .models import LAYER_KEYS, Bilingual, CommentLetter, Contact, Member, Proposal
 from .program import Notice, Profile
 from .richtext import RichText
 from .sections import SECTIONS
@@ -66,6 +70,58 @@ def inline(value: Bilingual, lang: str) -> str:
     return mark_gap(" ".join(shown.split()), lang) if gap else " ".join(shown.split())
 
 
+def join_names(names: Iterable[str], lang: str) -> str:
+    """Names as a list a reader can parse: each language's own pattern ("A, B, and C",
+    "A, B 및 C"), and semicolons between names that hold commas themselves
+    ("Redwood Compute, Inc.; Hanbit Memory Co., Ltd.")."""
+    items = [n for n in names if n]
+    if not items:
+        return ""
+    if any("," in n for n in items):
+        return "; ".join(items)
+    return format_list(items, locale=babel_locale(lang))
+
+
+# Citations are written once, in English, in the profile and the checks; the Korean
+# documents cite the same provisions as Korean writers do ("행정명령 제14320호 제3조(b)").
+_CITATION_PARTS = (
+    (re.compile(r"\b(\d{4}) call\b"), N_("{year} call"), ("year",)),
+    (re.compile(r"\bFR Doc\. ([0-9]{4}-[0-9]+)"), N_("FR Doc. {number}"), ("number",)),
+    (re.compile(r"\bEO (\d+)"), N_("EO {number}"), ("number",)),
+    (re.compile(r"§\s?(\d+)"), N_("§{section}"), ("section",)),
+    (re.compile(r"\b(\d+) U\.S\.C\. ch\. (\d+)"), N_("{title} U.S.C. chapter {chapter}"),
+     ("title", "chapter")),
+    (re.compile(r"\b(\d+) U\.S\.C\. (\d+)"), N_("{title} U.S.C. {section}"),
+     ("title", "section")),
+    (re.compile(r"\b(\d+) CFR ([0-9.]+)"), N_("{title} CFR {section}"), ("title", "section")),
+)
+
+
+def cite(citation: str, lang: str) -> str:
+    """A citation in the document's language; English is left exactly as written."""
+    if lang == "en" or not citation:
+        return citation
+    _ = gettext_for(lang)
+    for pattern, message, names in _CITATION_PARTS:
+        def local(match: re.Match[str], message: str = message,
+                  names: tuple[str, ...] = names) -> str:
+            return _(message).format(**dict(zip(names, match.groups(), strict=True)))
+
+        citation = pattern.sub(local, citation)
+    # Korean sets a parenthesis right after the word it explains: "제안요청(연방관보 …)".
+    return re.sub(r"(?<=[\uac00-\ud7a3]) \(", "(", citation)
+
+
+def contact_line(contact: Contact | None, lang: str) -> str:
+    """"Name, Title · e-mail · telephone" on one line, or ""."""
+    if contact is None:
+        return ""
+    who = inline(contact.name, lang)
+    if contact.title is not None:
+        who = f"{who}, {inline(contact.title, lang)}"
+    return " · ".join(x for x in (who, contact.email, contact.phone) if x)
+
+
 def base_context(lang: str, profile: Profile) -> dict[str, Any]:
     _ = gettext_for(lang)
     return {
@@ -82,16 +138,32 @@ def base_context(lang: str, profile: Profile) -> dict[str, Any]:
 
 
 def proposal_context(
-    proposal: Proposal, profile: Profile, lang: str, *, draft: bool = False
+    proposal: Proposal, profile: Profile, lang: str, *, draft: bool = False,
+    public: bool = False, show_status: bool | None = None,
 ) -> dict[str, Any]:
+    """What the proposal template sees. `public` leaves out the parts marked confidential;
+    `show_status` puts the checks' status column in the annex (drafts and the review copy
+    only: a filed document does not show internal review)."""
     _ = gettext_for(lang)
     members = {m.id: m for m in proposal.consortium.members}
+    model = proposal.business_model
+    parties = {**{e.id: e.name for e in model.external_entities},
+               **{m.id: m.name for m in proposal.consortium.members}}
 
     def names(ids: Iterable[str]) -> str:
-        return ", ".join(inline(members[i].name, lang) for i in ids if i in members)
+        return join_names((inline(parties[i], lang) for i in ids if i in parties), lang)
+
+    def hidden(confidential: bool) -> bool:
+        return public and confidential
 
     anchor = next((m for m in proposal.consortium.members if m.role == "anchor"), None)
+    signer = members.get(proposal.signatory.member or "") or anchor
+    contact = (signer.contact if signer and signer.contact else
+               (anchor.contact if anchor else None))
+    confidential = _confidential_parts(proposal)
     ctx = base_context(lang, profile)
+    redacted = _("[Business confidential information has been removed from this public "
+                 "version.]")
     ctx.update(
         kind="proposal",
         title=text(proposal.title, lang),
@@ -99,6 +171,15 @@ def proposal_context(
         anchor_name=inline(anchor.name, lang) if anchor else "",
         member_names=names(m.id for m in proposal.consortium.members),
         date=date_long(proposal.date, lang),
+        submitted_to=(profile.proposal.call.agency.get(lang) if profile.proposal.call
+                      else ""),
+        call=_call(profile, lang, _),
+        point_of_contact=contact_line(contact, lang),
+        legend=_legend(profile, lang) if confidential and not public else "",
+        public_note=redacted if confidential and public else "",
+        confidential_mark=_("BUSINESS CONFIDENTIAL"),
+        redacted=redacted,
+        toc_heading=_("Contents"),
         executive_summary=text(proposal.executive_summary, lang),
         members_intro=_("The consortium has {count} members. {anchor} is the anchor member and "
                         "submits this proposal.").format(
@@ -106,14 +187,27 @@ def proposal_context(
             anchor=inline(anchor.name, lang) if anchor else "",
         ),
         members=[_member_row(m, lang, _) for m in proposal.consortium.members],
-        layers=[_layer(proposal, key, lang, _, names, profile) for key in LAYER_KEYS],
-        targets=[_target(t, lang, _) for t in proposal.targets],
+        contacts=[
+            {"member": inline(m.name, lang), "name": inline(m.contact.name, lang),
+             "title": inline(m.contact.title, lang) if m.contact.title else "",
+             "reach": "\n".join(x for x in (m.contact.email, m.contact.phone) if x)}
+            for m in proposal.consortium.members if m.contact is not None
+        ],
+        layers=[_layer(proposal, key, lang, _, names, profile, public)
+                for key in LAYER_KEYS],
+        targets=[_target(t, lang, _, public) for t in proposal.targets],
         business={
-            "summary": text(proposal.business_model.summary, lang),
-            "manufacturers": names(proposal.business_model.manufacturers),
-            "build": names(proposal.business_model.data_centers.build),
-            "own": names(proposal.business_model.data_centers.own),
-            "operate": names(proposal.business_model.data_centers.operate),
+            "confidential": model.confidential,
+            "redacted": hidden(model.confidential),
+            "summary": text(model.summary, lang),
+            "manufacturers": names(model.manufacturers),
+            "build": names(model.data_centers.build),
+            "own": names(model.data_centers.own),
+            "operate": names(model.data_centers.operate),
+            "external": [
+                {"name": inline(e.name, lang), "country": country_name(e.country, lang)}
+                for e in model.external_entities
+            ],
         },
         compliance={
             "export_controls": required_text(proposal.compliance.export_controls, lang),
@@ -121,7 +215,9 @@ def proposal_context(
             "end_user_policies": required_text(proposal.compliance.end_user_policies, lang),
         },
         milestones=[
-            {"date": date_short(m.date, lang), "description": text(m.description, lang)}
+            {"date": date_short(m.date, lang),
+             "description": (redacted if hidden(m.confidential)
+                             else _bracketed(text(m.description, lang), m.confidential))}
             for m in sorted(proposal.milestones, key=lambda m: m.date)
         ],
         signatory={
@@ -135,12 +231,61 @@ def proposal_context(
         },
         signature_intro=_("Submitted on behalf of the consortium by its anchor member."),
         annex=None,
+        show_status=draft if show_status is None else show_status,
     )
-    ctx.update(_support(proposal, profile, lang, _))
+    ctx.update(_support(proposal, profile, lang, _, public))
+    if public:
+        ctx["page_header"] = _("PUBLIC VERSION")
+    elif confidential:
+        ctx["page_header"] = _("BUSINESS CONFIDENTIAL")
     if draft:
         ctx["draft_note"] = _("DRAFT: some text is given in one language only.")
-        ctx["page_header"] = _("DRAFT")
+        ctx["page_header"] = " · ".join(x for x in (_("DRAFT"), ctx["page_header"]) if x)
     return ctx
+
+
+def holds_confidential(submission: Proposal | CommentLetter) -> bool:
+    """Whether any part of a submission is marked confidential (the build says so)."""
+    if isinstance(submission, CommentLetter):
+        return any(a.confidential for a in submission.answers)
+    return _confidential_parts(submission)
+
+
+def _confidential_parts(proposal: Proposal) -> bool:
+    """Whether any section or item of the proposal is marked confidential."""
+    items: list[Any] = [getattr(proposal.stack, key) for key in LAYER_KEYS]
+    items += [*proposal.targets, proposal.business_model, *proposal.federal_support,
+              *proposal.milestones]
+    return any(item.confidential for item in items)
+
+
+def _bracketed(value: RichText | str, confidential: bool) -> RichText | str:
+    """Confidential text in brackets, as ITA asks business confidential information to be
+    marked where it appears (around the whole of a rich text, outside its Markdown)."""
+    if not confidential or not value:
+        return value
+    if isinstance(value, RichText):
+        return RichText(value.source, prefix="[" + value.prefix, suffix=value.suffix + "]")
+    return f"[{value}]"
+
+
+def _call(profile: Profile, lang: str, _: Callable[[str], str]) -> str:
+    """The call a proposal answers, with its Federal Register citation, or ""."""
+    call = profile.proposal.call
+    if call is None:
+        return ""
+    return _("{call}, {citation}, published {published}").format(
+        call=call.title.get(lang), citation=cite(f"FR Doc. {call.fr_doc}", lang),
+        published=date_long(call.published, lang))
+
+
+def _legend(profile: Profile, lang: str) -> str:
+    legend = profile.proposal.confidential_legend
+    if legend is None:
+        _ = gettext_for(lang)
+        return _("This proposal includes business confidential information, marked where it "
+                 "appears.")
+    return " ".join(legend.text.get(lang).split())
 
 
 def _member_row(member: Member, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
@@ -170,6 +315,7 @@ def _layer(
     _: Callable[[str], str],
     names: Callable[[Iterable[str]], str],
     profile: Profile,
+    public: bool = False,
 ) -> dict[str, Any]:
     layer = getattr(proposal.stack, key)
     section = SECTIONS[f"stack.{key}"]
@@ -178,61 +324,86 @@ def _layer(
         "letter": LAYER_LETTERS[key],
         "heading": f"{section.number} ({LAYER_LETTERS[key]}) {_(section.title)}",
         "providers": names(layer.providers),
-        "description": text(layer.description, lang),
+        "description": _bracketed(text(layer.description, lang), layer.confidential),
         "hardware": key == "hardware",
+        "confidential": layer.confidential,
+        "redacted": public and layer.confidential,
+        # The models layer names each model, its developer and country, open or closed.
+        "ai_models": [
+            {"name": m.name, "developer": m.developer,
+             "country": country_name(m.developer_country, lang),
+             "weights": _("Open weights") if m.open_weights else _("Closed weights")}
+            for m in getattr(layer, "ai_models", [])
+        ],
     }
     if key == "hardware":
         entry["us_manufacturing"] = required_text(layer.us_manufacturing, lang)
-        threshold = Decimal(str(profile.proposal.us_content_threshold_percent))
         if layer.us_origin_percent is None:
             entry["us_origin_statement"] = _(
                 "The U.S.-origin share of the hardware layer's value is not stated."
             )
         else:
+            # The share and the applicant's own case; the call's presumption is the
+            # checks' business (US-CONTENT), not something a filed proposal volunteers.
             entry["us_origin_statement"] = _(
-                "U.S.-origin content of the hardware layer: {share} of aggregate value "
-                "(the call presumes the U.S.-content component met at {threshold} or more)."
-            ).format(share=percent(layer.us_origin_percent, lang),
-                     threshold=percent(threshold, lang))
+                "U.S.-origin content of the hardware layer: {share} of aggregate value."
+            ).format(share=percent(layer.us_origin_percent, lang))
+        entry["us_content_explanation"] = text(layer.us_content_explanation, lang)
     return entry
 
 
-def _target(target: Any, lang: str, _: Callable[[str], str]) -> dict[str, Any]:
+def _target(target: Any, lang: str, _: Callable[[str], str],
+            public: bool = False) -> dict[str, Any]:
+    rationale: RichText | str
+    if public and target.confidential:
+        rationale = _("[Business confidential information has been removed from this public "
+                      "version.]")
+    else:
+        rationale = _bracketed(required_text(target.rationale, lang), target.confidential)
     if target.country:
         return {
             "name": country_name(target.country, lang),
             "type": _("Country"),
-            "rationale": required_text(target.rationale, lang),
+            "rationale": rationale,
         }
-    countries = ", ".join(country_name(c, lang) for c in target.bloc_countries)
+    countries = join_names((country_name(c, lang) for c in target.bloc_countries), lang)
     name = inline(target.bloc, lang) if target.bloc else ""
     return {
         "name": f"{name}: {countries}" if countries else name,
         "type": _("Regional bloc"),
-        "rationale": required_text(target.rationale, lang),
+        "rationale": rationale,
     }
 
 
 def _support(
-    proposal: Proposal, profile: Profile, lang: str, _: Callable[[str], str]
+    proposal: Proposal, profile: Profile, lang: str, _: Callable[[str], str],
+    public: bool = False,
 ) -> dict[str, Any]:
     rows = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
+    withheld = False
     for item in proposal.federal_support:
         instrument = profile.proposal.instrument(item.instrument)
         agency = profile.proposal.agency(item.agency)
+        hide = public and item.confidential
+        withheld = withheld or hide
         if item.amount is not None:
             totals[item.amount.currency] += item.amount.amount
+        amount = (money_table(item.amount.amount, item.amount.currency, lang)
+                  if item.amount else "—")
         rows.append({
             "instrument": instrument.name.get(lang),
             "agency": agency.name.get(lang),
-            "amount": (
-                money_table(item.amount.amount, item.amount.currency, lang)
-                if item.amount else "—"
-            ),
-            "purpose": text(item.purpose, lang),
-            "citation": instrument.citation,
+            "amount": "[…]" if hide else _bracketed(amount, item.confidential and bool(
+                item.amount)),
+            "purpose": (_("[Business confidential information has been removed from this "
+                          "public version.]") if hide
+                        else _bracketed(text(item.purpose, lang), item.confidential)),
+            "citation": cite(instrument.citation, lang),
         })
+    if withheld:
+        # A total would give away the amounts left out.
+        totals.clear()
     support_totals = [
         {
             "label": _("Total ({currency})").format(currency=currency),
@@ -263,6 +434,7 @@ def letter_context(
     ctx = base_context(lang, profile)
     contacts = " · ".join(x for x in (letter.commenter.website, letter.commenter.email,
                                        letter.commenter.phone) if x)
+    country = country_name(letter.commenter.country, lang)
     any_confidential = any(a.confidential for a in letter.answers)
     sections = _letter_sections(letter, notice, lang, _, public)
     closing = text(letter.closing, lang)
@@ -275,6 +447,7 @@ def letter_context(
         commenter={
             "name": text(letter.commenter.name, lang),
             "address": text(letter.commenter.address, lang),
+            "country": country,
             "contacts": contacts,
             "description": text(letter.commenter.description, lang),
         },
@@ -289,13 +462,14 @@ def letter_context(
             "notice": f"{notice.title.get(lang)} — {notice.kind.get(lang)}",
             "submit_via": _(" or ").join(channel.get(lang) for channel in notice.submit_via),
         },
-        caption=notice.caption,
+        caption=notice.caption if lang == "en" else notice.caption_ko,
         re_line=_("{notice} ({fr_doc}, published {published}); {dockets}").format(
             notice=f"{notice.title.get(lang)}, {notice.kind.get(lang)}",
-            fr_doc=f"FR Doc. {notice.fr_doc}",
+            fr_doc=cite(f"FR Doc. {notice.fr_doc}", lang),
             published=date_long(notice.published, lang),
             dockets="; ".join(
-                d if d.startswith("Docket") else f"Docket No. {d}" for d in notice.docket_ids
+                _("Docket No. {docket}").format(docket=d.removeprefix("Docket No. "))
+                for d in notice.docket_ids
             ),
         ),
         subject=text(letter.subject, lang),

@@ -40,12 +40,14 @@ class Language:
     upright_italics: bool  # the script has no true italics: italic styles set upright
     east_asian_hint: bool  # w:hint="eastAsia": shared punctuation in the East Asian face
     filed: bool  # the version filed with the agency; the others are review copies
+    justified: bool = False  # body text justified (Korean business documents: 양쪽 정렬)
 
 
 LANGUAGES: dict[str, Language] = {
     "en": Language("en", "en_US", "en-US", (21.59, 27.94), "plain", "", False, False, True),
     # Korean official documents: A4, 1. / 가. numbering, the body ends with "끝.".
-    "ko": Language("ko", "ko_KR", "ko-KR", (21.0, 29.7), "korean", "끝.", True, True, False),
+    "ko": Language("ko", "ko_KR", "ko-KR", (21.0, 29.7), "korean", "끝.", True, True, False,
+                   True),
 }
 LANGS: tuple[str, ...] = tuple(LANGUAGES)
 BABEL_LOCALES = {code: row.babel_locale for code, row in LANGUAGES.items()}

@@ -252,6 +252,10 @@ class Layer(Strict):
         min_length=1, description="Ids of the consortium members that provide this layer."
     )
     description: Bilingual
+    confidential: bool = Field(
+        default=False, description="True if this holds business confidential information: "
+        "marked in the proposal, left out of the --public version."
+    )
 
 
 class HardwareLayer(Layer):
@@ -266,6 +270,11 @@ class HardwareLayer(Layer):
     ] | None = Field(
         default=None,
         description="U.S.-origin share of the hardware layer's aggregate value, in percent.",
+    )
+    us_content_explanation: Bilingual | None = Field(
+        default=None,
+        description="How the package meets the U.S.-content component, in the applicant's "
+        "own words (printed with the share; `check` asks for it under the threshold).",
     )
 
 
@@ -313,6 +322,7 @@ class Target(Strict):
     bloc: Bilingual | None = Field(default=None, description="A regional bloc, e.g. ASEAN.")
     bloc_countries: list[Country] = Field(default_factory=list)
     rationale: Bilingual | None = Field(default=None, description="Why this target.")
+    confidential: bool = Field(default=False, description="True if business confidential.")
 
     @model_validator(mode="after")
     def _one_of_country_or_bloc(self) -> Target:
@@ -321,8 +331,18 @@ class Target(Strict):
         return self
 
 
+class ExternalEntity(Strict):
+    """A builder, owner or operator that is not a consortium member (a host government's
+    company, a local utility)."""
+
+    id: Identifier
+    name: Bilingual
+    country: Country = Field(description="Where the entity is based.")
+
+
 class DataCenters(Strict):
-    """Who builds, owns and operates the data centers (EO 14320 §3(b)(iii))."""
+    """Who builds, owns and operates the data centers (EO 14320 §3(b)(iii)): ids of members
+    or of the business model's external entities."""
 
     build: list[Identifier] = Field(default_factory=list)
     own: list[Identifier] = Field(default_factory=list)
@@ -335,6 +355,12 @@ class BusinessModel(Strict):
         default_factory=list, description="Members that manufacture the hardware."
     )
     data_centers: DataCenters = Field(default_factory=DataCenters)
+    external_entities: list[ExternalEntity] = Field(
+        default_factory=list,
+        description="Builders, owners or operators outside the consortium, referred to by "
+        "id in data_centers.",
+    )
+    confidential: bool = Field(default=False, description="True if business confidential.")
 
 
 class Money(Strict):
@@ -352,6 +378,7 @@ class SupportRequest(Strict):
     agency: str = Field(description="An agency id from the program profile, e.g. EXIM.")
     amount: Money | None = None
     purpose: Bilingual
+    confidential: bool = Field(default=False, description="True if business confidential.")
 
     @field_validator("instrument")
     @classmethod
@@ -387,6 +414,7 @@ class Compliance(Strict):
 class Milestone(Strict):
     date: Date
     description: Bilingual
+    confidential: bool = Field(default=False, description="True if business confidential.")
 
 
 class Signatory(Person):

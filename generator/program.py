@@ -75,8 +75,28 @@ class Window(_Data):
     source: str
 
 
+class CallNotice(_Data):
+    """The call for proposals a proposal answers, for its cover's "Submitted to"."""
+
+    agency: Words
+    title: Words
+    fr_doc: str
+    published: dt.date
+    source: str
+
+
+class Legend(_Data):
+    """A proprietary legend for the cover of a proposal that holds confidential parts."""
+
+    text: Words
+    citation: str
+    source: str
+
+
 class ProposalRules(_Data):
     required_elements: list[Element]
+    call: CallNotice | None = None
+    confidential_legend: Legend | None = None
     call_window: Window | None = None
     countries_of_concern: CountryList
     restricted_software_provider_countries: CountryList

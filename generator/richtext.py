@@ -109,7 +109,8 @@ def markdown() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.enable(["list", "emphasis", "link", "linkify", "newline", "escape", "image", "autolink"])
     # Bare URLs only with their scheme: "Node.js" or "U.S.C." must not become links.
-    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})  # type: ignore[union-attr]
+    assert md.linkify is not None  # {"linkify": True} above, with linkify-it-py installed
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     return md
 
 

@@ -204,9 +204,10 @@ def test_matrix_printed_and_in_every_proposal_language(tmp_path: Path) -> None:
     from generator.loader import load_profile
 
     elements = load_profile().proposal.required_elements
+    # Filed copies: requirement, citation, where addressed; no review status.
     expected_headers = {
-        "en": ["Requirement", "Citation", "Where addressed", "Status"],
-        "ko": ["요건", "근거", "해당 부분", "상태"],
+        "en": ["Requirement", "Citation", "Where addressed"],
+        "ko": ["요건", "근거", "해당 부분"],
     }
     for lang, header in expected_headers.items():
         document = Document(str(tmp_path / f"proposal-lodestar.{lang}.docx"))
@@ -214,11 +215,17 @@ def test_matrix_printed_and_in_every_proposal_language(tmp_path: Path) -> None:
         rows = [[c.text for c in r.cells] for r in table.rows]
         assert rows[0] == header
         assert len(rows) == 1 + len(elements)
-        assert [r[1] for r in rows[1:]] == [e.citation for e in elements]
-        assert {r[3] for r in rows[1:]} == {"Met" if lang == "en" else "충족"}
+        if lang == "en":
+            assert [r[1] for r in rows[1:]] == [e.citation for e in elements]
+        else:
+            assert rows[1][1] == "행정명령 제14320호 제3조(b)(i)(A)"
+    # The review copy: the status column in both languages.
     bilingual = Document(str(tmp_path / "proposal-lodestar.bilingual.docx"))
-    nested = [t for cell in bilingual.tables[0].rows[-1].cells for t in cell.tables]
+    nested = [t for row in bilingual.tables[0].rows for cell in row.cells for t in cell.tables
+              if t.rows[0].cells[0].text in ("Requirement", "요건")]
     assert len(nested) == 2 and all(len(t.rows) == 1 + len(elements) for t in nested)
+    assert [t.rows[0].cells[-1].text for t in nested] == ["Status", "상태"]
+    assert {r.cells[3].text for r in nested[0].rows[1:]} == {"Met"}
 
 
 def test_matrix_marks_a_missing_element(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ def test_federal_support_table_with_formatted_amounts_and_total(built: Path) -> 
 
 def test_targets_table_names_countries_per_language(built: Path) -> None:
     rows = table_with_header(built / "proposal-lodestar.ko.docx", "대상")
-    assert [r[0] for r in rows[1:]] == ["베트남", "인도네시아", "아세안: 필리핀, 말레이시아, 태국"]
+    assert [r[0] for r in rows[1:]] == ["베트남", "인도네시아", "아세안: 필리핀, 말레이시아 및 태국"]
 
 
 def test_english_and_korean_have_the_same_structure(built: Path) -> None:
@@ -180,7 +180,9 @@ def test_letter_answers_follow_the_notice_order(built: Path) -> None:
 def test_korean_letter_is_a_review_copy(built: Path) -> None:
     text = paragraphs(built / "letter-onnuri.ko.docx")
     assert any("영문본이 우선" in p for p in text)
-    assert "American AI Exports Program Comments" in text  # the caption is filed as is
+    # The profile's Korean caption; the English one is what the filed copy carries.
+    assert "미국산 AI 수출 프로그램 의견" in text
+    assert "American AI Exports Program Comments" not in text
     assert headings(built / "letter-onnuri.ko.docx")[:2] == ["1. 개요", "2. 응답자 배경(섹션 A)"]
     assert headings(built / "letter-onnuri.ko.docx", 2)[:2] == ["가. 질문 A.1", "나. 질문 A.2"]
     closing = next(p for p in text if "끝." in p)
@@ -218,15 +220,23 @@ def test_bilingual_copy_puts_english_left_korean_right(built: Path) -> None:
         document = Document(str(built / f"{stem}.bilingual.docx"))
         table = document.tables[0]
         assert [c.text for c in table.rows[0].cells] == ["English", "한국어"]
-        h1_count = len(headings(built / f"{stem}.en.docx"))
-        assert len(table.rows) == 1 + 1 + h1_count  # label row, cover, one per section
+        # Every Heading 1 of each language opens a row, beside its counterpart.
+        firsts = [(row.cells[0].paragraphs[0], row.cells[1].paragraphs[0])
+                  for row in table.rows[1:]]
+        pairs = [(en.text, ko.text) for en, ko in firsts if en.style.name == "Heading 1"]
+        assert [en for en, _ in pairs] == headings(built / f"{stem}.en.docx")
+        assert [ko for _, ko in pairs] == headings(built / f"{stem}.ko.docx")
         section = document.sections[0]
         assert section.page_width is not None and section.page_height is not None
         assert section.page_width > section.page_height  # landscape
     rows = Document(str(built / "proposal-lodestar.bilingual.docx")).tables[0].rows
-    left, right = rows[2].cells
-    assert left.paragraphs[0].text == "1. Executive Summary"
+    row = next(r for r in rows if r.cells[0].paragraphs[0].text == "1. Executive Summary")
+    left, right = row.cells
     assert right.paragraphs[0].text == "1. 요약"
+    # The heading and its paragraph share a row, beside their translation.
+    assert left.paragraphs[1].text.startswith("The Lodestar Trusted AI Consortium offers")
+    assert right.paragraphs[1].text.startswith("로드스타 신뢰 AI 컨소시엄은")
+    assert len(left.paragraphs) == len(right.paragraphs) == 2
 
 
 def test_bilingual_copy_lets_rows_break_across_pages(built: Path) -> None:

@@ -28,9 +28,10 @@ def profile_variant(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_misspelled_rule_id_is_refused_at_its_line_and_column(
     tmp_path: Path, invoke: Invoke
 ) -> None:
-    profile = profile_variant(tmp_path, "      rules: [US-CONTENT]\n",
-                              "      rules: [US-CONTNET]\n")
-    line = profile.read_text("utf-8").splitlines().index("      rules: [US-CONTNET]") + 1
+    profile = profile_variant(tmp_path, "      rules: [US-CONTENT, US-CONTENT-EXPLANATION]\n",
+                              "      rules: [US-CONTNET, US-CONTENT-EXPLANATION]\n")
+    line = profile.read_text("utf-8").splitlines().index(
+        "      rules: [US-CONTNET, US-CONTENT-EXPLANATION]") + 1
     expected = (f"{profile}:{line}:15: proposal.required_elements[12].rules[0]: "
                 "'US-CONTNET' is not a rule propgen knows; did you mean 'US-CONTENT'?")
     for command in ("validate", "check", "build"):

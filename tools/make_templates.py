@@ -41,6 +41,8 @@ LATIN_FONT = "Arial"
 # tag to an installed Korean face (NanumGothic with Debian's fonts-nanum).
 EAST_ASIAN_FONT = "Malgun Gothic"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+# The styles of the table of contents' entries, which render.py writes.
+TOC_STYLES = ("toc1", "toc2")
 
 
 # --- styles ------------------------------------------------------------------------------
@@ -134,9 +136,23 @@ def _setup_styles(doc: DocumentObject) -> None:
     para_style("Caption Line", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                before=12, after=12)
     para_style("Reference Line", size=12, bold=True, after=12)
-    para_style("Question", italic=True, indent_cm=0.75, color=RGBColor(0x33, 0x33, 0x33))
+    # A prompt stays on the page of its answer (keep with next, and whole).
+    para_style("Question", italic=True, indent_cm=0.75, color=RGBColor(0x33, 0x33, 0x33),
+               keep_next=True)
+    doc.styles["Question"].paragraph_format.keep_together = True
     para_style("Notice Box", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A), after=12)
-    para_style("Confidential Label", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A))
+    para_style("Confidential Label", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
+               keep_next=True)
+    # A sentence that introduces a table stays on the table's page.
+    para_style("Table Lead", keep_next=True, before=6)
+    para_style("TOC Heading", size=16, bold=True, color=ACCENT, after=12)
+    para_style("toc 1", after=4)
+    para_style("toc 2", after=2, indent_cm=0.6)
+    for name in ("toc 1", "toc 2"):
+        # Page numbers flush right with a dot leader, inside an A4 text width too.
+        set_child(doc.styles[name].element.get_or_add_pPr(), parse_xml(
+            f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:leader="dot" w:pos="9020"/>'
+            '</w:tabs>'))
     para_style("Redaction", size=12, italic=True, color=RGBColor(0x55, 0x55, 0x55))
     para_style("Signature", after=0, keep_next=True)
     para_style("Table Text", after=0)
@@ -152,8 +168,8 @@ def _setup_styles(doc: DocumentObject) -> None:
     # Rich text's character and footnote styles (generator/ooxml.py), to restyle in Word.
     ensure_styles(doc)
     styles_el.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="PropgenTable">'
-        '<w:name w:val="Propgen Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="FilingTable">'
+        '<w:name w:val="Filing Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
         '<w:qFormat/><w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>'
         '<w:tblPr><w:tblBorders>'
         '<w:top w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
@@ -167,19 +183,6 @@ def _setup_styles(doc: DocumentObject) -> None:
         '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'
         '<w:tblPr/><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F3A5F"/></w:tcPr>'
         '</w:tblStylePr></w:style>'
-    ))
-    styles_el.append(parse_xml(
-        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="PropgenBilingual">'
-        '<w:name w:val="Propgen Bilingual"/><w:basedOn w:val="TableNormal"/>'
-        '<w:uiPriority w:val="59"/><w:qFormat/>'
-        '<w:tblPr><w:tblBorders>'
-        '<w:top w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
-        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
-        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
-        '<w:insideV w:val="single" w:sz="4" w:space="0" w:color="A6B4C8"/>'
-        '</w:tblBorders><w:tblCellMar><w:top w:w="80" w:type="dxa"/>'
-        '<w:left w:w="140" w:type="dxa"/><w:bottom w:w="80" w:type="dxa"/>'
-        '<w:right w:w="140" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
     ))
 
 
@@ -203,8 +206,9 @@ def _setup_page(doc: DocumentObject, title: str) -> None:
     ))
     props = doc.core_properties
     props.title = title
-    props.author = "propgen"
-    props.comments = "Template for propgen; Jinja tags are filled in by `propgen build`."
+    # No tool name in anything a filed document carries: the build sets author and title.
+    props.author = ""
+    props.comments = "Template: the Jinja tags are filled in by the build."
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -229,7 +233,7 @@ def _table(doc: DocumentObject, header: list[str], row: list[str], loop: str,
         total_loop, total_cells = total_rows
         layout += [["{%tr " + total_loop + " %}"], total_cells, ["{%tr endfor %}"]]
     table = doc.add_table(rows=len(layout), cols=len(header))
-    table.style = doc.styles["Propgen Table"]
+    table.style = doc.styles["Filing Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for table_row, texts in zip(table.rows, layout, strict=True):
@@ -258,10 +262,19 @@ def _grid(table: object, widths: list[float] | tuple[float, ...]) -> None:
         col.set(qn("w:w"), str(Cm(width).twips))
 
 
-def _kv_table(doc: DocumentObject, pairs: list[tuple[str, str]],
+def _kv_table(doc: DocumentObject, pairs: list[tuple[str, ...]],
               widths: tuple[float, float]) -> None:
+    """Label/value rows; a pair's optional third item is a condition for its row."""
+    rows: list[tuple[str, ...]] = []
+    for pair in pairs:
+        if len(pair) == 3:
+            rows += [("{%tr if " + pair[2] + " %}", ""), (pair[0], pair[1]),
+                     ("{%tr endif %}", "")]
+        else:
+            rows.append((pair[0], pair[1]))
+    pairs = rows
     table = doc.add_table(rows=len(pairs), cols=2)
-    table.style = doc.styles["Propgen Table"]
+    table.style = doc.styles["Filing Table"]
     table.autofit = False
     # No shaded header row in a key/value table.
     tbl_look = table._tbl.tblPr.find(qn("w:tblLook"))
@@ -276,7 +289,8 @@ def _kv_table(doc: DocumentObject, pairs: list[tuple[str, str]],
         row.cells[0].width, row.cells[1].width = Cm(widths[0]), Cm(widths[1])
         for cell in row.cells:
             cell.paragraphs[0].style = doc.styles["Table Text"]
-        row.cells[0].paragraphs[0].runs[0].bold = True
+        if row.cells[0].paragraphs[0].runs:
+            row.cells[0].paragraphs[0].runs[0].bold = True
     _grid(table, widths)
 
 
@@ -294,28 +308,49 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{{ title }}", "Title")
     _p(doc, "{{ consortium_name }}", "Subtitle")
     _kv_table(doc, [
-        ("{{ _('Program') }}", "{{ program_name }}"),
-        ("{{ _('Submitted under') }}", "{{ executive_order }}"),
         ("{{ _('Document') }}", "{{ _('Proposal for a full-stack AI export package') }}"),
+        ("{{ _('Submitted to') }}", "{{ submitted_to }}"),
+        ("{{ _('Program') }}", "{{ program_name }}"),
+        ("{{ _('Call for proposals') }}", "{{ call }}", "call"),
+        ("{{ _('Submitted under') }}", "{{ executive_order }}"),
         ("{{ _('Anchor member') }}", "{{ anchor_name }}"),
         ("{{ _('Consortium members') }}", "{{ member_names }}"),
+        ("{{ _('Point of contact') }}", "{{ point_of_contact }}", "point_of_contact"),
         ("{{ _('Date') }}", "{{ date }}"),
     ], (4.5, 12.0))
+    _p(doc, "{%p if legend %}")
+    _p(doc, "{{ legend }}", "Notice Box")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if public_note %}")
+    _p(doc, "{{ public_note }}", "Notice Box")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if draft_note %}")
     _p(doc, "{{ draft_note }}", "Notice Box")
     _p(doc, "{%p endif %}")
+    _page_break(doc)
+    # render.py fills in the entries after this heading: a Word TOC field whose cached
+    # result already lists every heading, with page numbers as PAGEREF fields.
+    _p(doc, "{{ toc_heading }}", "TOC Heading")
     _page_break(doc)
 
     _p(doc, _heading("executive_summary"), "Heading 1")
     _p(doc, "{{ executive_summary }}")
 
     _p(doc, _heading("consortium"), "Heading 1")
-    _p(doc, "{{ members_intro }}")
+    _p(doc, "{{ members_intro }}", "Table Lead")
     _table(doc,
            ["{{ _('Member') }}", "{{ _('Role') }}", "{{ _('Country') }}",
             "{{ _('Contribution') }}"],
            ["{{ m.name }}", "{{ m.role }}", "{{ m.location }}", "{{ m.contribution }}"],
            "for m in members", [4.2, 2.6, 3.4, 6.3])
+    _p(doc, "{%p if contacts %}")
+    _p(doc, "{{ _('Points of contact of the members:') }}", "Table Lead")
+    _table(doc,
+           ["{{ _('Member') }}", "{{ _('Contact') }}", "{{ _('E-mail and telephone') }}"],
+           ["{{ c.member }}", "{{ c.name }}{% if c.title %}, {{ c.title }}{% endif %}",
+            "{{ c.reach }}"],
+           "for c in contacts", [4.0, 5.5, 7.0])
+    _p(doc, "{%p endif %}")
 
     _p(doc, _heading("stack"), "Heading 1")
     _p(doc, "{{ _('The package covers the five layers set out in section 3(b)(i) of Executive "
@@ -323,11 +358,29 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{%p for layer in layers %}")
     _p(doc, "{{ layer.heading }}", "Heading 2")
     _p(doc, "{{ _('Provided by') }}: {{ layer.providers }}", "Provider Line")
+    _p(doc, "{%p if layer.confidential %}")
+    _p(doc, "{{ confidential_mark }}", "Confidential Label")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if layer.redacted %}")
+    _p(doc, "{{ redacted }}", "Redaction")
+    _p(doc, "{%p else %}")
     _p(doc, "{{ layer.description }}")
+    _p(doc, "{%p if layer.ai_models %}")
+    _p(doc, "{{ _('The models offered:') }}", "Table Lead")
+    _table(doc,
+           ["{{ _('Model') }}", "{{ _('Developer') }}", "{{ _('Country') }}",
+            "{{ _('Weights') }}"],
+           ["{{ am.name }}", "{{ am.developer }}", "{{ am.country }}", "{{ am.weights }}"],
+           "for am in layer.ai_models", [4.6, 4.6, 3.6, 3.7])
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if layer.hardware %}")
     _p(doc, "{{ _('U.S. Manufacturing and U.S.-Origin Content') }}", "Heading 3")
     _p(doc, "{{ layer.us_manufacturing }}")
     _p(doc, "{{ layer.us_origin_statement }}")
+    _p(doc, "{%p if layer.us_content_explanation %}")
+    _p(doc, "{{ layer.us_content_explanation }}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endfor %}")
 
@@ -338,6 +391,12 @@ def make_proposal() -> DocumentObject:
            "for t in targets", [4.6, 3.2, 8.7])
 
     _p(doc, _heading("business_model"), "Heading 1")
+    _p(doc, "{%p if business.confidential %}")
+    _p(doc, "{{ confidential_mark }}", "Confidential Label")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if business.redacted %}")
+    _p(doc, "{{ redacted }}", "Redaction")
+    _p(doc, "{%p else %}")
     _p(doc, "{{ business.summary }}")
     _kv_table(doc, [
         ("{{ _('Manufactures the hardware') }}", "{{ business.manufacturers }}"),
@@ -345,9 +404,16 @@ def make_proposal() -> DocumentObject:
         ("{{ _('Owns the data centers') }}", "{{ business.own }}"),
         ("{{ _('Operates the data centers') }}", "{{ business.operate }}"),
     ], (6.0, 10.5))
+    _p(doc, "{%p if business.external %}")
+    _p(doc, "{{ _('Entities outside the consortium that build, own or operate the data "
+            "centers:') }}", "Table Lead")
+    _table(doc, ["{{ _('Entity') }}", "{{ _('Country') }}"],
+           ["{{ e.name }}", "{{ e.country }}"], "for e in business.external", [10.5, 6.0])
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
 
     _p(doc, _heading("federal_support"), "Heading 1")
-    _p(doc, "{{ support_summary }}")
+    _p(doc, "{{ support_summary }}", "Table Lead")
     _table(doc,
            ["{{ _('Instrument') }}", "{{ _('Agency') }}", "{{ _('Amount') }}",
             "{{ _('Purpose') }}"],
@@ -379,15 +445,27 @@ def make_proposal() -> DocumentObject:
     _p(doc, "{{ signatory.title }}", "Signature")
     _p(doc, "{{ signatory.organization }}", "Signature")
     _p(doc, "{{ date }}", "Signature")
+    _p(doc, "{%p if point_of_contact %}")
+    _p(doc, "", "Signature")
+    _p(doc, "{{ _('Point of contact') }}: {{ point_of_contact }}", "Signature")
+    _p(doc, "{%p endif %}")
 
     _p(doc, "{%p if annex %}")
     _p(doc, "{{ _('Annex') }}. {{ _('Compliance Matrix') }}", "Heading 1")
-    _p(doc, "{{ annex.intro }}")
+    _p(doc, "{{ annex.intro }}", "Table Lead")
+    # The status column is internal review: drafts and the side-by-side copy only.
+    _p(doc, "{%p if show_status %}")
     _table(doc,
            ["{{ _('Requirement') }}", "{{ _('Citation') }}", "{{ _('Where addressed') }}",
             "{{ _('Status') }}"],
            ["{{ r.requirement }}", "{{ r.citation }}", "{{ r.section }}", "{{ r.status }}"],
            "for r in annex.rows", [6.8, 3.6, 3.6, 2.5])
+    _p(doc, "{%p else %}")
+    _table(doc,
+           ["{{ _('Requirement') }}", "{{ _('Citation') }}", "{{ _('Where addressed') }}"],
+           ["{{ r.requirement }}", "{{ r.citation }}", "{{ r.section }}"],
+           "for r in annex.rows", [7.2, 5.1, 4.2])
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
     return doc
 
@@ -400,6 +478,7 @@ def make_letter() -> DocumentObject:
     _p(doc, "{%p if commenter.address %}")
     _p(doc, "{{ commenter.address }}", "Letterhead Detail")
     _p(doc, "{%p endif %}")
+    _p(doc, "{{ commenter.country }}", "Letterhead Detail")
     _p(doc, "{{ commenter.contacts }}", "Letterhead Detail")
     _p(doc, "")
     _p(doc, "{%p if governing_note %}")
@@ -485,8 +564,8 @@ def _slim(doc: DocumentObject) -> None:
         for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
             used.update(node.get(qn("w:val")) for node in element.iter(qn(tag)))
     # Styles propgen adds at build time, and the core set a team restyles in Word.
-    used.update({"PropgenBilingual", "PropgenTable", "TableText", "Title", "Subtitle",
-                 "Heading1", "Heading2", "Heading3", *RICH_TEXT_STYLES})
+    used.update({"FilingTable", "TableText", "Title", "Subtitle",
+                 "Heading1", "Heading2", "Heading3", *TOC_STYLES, *RICH_TEXT_STYLES})
     pending = list(used)
     while pending:
         style = by_id.get(pending.pop())

@@ -6,6 +6,14 @@ REM letters or digits ("2025 년 12 월") even where the document switches that 
 REM propgen's templates do and Word honours. Here the gap is switched off in every paragraph
 REM style of the documents that ask for it.
 REM
+REM The same documents get a Korean line-breaking rule Word applies and LibreOffice does not:
+REM a number stays with the Hangul unit after it ("8억", "28일"; see KoreanLineStarts). In
+REM every document, ids and FR Doc. numbers do not break at their hyphens ("2025-19674",
+REM "ITA-ITA-2025-0070"): a WORD JOINER (U+2060), a zero-width character that forbids a line
+REM break on either side (UAX #14, class WJ), goes after each such hyphen in the copy
+REM LibreOffice exports; the DOCX is left as it is. The table of contents and page references
+REM are updated before the export, so the contents list page numbers.
+REM
 REM The job file has a line per document: source URL, TAB, PDF URL, TAB, 1 to switch the gap
 REM off or 0. What fails is appended to the errors file: source URL, TAB, message.
 
@@ -44,7 +52,13 @@ Sub ExportOne(sSource As String, sTarget As String, bNoGap As Boolean, sErrorsUr
         For i = 0 To oStyles.Count - 1
             oStyles.getByIndex(i).ParaIsCharacterDistance = False
         Next i
+        KoreanLineStarts(oDoc)
     End If
+    KeepJoined(oDoc, "([0-9A-Z])-([0-9A-Z])", "$1-" & Chr(&H2060) & "$2")
+    oDoc.getTextFields().refresh()
+    For i = 0 To oDoc.getDocumentIndexes().Count - 1
+        oDoc.getDocumentIndexes().getByIndex(i).update()
+    Next i
     aStore(0).Name = "FilterName"
     aStore(0).Value = "writer_pdf_Export"
     oDoc.storeToURL(sTarget, aStore())
@@ -54,6 +68,42 @@ Failed:
     Report(sErrorsUrl, sSource, "line " & Erl & ": " & Error$)
     On Error Resume Next
     If Not IsNull(oDoc) Then oDoc.close(True)
+End Sub
+
+REM LibreOffice breaks between a number and the Hangul after it ("28" | "일") even with a
+REM WORD JOINER between them; what it does honour is its list of characters that may not
+REM start a line (Asian layout, per language). The Korean list gets the units that follow
+REM numbers in dates and sums (년 월 일 억) and the middle dot, added to the list the Korean
+REM locale already has (closing punctuation), which a list set here replaces.
+REM Seen with LibreOffice 7.4: with these four units on the list they stay with their number.
+REM Counters (개 원 호 명 만 조) were tried too: after a space and a number they still began
+REM lines ("16" | "개사"), and with them on the list LibreOffice broke a word ("애" | "리조나"),
+REM so they are not on it.
+Sub KoreanLineStarts(oDoc As Object)
+    Dim oSettings As Object, oForbidden As Object
+    Dim aLocale As New com.sun.star.lang.Locale
+    Dim aRules As New com.sun.star.i18n.ForbiddenCharacters
+    aLocale.Language = "ko"
+    aLocale.Country = "KR"
+    oSettings = oDoc.createInstance("com.sun.star.text.DocumentSettings")
+    oForbidden = oSettings.ForbiddenCharacters
+    If oForbidden.hasForbiddenCharacters(aLocale) Then
+        aRules = oForbidden.getForbiddenCharacters(aLocale)
+    Else
+        aRules = createUnoService("com.sun.star.i18n.LocaleData").getForbiddenCharacters(aLocale)
+    End If
+    aRules.beginLine = aRules.beginLine & Chr(&HB144) & Chr(&HC6D4) & Chr(&HC77C) & _
+        Chr(&HC5B5) & Chr(&H00B7) & Chr(&H30FB)
+    oForbidden.setForbiddenCharacters(aLocale, aRules)
+End Sub
+
+Sub KeepJoined(oDoc As Object, sPattern As String, sReplacement As String)
+    Dim oReplace As Object
+    oReplace = oDoc.createReplaceDescriptor()
+    oReplace.SearchRegularExpression = True
+    oReplace.SearchString = sPattern
+    oReplace.ReplaceString = sReplacement
+    oDoc.replaceAll(oReplace)
 End Sub
 
 Sub Report(sErrorsUrl As String, sSource As String, sMessage As String)
