@@ -34,6 +34,7 @@ from .translate import _Layout, _round_trip, _set_text, parse_path
 # Markdown a field may be written in (emphasis, links, footnotes, list items).
 _RICH = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\w)|\[[^\]]*\]\(|\^\[|^\s*(?:[-*+]|\d+[.)])\s",
                    re.MULTILINE)
+SIDE_BY_SIDE_LABELS = ("English", "한국어")  # render._side_by_side's header row
 W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
 _BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 
@@ -83,10 +84,12 @@ def document_langs(document: Any) -> list[tuple[str, Any]]:
     """(language, container) pairs: the body of a one-language document, or each column
     of the side-by-side copy's table."""
     body = document.element.body
-    first = next((c for c in body if c.tag in (W_P, W_TBL)), None)
-    style = first.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}") if first is not None else None
-    if first is not None and first.tag == W_TBL and style is not None and \
-            style.get(qn("w:val")) == "PropgenBilingual":
+    blocks = [c for c in body if c.tag in (W_P, W_TBL)]
+    first = blocks[0] if len(blocks) == 1 and blocks[0].tag == W_TBL else None
+    header = first.find(qn("w:tr")) if first is not None else None
+    # The side-by-side copy: one table whose header row labels its columns by language.
+    if first is not None and header is not None and [
+            _text(c) for c in header.findall(qn("w:tc"))] == list(SIDE_BY_SIDE_LABELS):
         columns: list[tuple[str, Any]] = []
         for row in first.findall(qn("w:tr")):
             cells = row.findall(qn("w:tc"))
@@ -103,27 +106,27 @@ def field_occurrences(document: Any) -> dict[tuple[str, str], list[str]]:
     two occurrences; a field of several paragraphs is one occurrence of consecutive
     paragraphs, joined with blank lines as in the YAML.
     """
-    pieces: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+    # Paragraphs in reading order per language: one body, or a column's cells one by one.
+    paragraphs: dict[str, list[Any]] = {}
     for lang, container in document_langs(document):
-        for sdt in container.iter(W_SDT):
-            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
-            if tag is None or not tag.get(qn("w:val")):
-                continue
-            pieces.setdefault((lang, tag.get(qn("w:val"))), []).append(
-                (sdt.getparent(), _text(sdt)))
+        paragraphs.setdefault(lang, []).extend(container.iter(W_P))
     out: dict[tuple[str, str], list[str]] = {}
-    for key, parts in pieces.items():
-        occurrences: list[list[str]] = []
-        last = None
-        for paragraph, text in parts:
-            if paragraph is last:
-                occurrences[-1][-1] += text
-            elif last is not None and paragraph is last.getnext():
-                occurrences[-1].append(text)
-            else:
-                occurrences.append([text])
-            last = paragraph
-        out[key] = ["\n\n".join(paragraphs) for paragraphs in occurrences]
+    for lang, ordered in paragraphs.items():
+        last: dict[str, int] = {}  # field path -> index of the paragraph it was last in
+        for index, paragraph in enumerate(ordered):
+            for sdt in paragraph.iterchildren(W_SDT):
+                tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+                if tag is None or not tag.get(qn("w:val")):
+                    continue
+                path, text = tag.get(qn("w:val")), _text(sdt)
+                shown = out.setdefault((lang, path), [])
+                if last.get(path) == index:
+                    shown[-1] += text  # one paragraph, two controls of one field
+                elif last.get(path) == index - 1:
+                    shown[-1] += "\n\n" + text  # the field's next paragraph
+                else:
+                    shown.append(text)  # the field shown again, elsewhere
+                last[path] = index
     return out
 
 
