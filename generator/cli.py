@@ -741,8 +741,9 @@ def templates_export(folder: Path, force: bool, lang: str | None) -> None:
 @click.argument("new")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the redlines.")
-@click.option("--author", default="propgen", show_default=True,
-              help="The name Word shows for every change.")
+@click.option("--author", default=None,
+              help="The name Word shows for every change (default: the author NEW's "
+              "documents name, its anchor member or commenter).")
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
               default=None, help="Date of the changes (default: NEW's submission date).")
 @click.option("--draft", is_flag=True,
@@ -754,7 +755,7 @@ def templates_export(folder: Path, force: bool, lang: str | None) -> None:
               default=None, help="Use your own proposal.docx / comment-letter.docx.")
 @_lang_option
 @_program_option
-def redline(old: str, new: str, output_dir: Path, author: str, date: Any, draft: bool,
+def redline(old: str, new: str, output_dir: Path, author: str | None, date: Any, draft: bool,
             force: bool, template_dir: Path | None, lang: str | None,
             program_path: Path | None) -> None:
     """Word documents of NEW with tracked changes against OLD, one per language.

@@ -582,7 +582,7 @@ def redline_versions(
     new_spec: str,
     output_dir: Path,
     *,
-    author: str,
+    author: str | None = None,
     date: dt.datetime | None = None,
     lang: str = "en",
     program_path: Path | None = None,
@@ -612,7 +612,9 @@ def redline_versions(
     names = document_names(stem)
     moment = date or dt.datetime(new.date.year, new.date.month, new.date.day,
                                  tzinfo=dt.timezone.utc)
-    revision = Revision(author=author, date=moment)
+    # Without an author, the one NEW's documents name (the anchor member or the commenter).
+    author = author or Document(io.BytesIO(built[1][names["en"]])).core_properties.author
+    revision = Revision(author=author or "-", date=moment)
     outputs = {output_dir / name: redline_bytes(built[0][names[doc_lang]],
                                                 built[1][names[doc_lang]], revision)
                for doc_lang, name in redline_names(stem).items()}

@@ -180,9 +180,11 @@ def test_same_inputs_same_bytes(tmp_path: Path, invoke: Invoke) -> None:
         assert result.exit_code == 0, result.output
         outputs.append((tmp_path / run / "proposal-lodestar.redline.ko.docx").read_bytes())
     assert outputs[0] == outputs[1]
-    # Without --date, the changes carry NEW's submission date.
+    # Without --date, the changes carry NEW's submission date; without --author, the
+    # anchor member the documents name (no output names the tool).
     body = body_of(tmp_path / "a" / "proposal-lodestar.redline.ko.docx")
     assert {m.get(W + "date") for m in body.iter(W + "ins")} == {"2026-06-15T00:00:00Z"}
+    assert {m.get(W + "author") for m in body.iter(W + "ins")} == {"Lodestar Compute, Inc."}
 
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
