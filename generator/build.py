@@ -15,6 +15,7 @@ from typing import Any
 
 from .checks import check_submission, compliance_matrix
 from .errors import InputError, Problem, UserError
+from .fields import field_paths
 from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for, load_checked
 from .language import gap_marker
@@ -51,6 +52,9 @@ class BuildResult:
     findings: list[Any] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
     tool_error: UserError | None = None
+    # Hand-edited outputs --force replaced, each with its backup; older PDFs and previews.
+    backups: list[tuple[Path, Path]] = field(default_factory=list)
+    stale: Any = None
     # Inputs with parts marked confidential: built with them (or, with --public, without).
     confidential: list[Path] = field(default_factory=list)
     # Passages marked as missing translations, per document written, and their marker.
@@ -120,12 +124,13 @@ def build_submission(
     documents = {}
     out: dict[str, bytes] = {}
     for lang in DOC_LANGS:
-        if isinstance(submission, Proposal):
-            ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
-            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
-                                         status=ctx["show_status"])
-        else:
-            ctx = letter_context(submission, profile, lang, public=public, draft=draft)
+        with field_paths(submission):  # each field's text in a Word content control
+            if isinstance(submission, Proposal):
+                ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
+                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
+                                             status=ctx["show_status"])
+            else:
+                ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                    date=submission.date)
         marked = highlight_gaps(document)
@@ -247,9 +252,11 @@ def _build_locked(
     jobs: int,
     progress: Callable[[FileOutcome], None] | None,
 ) -> BuildResult:
-    from .output import Manifest, write_atomic
+    from .keep import back_up, clear_stale, same_bytes
+    from .output import Manifest, is_regular_file, write_atomic
 
     result = BuildResult()
+    changed: list[Path] = []  # documents whose bytes this build changed
     inputs = find_inputs(paths)
     manifest = Manifest(options.output_dir)
     # Output names already written, case-folded: Windows and macOS ignore case.
@@ -276,14 +283,22 @@ def _build_locked(
                 continue
             targets = {options.output_dir / name: data
                        for name, data in outcome.documents.items()}
-            refusals = [(t, manifest.refusal(t, options.force, options.lang)) for t in targets]
+            # A file that already holds these bytes loses nothing (the manifest may be lost).
+            refusals = [(t, None if is_regular_file(t) and same_bytes(t, data) else
+                         manifest.refusal(t, options.force, options.lang))
+                        for t, data in targets.items()]
             if any(reason for _t, reason in refusals):
                 result.errors.extend(
                     Problem(str(t), 0, 0, "", reason) for t, reason in refusals if reason)
                 continue
+            if options.force:  # hand-edited files are kept as dated backups, never lost
+                result.backups.extend((t, back_up(t)) for t, data in targets.items()
+                                      if manifest.edited(t) and not same_bytes(t, data))
             manifest.expect(targets)
             for target, data in targets.items():
                 claimed[target.name.casefold()] = (target.name, outcome.path)
+                if not same_bytes(target, data):
+                    changed.append(target)
                 write_atomic(target, data)
                 manifest.record(target, data)
                 result.written.append(target)
@@ -297,10 +312,11 @@ def _build_locked(
                 result.written.extend(_convert(result.written, options, manifest, result))
             except UserError as error:
                 result.tool_error = result.tool_error or error
+        result.stale = clear_stale(changed, manifest, set(result.written))
     finally:
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.
-        if result.written:
+        if result.written or (result.stale is not None and result.stale.removed):
             manifest.save()
     return result
 

@@ -366,7 +366,8 @@ def questions(notice: str | None, lang: str | None, program_path: Path | None) -
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to build with (default: the number of cores).")
 @click.option("--force", is_flag=True,
-              help="Overwrite output files even if they were edited after propgen wrote them.")
+              help="Replace output files edited after propgen wrote them, each kept first "
+              "as a dated backup beside it (x.en.edited-20261201-093000.docx).")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None,
               help="Use your own proposal.docx / comment-letter.docx from this folder "
@@ -445,14 +446,27 @@ def build(
             "findings": [f.as_dict() for f in result.findings],
             "refused": [str(p) for p in result.refused],
             "error": result.tool_error.localized(options.lang) if result.tool_error else None,
+            "backups": {str(t): str(b) for t, b in result.backups},
+            "stale_removed": [str(p) for p in result.stale.removed] if result.stale else [],
+            "stale_left": [str(p) for p, _docx in result.stale.left] if result.stale else [],
         })
         sys.exit(_build_exit_code(result))
+
+    from .keep import backup_message, left_message, removed_message
+
+    for target, backup in result.backups:
+        click.echo(backup_message(target, backup, options.lang), err=True)
     for written in result.written:
         click.echo(_("wrote {path}").format(path=written))
         if written in result.gaps:
             gaps, marker = result.gaps[written]
             click.echo(_("  {count} passage(s) without a translation, marked {marker}").format(
                 count=gaps, marker=marker))
+    if result.stale is not None:
+        for path in result.stale.removed:
+            click.echo(removed_message(path, options.lang), err=True)
+        for path, docx in result.stale.left:
+            click.echo(left_message(path, docx, options.lang), err=True)
     for problem in result.errors:
         click.echo(str(problem), err=True)
     for finding in result.findings:
@@ -737,6 +751,122 @@ def _stop_on_signals() -> None:
         number = getattr(signal, name, None)
         if number is not None:
             signal.signal(number, stop)
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the redlines.")
+@click.option("--author", default=None,
+              help="The name Word shows for every change (default: the author NEW's "
+              "documents name, its anchor member or commenter).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              default=None, help="Date of the changes (default: NEW's submission date).")
+@click.option("--draft", is_flag=True,
+              help="Allow text in one language only; the documents are marked DRAFT.")
+@click.option("--force", is_flag=True,
+              help="Replace redlines edited after propgen wrote them, each kept first as a "
+              "dated backup beside it.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Use your own proposal.docx / comment-letter.docx.")
+@_lang_option
+@_program_option
+def redline(old: str, new: str, output_dir: Path, author: str | None, date: Any, draft: bool,
+            force: bool, template_dir: Path | None, lang: str | None,
+            program_path: Path | None) -> None:
+    """Word documents of NEW with tracked changes against OLD, one per language.
+
+    OLD and NEW are two versions of one submission: YAML files, or FILE@REV for the file
+    as git has it at a revision. Accepting every change in Word gives NEW's document,
+    rejecting every change gives OLD's.
+
+    \b
+    Example:
+      propgen redline proposal.yaml@HEAD~1 proposal.yaml -o out/ --author "J. Kim"
+    writes out/proposal.redline.en.docx and out/proposal.redline.ko.docx.
+    """
+    from .redline import redline_versions
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang, output_dir):
+        done = redline_versions(old, new, output_dir, author=author, date=date, lang=lang,
+                                program_path=program_path, template_dir=template_dir,
+                                force=force, draft=draft)
+    from .keep import backup_message
+
+    for target, backup in done.backups:
+        click.echo(backup_message(target, backup, lang), err=True)
+    for path in done.written:
+        click.echo(_("wrote {path}").format(path=path))
+
+
+@cli.command()
+@click.argument("edited", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "yaml_path", required=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The YAML file the document was built from.")
+@click.option("--yes", is_flag=True, help="Write without asking (for scripts).")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="The templates the document was built with.")
+@_lang_option
+@_program_option
+def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
+         lang: str | None, program_path: Path | None) -> None:
+    """Read the texts edited in Word back into the YAML file they came from.
+
+    Each field's text sits in the documents inside a content control; its edited text
+    goes into that language of the field, with the YAML's comments and layout kept.
+    Tracked changes count as accepted. Edits outside the fields are listed, not pulled.
+
+    \b
+    Example:
+      propgen pull reviewed/proposal.ko.docx --into proposal.yaml
+    shows the change to proposal.yaml and asks before writing it (--yes: no question).
+    """
+    from .drift import LANG_NAMES
+    from .pull import apply_pull, plan_pull
+
+    lang = detect_lang(lang)
+    _ = gettext_for(lang)
+    with _handle_exceptions(lang):
+        plan = plan_pull(edited, yaml_path, lang=lang, program_path=program_path,
+                         template_dir=template_dir)
+    for path in plan.unknown:
+        click.echo(_("{file}: not pulled: {yaml} has no field {field}").format(
+            file=edited, yaml=yaml_path, field=path), err=True)
+    for path in plan.conflicts:
+        click.echo(_("{file}: not pulled: {field} is shown in several places, edited "
+                     "differently; make the places agree and pull again").format(
+            file=edited, field=path), err=True)
+    for path in plan.rich:
+        click.echo(_("{file}: not pulled: {field} is written with formatting (Markdown "
+                     "emphasis, links, lists or footnotes), which pull does not write back; "
+                     "copy the edit into the YAML by hand").format(file=edited, field=path),
+                   err=True)
+    for change in plan.not_pulled:
+        click.echo(_("{file}: not pulled, outside any field: {change}").format(
+            file=edited, change=change), err=True)
+    if not plan.edits:
+        click.echo(_("{file}: no field was changed; {yaml} stays as it is").format(
+            file=edited, yaml=yaml_path))
+        return
+    click.echo(plan.diff, nl=False)
+    for path, other, recorded in plan.stale:
+        name = _(LANG_NAMES[other])
+        if recorded:
+            click.echo(_("{field}: the {other} text may no longer match; 'propgen check' "
+                         "reports it as DRIFT until it is brought up to date and marked "
+                         "reviewed").format(field=path, other=name), err=True)
+        else:
+            click.echo(_("{field}: check that the {other} text still matches").format(
+                field=path, other=name), err=True)
+    if not yes and not click.confirm(_("Write these changes to {yaml}?").format(
+            yaml=yaml_path), default=False):
+        click.echo(_("nothing written"))
+        sys.exit(ExitCode.CHECK_ERRORS)
+    with _handle_exceptions(lang, yaml_path):
+        apply_pull(plan)
+    click.echo(_("wrote {path}").format(path=yaml_path))
 
 
 def main() -> None:

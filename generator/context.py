@@ -14,6 +14,7 @@ from typing import Any
 
 from babel.lists import format_list
 
+from .fields import mark
 from .i18n import (
     N_,
     babel_locale,
@@ -45,12 +46,13 @@ def text(value: Bilingual | None, lang: str) -> RichText | str:
     if value is None:
         return ""
     shown, gap = pick({"en": value.en, "ko": value.ko}, lang)
+    # Inside a build, marked with the field's path for its Word content control.
     if not gap:
-        return RichText(shown)
+        return mark(value, RichText(shown))
     # Another language's text standing in: the gap marks (and the marker a translator
     # searches for) around the whole of it, outside the Markdown.
     before, after = mark_gap("\0", lang).split("\0")
-    return RichText(shown, prefix=before, suffix=after)
+    return mark(value, RichText(shown, prefix=before, suffix=after))
 
 
 def required_text(value: Bilingual | None, lang: str) -> RichText | str:

@@ -39,6 +39,7 @@ from .budget import (
 )
 from .budget import lipsum as budget_lipsum
 from .errors import UserError
+from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
 from .layout import fill_toc, justify_korean
 from .output import docx_bytes
@@ -253,6 +254,8 @@ class Renderer:
             ) from None
         document = template.docx
         resolve(document, rich.fields, lang)
+        # After the rich texts are laid out as paragraphs, so a control spans them.
+        add_content_controls(document)
         if language(lang).upright_italics:
             # Hangul has no true italics; Korean documents set these styles upright, and
             # give the question prompt weight instead.

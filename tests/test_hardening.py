@@ -693,6 +693,10 @@ def test_damaged_manifest_refuses_rather_than_crashes(
     assert invoke("build", PROPOSAL, "-o", out).exit_code == 0
     (out / MANIFEST_NAME).write_text(manifest, encoding="utf-8")
     assert Manifest(out).hashes == {}
+    # A file that differs from what the build writes is refused (a file holding exactly
+    # those bytes loses nothing and is rebuilt: tests/test_keep.py).
+    edited = out / "proposal-lodestar.ko.docx"
+    edited.write_bytes(edited.read_bytes() + b"edited")
     result = invoke("build", PROPOSAL, "-o", out)
     assert_clean_failure(result, "not overwritten")
 

@@ -27,15 +27,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules", "checks", "acknowledge"),  # the rule registry and the program's rules, the
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
-    ("context", "explain"),  # per-language render context; a file in words
-    ("output", "layout", "render", "ooxml", "pdf", "gaps", "template_checks", "budget"),
+    ("context", "explain", "fields"),  # render context; a file in words; field controls
+    ("output", "layout", "render", "ooxml", "pdf", "gaps", "template_checks", "budget", "keep"),
     # OOXML, writes, contents and Korean justification, docxtpl, rich text as Word markup,
-    # PDF; a custom template's budgets
+    # PDF; a custom template's budgets; backups and stale PDFs
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate", "exports"),  # the pipeline; starter files;
     # translation sheets; exported copies
     ("watch",),  # rebuild on save: the pipeline per changed file, PDFs through office
+    ("revisions", "redline", "pull"),  # FILE@REV, tracked-change redlines, Word edits back
     ("cli", "__main__", "click_i18n"),  # click, thin; --help in the user's language
 )
 
@@ -47,9 +48,10 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("cli", "starters"), ("cli", "build"), ("cli", "office"), ("cli", "watch"),
     ("cli", "translate"), ("cli", "drift"),
     ("cli", "questions"), ("cli", "schema"), ("cli", "explain"), ("cli", "exports"),
+    ("cli", "redline"), ("cli", "pull"), ("cli", "keep"),
     ("starters", "output"),
     ("build", "render"), ("build", "context"), ("build", "output"), ("build", "pdf"),
-    ("build", "gaps"),
+    ("build", "gaps"), ("build", "keep"),
     ("build", "template_checks"),
     # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
     # uses render's set_child, so render reaches it inside functions.

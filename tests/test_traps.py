@@ -222,6 +222,10 @@ def test_deeply_nested_manifest_is_a_clear_refusal(invoke: Any, tmp_path: Path) 
     out = tmp_path / "out"
     assert invoke("build", PROPOSAL, "-o", out).exit_code == 0
     (out / MANIFEST_NAME).write_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    # A file that differs from what the build writes is refused (one holding exactly those
+    # bytes loses nothing and is rebuilt even without a manifest: tests/test_keep.py).
+    edited = out / "proposal-lodestar.ko.docx"
+    edited.write_bytes(edited.read_bytes() + b"edited")
     started = time.monotonic()
     result = invoke("build", PROPOSAL, "-o", out)
     assert time.monotonic() - started < BOUND
