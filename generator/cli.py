@@ -860,10 +860,18 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         else:
             click.echo(_("{field}: check that the {other} text still matches").format(
                 field=path, other=name), err=True)
-    if not yes and not click.confirm(_("Write these changes to {yaml}?").format(
-            yaml=yaml_path), default=False):
-        click.echo(_("nothing written"))
-        sys.exit(ExitCode.CHECK_ERRORS)
+    if not yes:
+        try:
+            confirmed = click.confirm(_("Write these changes to {yaml}?").format(
+                yaml=yaml_path), default=False)
+        except click.Abort:
+            # No answer could be read (a script, no terminal): say how, write nothing.
+            click.echo(_("nothing written: no answer to the question; run again with --yes "
+                         "to write the changes"), err=True)
+            sys.exit(ExitCode.BAD_INPUT)
+        if not confirmed:
+            click.echo(_("nothing written"))
+            sys.exit(ExitCode.CHECK_ERRORS)
     with _handle_exceptions(lang, yaml_path):
         apply_pull(plan)
     click.echo(_("wrote {path}").format(path=yaml_path))

@@ -28,6 +28,7 @@ from .fields import paths_of
 from .i18n import LANGS, N_
 from .language import GAP_END, GAP_START, gap_marker
 from .loader import load_profile, load_submission
+from .models import Proposal
 from .output import write_atomic
 from .translate import _Layout, _round_trip, _set_text, parse_path
 
@@ -172,6 +173,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
                                     "then pull it"), ctx={"file": docx_path})
     profile = load_profile(program_path, lang)
     submission, _loaded = load_submission(yaml_path, lang=lang, draft=True, profile=profile)
+    _same_submission(document, submission, docx_path, yaml_path)
     values = {path: value for value, path in paths_of(submission)}
     raw = yaml_path.read_bytes()
     before = raw.decode("utf-8-sig")
@@ -202,6 +204,31 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     if plan.edits:
         plan.after = _rewritten(raw, yaml_path, plan.edits)
     return plan
+
+
+def _same_submission(document: Any, submission: Any, docx_path: Path, yaml_path: Path) -> None:
+    """Refuse a document built from another submission: its text would replace this file's
+    (one company's letter pulled into another's). The document's properties name the
+    company and the title it was built with; when both differ from the YAML's, it is not
+    this file's document. A reviewer who edits the title in the body changes no property."""
+    props = document.core_properties
+    if isinstance(submission, Proposal):
+        company = next(m.name.get("en") for m in submission.consortium.members
+                       if m.role == "anchor")
+        title = submission.title
+    else:
+        company = submission.commenter.name.get("en")
+        title = submission.subject or submission.commenter.name
+    titles = {title.get("en"), title.get("ko"), f"{title.get('en')} / {title.get('ko')}"}
+    if (props.author or "") == company or (props.title or "") in titles:
+        return
+    raise UserError(template=N_(
+        "{file} was built from another submission ('{doc_title}', {doc_company}), not from "
+        "{yaml} ('{title}', {company}); nothing was changed. Pull it into the YAML file it "
+        "was built from"), ctx={
+            "file": docx_path, "doc_title": props.title or "", "doc_company":
+            props.author or "", "yaml": yaml_path, "title": title.get("en"),
+            "company": company})
 
 
 def _as_shown(rendered: Any) -> str:

@@ -399,3 +399,38 @@ def test_a_rich_text_is_marked_through_its_prefix_and_suffix() -> None:
         "*x*", f"{START}closing{SEP}[", f"]{END}")
     assert plain_text == f"{START}closing{SEP}x{END}"
     assert mark(closing, "x") == "x"  # outside a build: plain text
+
+
+def test_no_answer_to_the_question_says_use_yes(tmp_path: Path) -> None:
+    """A script without a terminal gets exit 2 and the way out, not click's bare Aborted!."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    yaml_path = commented_copy(tmp_path, LETTER)
+    data = yaml_path.read_bytes()
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    edit_field(document, "closing", "glad", "happy")
+    document.save(str(tmp_path / "e.en.docx"))
+    result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
+                                      str(yaml_path), "--lang", "en"], input="")
+    assert result.exit_code == 2, result.output
+    assert "run again with --yes" in result.output
+    assert yaml_path.read_bytes() == data
+
+
+@pytest.mark.parametrize("lang, needle", [("en", "was built from another submission"),
+                                          ("ko", "다른 제출 문서")])
+def test_a_document_of_another_submission_is_refused(
+    tmp_path: Path, invoke: Invoke, lang: str, needle: str
+) -> None:
+    """The new-user trial's worst case: one company's letter pulled into another's file."""
+    build_files([PROPOSAL], BuildOptions(output_dir=tmp_path / "out"))
+    other = commented_copy(tmp_path, LETTER)
+    data = other.read_bytes()
+    result = invoke("pull", tmp_path / "out" / "proposal-lodestar.en.docx", "--into", other,
+                    "--yes", "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and "Traceback" not in result.output
+    assert other.read_bytes() == data
