@@ -238,7 +238,8 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     else:
         for problem in report.input_errors:
             click.echo(str(problem), err=True)
-        for finding in report.findings:
+        # In the order of the file, so a team can work down it.
+        for finding in sorted(report.findings, key=lambda f: (f.file, f.line, f.column)):
             click.echo(_finding_line(finding, lang))
         for finding, why in report.acknowledged:
             click.echo(_("{finding} (acknowledged: {reason})").format(
@@ -249,8 +250,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                 for row in rows:
                     click.echo(f"  {row['status']:<8} {row['citation']:<32} "
                                f"{row['section']:<40} {row['requirement']}")
-        errors = sum(f.severity == "error" for f in report.findings)
-        warnings = len(report.findings) - errors
+        # A file that could not be read or validated is an error too, not "0 error(s)".
+        errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)
+        warnings = len(report.findings) - sum(f.severity == "error" for f in report.findings)
         summary = _("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
             files=len(files), errors=errors, warnings=warnings)
         if report.acknowledged:

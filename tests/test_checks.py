@@ -237,3 +237,32 @@ def test_matrix_marks_a_missing_element(tmp_path: Path) -> None:
     assert status["us-content"] == "missing"
     assert {k for k, v in status.items() if v != "met"} == {"us-content"}
     assert code == 1
+
+
+def test_check_summary_counts_a_file_it_could_not_read(tmp_path: Path) -> None:
+    """A file refused before any rule ran is an error in the summary, not "0 error(s)"."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(LETTER.read_text("utf-8").replace("kind: comment_letter",
+                                                        "kind: comment_letter\nkind: again"),
+                      "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(broken), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "1 file(s): 1 error(s), 0 warning(s)" in result.output
+
+
+def test_check_prints_findings_in_the_order_of_the_file(tmp_path: Path) -> None:
+    text = PROPOSAL.read_text("utf-8")
+    # Findings of two rules, the later rule's (Hangul in English) earlier in the file than
+    # the earlier rule's (placeholders): the rules' order is not the file's.
+    lines = text.splitlines(keepends=True)
+    marked = [i for i, line in enumerate(lines) if "en: " in line][::7][:4]
+    lines[marked[0]] = lines[marked[0]].replace("en: ", "en: 한글 ", 1)
+    for i in marked[1:]:
+        lines[i] = lines[i].replace("en: ", "en: TBD ", 1)
+    path = tmp_path / "p.yaml"
+    path.write_text("".join(lines), "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), "--draft", "--lang", "en"])
+    numbers = [int(line.split(":")[1]) for line in result.output.splitlines()
+               if line.startswith(str(path) + ":")]
+    assert len(numbers) >= 3, result.output
+    assert numbers == sorted(numbers), result.output
