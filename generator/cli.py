@@ -131,7 +131,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--draft", is_flag=True, help="Allow text given in one language only.")
+@click.option("--draft", is_flag=True,
+              help="Allow text given in one language only, and placeholders such as FILL-IN.")
 @click.option("--explain", is_flag=True,
               help="Also print what each valid file says, in words: members with their "
               "countries, the anchor, targets, amounts.")
@@ -199,7 +200,8 @@ def validate(
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_format_option
 @click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
-@click.option("--draft", is_flag=True, help="Missing translations are warnings, not errors.")
+@click.option("--draft", is_flag=True,
+              help="Missing translations and placeholders are warnings, not errors.")
 @_lang_option
 @_program_option
 @_max_bytes_option

@@ -65,11 +65,13 @@ def load_checked(
 
     `strict` (validate, build): a structural finding makes the file unusable, raised as an
     `InputError` while loading, and the findings are those of the other rules. Otherwise
-    (check) structural findings are reported with the rest.
+    (check) structural findings are reported with the rest. A starter's FILL-IN text is
+    let through only with `draft` (check loads every file as a draft, to report missing
+    translations as findings), for the PLACEHOLDER rule to report.
     """
     submission, loaded = load_submission(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
-        limits=limits)
+        limits=limits, placeholders=draft)
     findings = check_submission(submission, profile, structural=False if strict else None)
     findings.extend(drift_findings(submission, loaded.path))
     findings, settled = settle(draft_severity(findings, draft), submission)

@@ -63,10 +63,13 @@ def load_submission(
     profile: Any = None,
     limits: Limits | None = None,
     structural: bool = True,
+    placeholders: bool | None = None,
 ) -> tuple[Proposal | CommentLetter, Loaded]:
     """Read, validate and cross-check one submission; raise `InputError` with every problem.
 
     With `structural=False` broken references are left to `propgen check` to report.
+    `placeholders` (by default as `draft`) lets a starter's FILL-IN text through, for the
+    PLACEHOLDER rule to report.
     """
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
@@ -85,7 +88,10 @@ def load_submission(
         )
     try:
         submission = SUBMISSION_ADAPTER.validate_python(
-            loaded.data, context={"draft": draft, "profile": profile}
+            loaded.data, context={
+                "draft": draft, "profile": profile,
+                "placeholders": draft if placeholders is None else placeholders,
+            }
         )
     except ValidationError as exc:
         raise InputError(

@@ -84,11 +84,16 @@ def _not_blank(value: str) -> str:
 
 
 # Starter files (`propgen init`) mark every value to supply with a string that starts with
-# this; such text must never reach a document.
+# this; such text must never reach a filed document. A draft (context `placeholders`, set by
+# `--draft`) lets it through, and the PLACEHOLDER rule warns of it there, so that a starter
+# can be built half filled in; a value that is not text (a date, a code) is refused by its
+# own type in every mode.
 PLACEHOLDER = "FILL-IN"
 
 
-def _not_placeholder(value: str) -> str:
+def _not_placeholder(value: str, info: ValidationInfo) -> str:
+    if info.context and info.context.get("placeholders"):
+        return value
     if visible(value).lstrip().startswith(PLACEHOLDER):
         shown = " ".join(value.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"

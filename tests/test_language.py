@@ -109,6 +109,62 @@ def test_placeholders_are_warnings_in_drafts(tmp_path: Path) -> None:
     assert "warning [PLACEHOLDER]" in drafted.output
 
 
+@pytest.mark.parametrize(("old", "new", "line", "path", "lang", "refusal"), [
+    (TITLE_EN, '  en: "FILL-IN: package title"\n', 8, "title.en", "en",
+     "replace the placeholder 'FILL-IN: package title' with your own text"),
+    (TITLE_KO, '  ko: "FILL-IN: 패키지 제목"\n', 9, "title.ko", "ko",
+     "임시 문구 'FILL-IN: 패키지 제목'을(를) 실제 내용으로 바꾸십시오"),
+], ids=["en", "ko"])
+def test_the_starters_marker_is_a_placeholder_warning_in_drafts(
+    tmp_path: Path, old: str, new: str, line: int, path: str, lang: str, refusal: str,
+) -> None:
+    """FILL-IN (the starters' marker) is refused as today without --draft, and is a
+    PLACEHOLDER warning at its line in a draft, which builds and shows the text."""
+    case = mutate(tmp_path, old, new)
+    where = f"{case}:{line}:7: {path}: {refusal}"
+    for command in ("validate", "check", "build"):
+        args = [command, str(case), "--lang", lang]
+        refused = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "no")]
+                                     if command == "build" else args)
+        assert refused.exit_code == 2, (command, refused.output)
+        assert where in refused.output and "Traceback" not in refused.output
+    assert not (tmp_path / "no").exists() or not list((tmp_path / "no").glob("*.docx"))
+    assert CliRunner().invoke(cli, ["validate", str(case), "--draft"]).exit_code == 0
+    code, found = findings(str(case), "--draft", "--lang", lang)
+    assert [(f["severity"], f["line"], f["path"]) for f in only(found, "PLACEHOLDER")] == [
+        ("warning", line, path)]
+    assert code == 0
+    out = tmp_path / "out"
+    drafted = CliRunner().invoke(cli, ["build", str(case), "-o", str(out), "--draft",
+                                       "--lang", lang])
+    assert drafted.exit_code == 0, drafted.output
+    assert f"{case}:{line}:7: " in drafted.output and "[PLACEHOLDER]" in drafted.output
+    # A reader of the draft sees it is unfinished: the marker's text is in the document.
+    text = new.split('"')[1]
+    assert text in body_text(out / f"case.{lang}.docx")
+    assert text in body_text(out / "case.bilingual.docx")
+
+
+@pytest.mark.parametrize(("old", "new", "line", "message"), [
+    ("date: 2026-06-15\n", "date: FILL-IN\n", 6, "date"),
+    ("      country: US\n", "      country: FILL-IN\n", 19,
+     "'FILL-IN' is not an ISO 3166 country code"),
+], ids=["date", "country"])
+def test_a_fill_in_value_that_is_not_text_is_refused_in_drafts(
+    tmp_path: Path, old: str, new: str, line: int, message: str,
+) -> None:
+    text = PROPOSAL.read_text("utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(text.replace(old, new, 1), "utf-8")
+    for command in ("validate", "check"):
+        result = CliRunner().invoke(cli, [command, str(case), "--draft"])
+        assert result.exit_code == 2, result.output
+        assert f"{case}:{line}:" in result.output and message in result.output
+    result = CliRunner().invoke(cli, ["build", str(case), "-o", str(tmp_path / "out"),
+                                      "--draft"])
+    assert result.exit_code == 2 and f"{case}:{line}:" in result.output
+
+
 def test_invisible_only_text_is_missing_in_a_build(tmp_path: Path) -> None:
     case = mutate(tmp_path, TITLE_KO, '  ko: "\\u200b"\n')
     out = tmp_path / "out"
