@@ -69,7 +69,7 @@ def load_checked(
     """
     submission, loaded = load_submission(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
-        limits=limits)
+        limits=limits, blank_gaps=draft)
     findings = check_submission(submission, profile, structural=False if strict else None)
     findings.extend(drift_findings(submission, loaded.path))
     findings, settled = settle(draft_severity(findings, draft), submission)

@@ -63,10 +63,13 @@ def load_submission(
     profile: Any = None,
     limits: Limits | None = None,
     structural: bool = True,
+    blank_gaps: bool | None = None,
 ) -> tuple[Proposal | CommentLetter, Loaded]:
     """Read, validate and cross-check one submission; raise `InputError` with every problem.
 
     With `structural=False` broken references are left to `propgen check` to report.
+    `blank_gaps` (default: `draft`): a text given but blank or invisible (U+200B, ...) is a
+    translation gap rather than a missing text.
     """
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
@@ -85,7 +88,8 @@ def load_submission(
         )
     try:
         submission = SUBMISSION_ADAPTER.validate_python(
-            loaded.data, context={"draft": draft, "profile": profile}
+            loaded.data, context={"draft": draft, "profile": profile,
+                                  "blank_gaps": draft if blank_gaps is None else blank_gaps}
         )
     except ValidationError as exc:
         raise InputError(
