@@ -71,7 +71,7 @@ def load_checked(
     """
     submission, loaded = load_submission(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
-        limits=limits, placeholders=draft)
+        limits=limits, placeholders=draft, blank_gaps=draft)
     findings = check_submission(submission, profile, structural=False if strict else None)
     findings.extend(drift_findings(submission, loaded.path))
     findings, settled = settle(draft_severity(findings, draft), submission)

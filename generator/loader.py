@@ -64,12 +64,14 @@ def load_submission(
     limits: Limits | None = None,
     structural: bool = True,
     placeholders: bool | None = None,
+    blank_gaps: bool | None = None,
 ) -> tuple[Proposal | CommentLetter, Loaded]:
     """Read, validate and cross-check one submission; raise `InputError` with every problem.
 
     With `structural=False` broken references are left to `propgen check` to report.
     `placeholders` (by default as `draft`) lets a starter's FILL-IN text through, for the
-    PLACEHOLDER rule to report.
+    PLACEHOLDER rule to report. `blank_gaps` (default: `draft`): a text given but blank or
+    invisible (U+200B, ...) is a translation gap rather than a missing text.
     """
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
@@ -91,6 +93,7 @@ def load_submission(
             loaded.data, context={
                 "draft": draft, "profile": profile,
                 "placeholders": draft if placeholders is None else placeholders,
+                "blank_gaps": draft if blank_gaps is None else blank_gaps,
             }
         )
     except ValidationError as exc:

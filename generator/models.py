@@ -207,10 +207,23 @@ class Bilingual(Strict):
             raise user_error("bilingual_plain")
         return data
 
+    @field_validator("en", "ko")
+    @classmethod
+    def _written(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A text given but blank, or made only of invisible characters (U+200B, ...), is
+        missing, reported at its own line; drafts (`blank_gaps` in the context, else
+        `draft`) let `_both_languages` decide: a marked gap."""
+        context = info.context or {}
+        gaps = bool(context.get("blank_gaps", context.get("draft")))
+        if value is not None and is_blank(value) and not gaps:
+            raise user_error("bilingual_missing", {"lang": info.field_name})
+        return value
+
     @model_validator(mode="after")
     def _both_languages(self, info: ValidationInfo) -> Bilingual:
         draft = bool(info.context and info.context.get("draft"))
-        missing = [lang for lang in LANGS if not (getattr(self, lang) or "").strip()]
+        # Spaces and invisible characters alone (U+200B, ...) are no text (language.is_blank).
+        missing = [lang for lang in LANGS if is_blank(getattr(self, lang))]
         if len(missing) == len(LANGS):
             raise user_error("bilingual_empty")
         if missing and not draft:
@@ -220,11 +233,11 @@ class Bilingual(Strict):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language in drafts."""
         own = getattr(self, lang, None)
-        if own and own.strip():
+        if not is_blank(own):
             return str(own)
-        # Whitespace counts as missing here too, as in `_both_languages`.
+        # Blank and invisible text count as missing here too, as in `_both_languages`.
         return next(
-            (str(text) for other in LANGS if (text := getattr(self, other)) and text.strip()), ""
+            (str(text) for other in LANGS if not is_blank(text := getattr(self, other))), ""
         )
 
 

@@ -59,8 +59,6 @@ def only(found: list[dict[str, object]], rule: str) -> list[dict[str, object]]:
     # A zero-width space inside the marker does not hide it.
     (TITLE_EN, '  en: "Lodestar AI Stack for T\\u200bB\\u200bD"\n', "PLACEHOLDER", "error", 8,
      "title.en"),
-    # Nor does a filler make an empty translation look written.
-    (TITLE_KO, '  ko: "\\u200b\\u200d"\n', "TRANSLATION", "error", 9, "title.ko"),
     ('        phone: "+1 512 555 0142"\n', "        phone: TBD\n", "PLACEHOLDER", "error", 29,
      "consortium.members[0].contact.phone"),
 ])
@@ -166,11 +164,16 @@ def test_a_fill_in_value_that_is_not_text_is_refused_in_drafts(
 
 
 def test_invisible_only_text_is_missing_in_a_build(tmp_path: Path) -> None:
-    case = mutate(tmp_path, TITLE_KO, '  ko: "\\u200b"\n')
+    # Nor does a filler make an empty translation look written: a missing text (exit 2)
+    # at its line, a marked gap only in drafts (tests/test_loader_guards.py).
+    case = mutate(tmp_path, TITLE_KO, '  ko: "\\u200b\\u200d"\n')
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(case), "-o", str(out)])
-    assert result.exit_code == 1
-    assert "case.yaml:9:" in result.output and "[TRANSLATION]" in result.output
+    assert result.exit_code == 2
+    assert "case.yaml:9:7: title.ko: the 'ko' text is missing" in result.output
+    drafted = CliRunner().invoke(cli, ["check", "--format", "json", "--draft", str(case)])
+    hits = only(json.loads(drafted.output)["findings"], "TRANSLATION")
+    assert [(f["severity"], f["line"], f["path"]) for f in hits] == [("warning", 9, "title.ko")]
 
 
 def test_text_functions() -> None:
