@@ -193,6 +193,12 @@ def proposal_context(
              "reach": "\n".join(x for x in (m.contact.email, m.contact.phone) if x)}
             for m in proposal.consortium.members if m.contact is not None
         ],
+        # Suppliers in a country of concern that members disclose (reported 2026 call rule).
+        concern_suppliers=[
+            {"member": inline(m.name, lang), "name": text(s.name, lang),
+             "country": country_name(s.country, lang), "supplies": text(s.supplies, lang)}
+            for m in proposal.consortium.members for s in m.suppliers_in_countries_of_concern
+        ],
         layers=[_layer(proposal, key, lang, _, names, profile, public)
                 for key in LAYER_KEYS],
         targets=[_target(t, lang, _, public) for t in proposal.targets],
