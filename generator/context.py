@@ -193,6 +193,12 @@ def proposal_context(
              "reach": "\n".join(x for x in (m.contact.email, m.contact.phone) if x)}
             for m in proposal.consortium.members if m.contact is not None
         ],
+        # Suppliers in a country of concern that members disclose (reported 2026 call rule).
+        concern_suppliers=[
+            {"member": inline(m.name, lang), "name": text(s.name, lang),
+             "country": country_name(s.country, lang), "supplies": text(s.supplies, lang)}
+            for m in proposal.consortium.members for s in m.suppliers_in_countries_of_concern
+        ],
         layers=[_layer(proposal, key, lang, _, names, profile, public)
                 for key in LAYER_KEYS],
         targets=[_target(t, lang, _, public) for t in proposal.targets],
@@ -460,7 +466,7 @@ def letter_context(
         addressee={
             "agency": notice.agency.get(lang),
             "notice": f"{notice.title.get(lang)} — {notice.kind.get(lang)}",
-            "submit_via": _(" or ").join(channel.get(lang) for channel in notice.submit_via),
+            "submit_via": _submit_via(notice, lang, _),
         },
         caption=notice.caption if lang == "en" else notice.caption_ko,
         re_line=_("{notice} ({fr_doc}, published {published}); {dockets}").format(
@@ -493,6 +499,30 @@ def letter_context(
     if draft:
         ctx["page_header"] = " · ".join(x for x in (_("DRAFT"), ctx["page_header"]) if x)
     return ctx
+
+
+def _md_escape(value: str) -> str:
+    """`value` as literal Markdown: every ASCII punctuation mark backslash-escaped."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", value)
+
+
+def _submit_via(notice: Notice, lang: str, _: Callable[[str], str]) -> RichText | str:
+    """The notice's channels; the Regulations.gov one a link to the docket's page there,
+    showing the docket id as Regulations.gov lists it (the RE line keeps the notice's)."""
+    channels = [channel.get(lang) for channel in notice.submit_via]
+    url = notice.regulations_gov_url
+    if not url:
+        return _(" or ").join(channels)
+    label = _("Regulations.gov, docket {docket}").format(docket=notice.regulations_gov_docket)
+    link = f"[{_md_escape(label)}]({url})"
+    shown = [_md_escape(c) for c in channels]
+    at = next((i for i, c in enumerate(notice.submit_via) if "regulations.gov" in c.en.lower()),
+              None)
+    if at is None:
+        shown.insert(0, link)
+    else:
+        shown[at] = link
+    return RichText(_md_escape(_(" or ")).join(shown))
 
 
 def _numbered_heading(number: int, title: str, lang: str) -> str:

@@ -255,6 +255,16 @@ class Person(Strict):
     title: Bilingual
 
 
+class ConcernSupplier(Strict):
+    """A supplier located in a country of concern that a member buys from: the 2026 call
+    reportedly asks foreign firms to disclose such suppliers (designation then case by case)."""
+
+    name: Bilingual = Field(description="The supplier's name.")
+    country: Country = Field(description="Where the supplier is located: a country of "
+                             "concern (the profile's countries_of_concern).")
+    supplies: Bilingual = Field(description="What the member buys from the supplier.")
+
+
 class Member(Strict):
     id: Identifier
     name: Bilingual
@@ -268,6 +278,11 @@ class Member(Strict):
     )
     contribution: Bilingual = Field(description="What this member brings to the package.")
     contact: Contact | None = None
+    suppliers_in_countries_of_concern: list[ConcernSupplier] = Field(
+        default_factory=list,
+        description="Suppliers located in a country of concern that this member buys from, "
+        "disclosed as the 2026 call reportedly asks of foreign firms.",
+    )
 
 
 class Consortium(Strict):

@@ -70,6 +70,14 @@ class CountryList(_Data):
     status: Str = "verified"
 
 
+class ReportedRule(_Data):
+    """A program rule known from a report, kept with its source and as-of date."""
+
+    source: Str
+    as_of: dt.date
+    status: Str = "reported"
+
+
 class Instrument(_Data):
     id: Str
     name: Words
@@ -116,6 +124,9 @@ class ProposalRules(_Data):
     restricted_software_provider_countries: CountryList
     # Developer countries whose open-weight models a consortium may not use (None: no rule).
     open_weight_model_countries: CountryList | None = None
+    # Foreign firms buying from suppliers in a country of concern disclose them and are
+    # designated case by case (None: no such rule).
+    supplier_disclosure: ReportedRule | None = None
     export_control_attention: list[CountryGroup] = Field(default_factory=list)
     us_content_threshold_percent: Percent
     us_content_source: Str

@@ -25,7 +25,7 @@ def without_acknowledgements(tmp_path: Path) -> Path:
 def test_the_samples_check_and_build_with_no_warnings(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("check", ROOT / "samples")
     assert result.exit_code == 0, result.output
-    assert "2 file(s): 0 error(s), 0 warning(s), 2 acknowledged" in result.output
+    assert "2 file(s): 0 error(s), 0 warning(s), 3 acknowledged" in result.output
     built = invoke("build", ROOT / "samples", "-o", tmp_path / "out")
     assert built.exit_code == 0, built.output
     assert "warning" not in built.output and "acknowledged" not in built.output
@@ -89,7 +89,9 @@ def test_an_error_cannot_be_acknowledged(tmp_path: Path, invoke: Invoke) -> None
     text = PROPOSAL.read_text("utf-8")
     # A country of concern is an error: acknowledging it must not make the file pass.
     text = text.replace("      controlled_from: KR", "      controlled_from: CN", 1)
-    text += ("acknowledge:\n  - rule: COUNTRY-OF-CONCERN\n"
+    # The sample ends with its own acknowledge list: one entry more.
+    assert text.rstrip().splitlines()[-4] == "acknowledge:"
+    text += ("  - rule: COUNTRY-OF-CONCERN\n"
              "    field: consortium.members[1].controlled_from\n    reason: we disagree\n")
     path = tmp_path / "p.yaml"
     path.write_text(text, "utf-8")

@@ -164,7 +164,9 @@ def test_links_are_hyperlinks_to_the_url(letter: dict[str, DocumentObject]) -> N
     url = "https://www.regulations.gov/docket/ITA-2025-0070"
     for lang in ("en", "ko", "bilingual"):
         document = letter[lang]
-        links = list(document.element.body.iter(f"{W}hyperlink"))
+        # The answer's own link; the "Submitted via" line's link is tested below.
+        links = [link for link in document.element.body.iter(f"{W}hyperlink")
+                 if "Regulations.gov" not in _text(link)]
         assert len(links) == (2 if lang == "bilingual" else 1), lang
         for link in links:
             rel = document.part.rels[link.get(R_ID)]
@@ -172,6 +174,38 @@ def test_links_are_hyperlinks_to_the_url(letter: dict[str, DocumentObject]) -> N
             assert _text(link) == "ITA-ITA-2025-0070"
             assert link.find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "Hyperlink"
         assert "Hyperlink" in [s.style_id for s in document.styles]
+
+
+def test_submitted_via_links_the_docket_as_regulations_gov_lists_it(
+        letter: dict[str, DocumentObject]) -> None:
+    """The notice's wording (ITA-ITA-2025-0070) stays in the RE line; the "Submitted via"
+    line links to the docket's page under the id Regulations.gov uses (ITA-2025-0070)."""
+    notice = PROFILE.notice("rfi-2025")
+    url = notice.regulations_gov_url
+    assert url == "https://www.regulations.gov/docket/ITA-2025-0070"
+    shown = {"en": "Regulations.gov, docket ITA-2025-0070",
+             "ko": "Regulations.gov, 문서 번호 ITA-2025-0070"}
+    for lang in ("en", "ko", "bilingual"):
+        document = letter[lang]
+        paragraphs = _body_paragraphs(document)
+        via = [p for p in paragraphs
+               if _text(p).startswith(("Submitted via: ", "제출 경로: "))]
+        assert len(via) == (2 if lang == "bilingual" else 1), lang
+        for p in via:
+            ko = _text(p).startswith("제출 경로")
+            links = p.findall(f"{W}hyperlink")
+            assert len(links) == 1
+            rel = document.part.rels[links[0].get(R_ID)]
+            assert rel.is_external and rel.target_ref == url
+            assert _text(links[0]) == shown["ko" if ko else "en"]
+            assert links[0].find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "Hyperlink"
+            # The other channel stays plain text after the link.
+            assert _text(p).endswith("또는 aiexports.gov" if ko else "or aiexports.gov")
+        re_lines = [_text(p) for p in paragraphs if _text(p).startswith(("RE: ", "건명: "))]
+        assert len(re_lines) == (2 if lang == "bilingual" else 1), lang
+        for line in re_lines:
+            assert "ITA-ITA-2025-0070" in line
+            assert "ITA-2025-0070" not in line.replace("ITA-ITA-2025-0070", "")
 
 
 def test_footnotes_are_word_footnotes(letter: dict[str, DocumentObject]) -> None:

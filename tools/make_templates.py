@@ -351,6 +351,15 @@ def make_proposal() -> DocumentObject:
             "{{ c.reach }}"],
            "for c in contacts", [4.0, 5.5, 7.0])
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p if concern_suppliers %}")
+    _p(doc, "{{ _('Suppliers located in a country of concern, as disclosed by the members:') }}",
+       "Table Lead")
+    _table(doc,
+           ["{{ _('Member') }}", "{{ _('Supplier') }}", "{{ _('Country') }}",
+            "{{ _('Supplies') }}"],
+           ["{{ cs.member }}", "{{ cs.name }}", "{{ cs.country }}", "{{ cs.supplies }}"],
+           "for cs in concern_suppliers", [4.0, 4.2, 3.0, 5.3])
+    _p(doc, "{%p endif %}")
 
     _p(doc, _heading("stack"), "Heading 1")
     _p(doc, "{{ _('The package covers the five layers set out in section 3(b)(i) of Executive "
