@@ -255,14 +255,18 @@ def test_check_prints_findings_in_the_order_of_the_file(tmp_path: Path) -> None:
     # Findings of two rules, the later rule's (Hangul in English) earlier in the file than
     # the earlier rule's (placeholders): the rules' order is not the file's.
     lines = text.splitlines(keepends=True)
-    marked = [i for i, line in enumerate(lines) if "en: " in line][::7][:4]
+    # Block-style lines with plain text after "en: " (not flow mappings, not quoted).
+    marked = [i for i, line in enumerate(lines)
+              if line.lstrip().startswith("en: ") and line.split("en: ", 1)[1][:1].isalpha()
+              ][::5][:4]
     lines[marked[0]] = lines[marked[0]].replace("en: ", "en: 한글 ", 1)
     for i in marked[1:]:
         lines[i] = lines[i].replace("en: ", "en: TBD ", 1)
     path = tmp_path / "p.yaml"
     path.write_text("".join(lines), "utf-8")
     result = CliRunner().invoke(cli, ["check", str(path), "--draft", "--lang", "en"])
+    # Findings in force (acknowledged ones follow in a list of their own).
     numbers = [int(line.split(":")[1]) for line in result.output.splitlines()
-               if line.startswith(str(path) + ":")]
+               if line.startswith(str(path) + ":") and " acknowledged [" not in line]
     assert len(numbers) >= 3, result.output
     assert numbers == sorted(numbers), result.output
