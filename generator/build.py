@@ -20,7 +20,7 @@ from .i18n import LANGS, N_, gettext_for, resource_dir
 from .inputs import find_inputs, limits_for, load_checked
 from .language import gap_marker
 from .loader import load_profile
-from .models import CommentLetter, Proposal
+from .models import Bilingual, CommentLetter, Proposal
 from .program import Profile
 
 TEMPLATE_NAMES = {"proposal": "proposal.docx", "comment_letter": "comment-letter.docx"}
@@ -89,6 +89,18 @@ def document_names(stem: str, public: bool = False) -> dict[str, str]:
     return {lang: f"{stem}{middle}.{lang}.docx" for lang in (*DOC_LANGS, "bilingual")}
 
 
+def document_identity(submission: Proposal | CommentLetter) -> tuple[str, Bilingual]:
+    """The company and the title a submission's documents carry in their properties (the
+    anchor member or the commenter; the title or the letter's subject): `pull` reads them
+    back to tell which submission a document was built from."""
+    if isinstance(submission, Proposal):
+        author = next(m.name.get("en") for m in submission.consortium.members
+                      if m.role == "anchor")
+        return author, submission.title
+    return (submission.commenter.name.get("en"),
+            submission.subject or submission.commenter.name)
+
+
 def build_submission(
     submission: Proposal | CommentLetter,
     profile: Profile,
@@ -111,13 +123,7 @@ def build_submission(
     from .render import compose_bilingual, to_bytes
 
     renderer = renderer_for(submission.kind, template_dir)
-    if isinstance(submission, Proposal):
-        author = next(m.name.get("en") for m in submission.consortium.members
-                      if m.role == "anchor")
-        title = submission.title
-    else:
-        author = submission.commenter.name.get("en")
-        title = submission.subject or submission.commenter.name
+    author, title = document_identity(submission)
     if findings is None:
         findings = check_submission(submission, profile)
     names = document_names(stem, public=public)

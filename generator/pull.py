@@ -20,7 +20,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from .build import build_submission, document_names
+from .build import build_submission, document_identity, document_names
 from .context import text as field_text
 from .drift import MISSING, read_record
 from .errors import UserError
@@ -28,7 +28,6 @@ from .fields import paths_of
 from .i18n import LANGS, N_
 from .language import GAP_END, GAP_START, gap_marker
 from .loader import load_profile, load_submission
-from .models import Proposal
 from .output import write_atomic
 from .translate import _Layout, _round_trip, _set_text, parse_path
 
@@ -212,13 +211,7 @@ def _same_submission(document: Any, submission: Any, docx_path: Path, yaml_path:
     company and the title it was built with; when both differ from the YAML's, it is not
     this file's document. A reviewer who edits the title in the body changes no property."""
     props = document.core_properties
-    if isinstance(submission, Proposal):
-        company = next(m.name.get("en") for m in submission.consortium.members
-                       if m.role == "anchor")
-        title = submission.title
-    else:
-        company = submission.commenter.name.get("en")
-        title = submission.subject or submission.commenter.name
+    company, title = document_identity(submission)
     titles = {title.get("en"), title.get("ko"), f"{title.get('en')} / {title.get('ko')}"}
     if (props.author or "") == company or (props.title or "") in titles:
         return

@@ -274,7 +274,14 @@ def test_a_field_shown_twice_and_edited_once(tmp_path: Path, invoke: Invoke) -> 
     assert plain(yaml_path)["commenter"]["name"]["en"] == "Onnuri Semiconductor Co., Ltd."
 
 
-def test_declining_the_question_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("answer, code, needle", [
+    ("n\n", 1, "nothing written"),
+    # A script without a terminal: exit 2 and the way out, not click's bare "Aborted!".
+    ("", 2, "run again with --yes"),
+])
+def test_declining_or_not_answering_the_question_writes_nothing(
+    tmp_path: Path, answer: str, code: int, needle: str
+) -> None:
     from click.testing import CliRunner
 
     from generator.cli import cli
@@ -286,9 +293,9 @@ def test_declining_the_question_writes_nothing(tmp_path: Path) -> None:
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
     result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
-                                      str(yaml_path), "--lang", "en"], input="n\n")
-    assert result.exit_code == 1
-    assert "Write these changes" in result.output and "nothing written" in result.output
+                                      str(yaml_path), "--lang", "en"], input=answer)
+    assert result.exit_code == code, result.output
+    assert "Write these changes" in result.output and needle in result.output
     assert yaml_path.read_bytes() == data
 
 
@@ -399,25 +406,6 @@ def test_a_rich_text_is_marked_through_its_prefix_and_suffix() -> None:
         "*x*", f"{START}closing{SEP}[", f"]{END}")
     assert plain_text == f"{START}closing{SEP}x{END}"
     assert mark(closing, "x") == "x"  # outside a build: plain text
-
-
-def test_no_answer_to_the_question_says_use_yes(tmp_path: Path) -> None:
-    """A script without a terminal gets exit 2 and the way out, not click's bare Aborted!."""
-    from click.testing import CliRunner
-
-    from generator.cli import cli
-
-    yaml_path = commented_copy(tmp_path, LETTER)
-    data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
-    edit_field(document, "closing", "glad", "happy")
-    document.save(str(tmp_path / "e.en.docx"))
-    result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
-                                      str(yaml_path), "--lang", "en"], input="")
-    assert result.exit_code == 2, result.output
-    assert "run again with --yes" in result.output
-    assert yaml_path.read_bytes() == data
 
 
 @pytest.mark.parametrize("lang, needle", [("en", "was built from another submission"),
