@@ -19,15 +19,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from .language import GAP_END, GAP_START
-from .render import set_child
+from .render import RPR_ORDER, set_child
 
 # The same for w:rPr (ECMA-376 Part 1, 17.3.2.28, CT_RPr).
-_RPR_NAMES = """
-    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
-    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
-    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange
-"""
-RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
 GAP_HIGHLIGHT = "yellow"
 
 

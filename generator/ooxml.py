@@ -26,15 +26,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from .i18n import language
-from .render import set_child
+from .render import RPR_ORDER, insert_ordered, set_child
 from .richtext import PLACEHOLDER, Block, RichDoc, RichText, Span
 
-_RPR_NAMES = """
-    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
-    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
-    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange
-"""
-RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
 _NUMBERING_ORDER = (qn("w:numPicBullet"), qn("w:abstractNum"), qn("w:num"),
                     qn("w:numIdMacAtCleanup"))
 
@@ -342,17 +336,6 @@ def _el(xml: str) -> Any:
 _NS = nsdecls("w", "r")
 _TAG = re.compile(r"^<([\w:]+)")
 
-
-def insert_ordered(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
-    """Add `child` after the last of its kind, before what the schema's `order` puts later
-    (unlike `set_child`, which replaces the same-named element)."""
-    rank = order.index(child.tag)
-    for index, existing in enumerate(parent):
-        if existing.tag in order and order.index(existing.tag) > rank:
-            parent.insert(index, child)
-            return child
-    parent.append(child)
-    return child
 
 
 # --- laying out --------------------------------------------------------------------------

@@ -55,6 +55,13 @@ _PPR_NAMES = """
     rPr sectPr pPrChange
 """
 PPR_ORDER = tuple(qn(f"w:{name}") for name in _PPR_NAMES.split())
+# The same for run properties (w:rPr).
+_RPR_NAMES = """
+    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
+    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
+    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange
+"""
+RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
 
 
 def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> Any:
@@ -62,6 +69,12 @@ def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> An
     of the same name."""
     for old in parent.findall(child.tag):
         parent.remove(old)
+    return insert_ordered(parent, child, order)
+
+
+def insert_ordered(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
+    """Add `child` after the last of its kind, before what the schema's `order` puts later
+    (unlike `set_child`, which replaces the same-named element)."""
     rank = order.index(child.tag)
     for index, existing in enumerate(parent):
         if existing.tag in order and order.index(existing.tag) > rank:
@@ -548,14 +561,6 @@ def _upright_korean(cell: Any, italic_styles: set[str]) -> None:
         if style in italic_styles:
             _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
             _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
-
-
-_RPR_NAMES = """
-    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
-    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
-    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath
-"""
-RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
 
 
 def _rpr_insert(rpr: Any, child: Any) -> None:
