@@ -171,7 +171,7 @@ def test_links_are_hyperlinks_to_the_url(letter: dict[str, DocumentObject]) -> N
         for link in links:
             rel = document.part.rels[link.get(R_ID)]
             assert rel.is_external and rel.target_ref == url
-            assert _text(link) == "ITA-ITA-2025-0070"
+            assert _text(link) == "ITA-2025-0070"  # as Regulations.gov lists it
             assert link.find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "Hyperlink"
         assert "Hyperlink" in [s.style_id for s in document.styles]
 
