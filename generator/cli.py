@@ -250,7 +250,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             for name, rows in report.matrices.items():
                 click.echo(f"\n{name}")
                 for row in rows:
-                    click.echo(f"  {row['status']:<8} {row['citation']:<32} "
+                    click.echo(f"  {row['status']:<12} {row['citation']:<32} "
                                f"{row['section']:<40} {row['requirement']}")
         # A file that could not be read or validated is an error too, not "0 error(s)".
         errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)

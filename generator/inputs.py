@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .acknowledge import reason, settle
+from .acknowledge import reason
 from .checks import (
     Finding,
-    check_submission,
     compliance_matrix,
     cross_file_findings,
-    draft_severity,
     locate_finding,
+    reviewed_findings,
 )
 from .drift import drift_findings
 from .errors import Diagnostic, InputError
@@ -72,9 +71,9 @@ def load_checked(
     submission, loaded = load_submission(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
         limits=limits, placeholders=draft, blank_gaps=draft)
-    findings = check_submission(submission, profile, structural=False if strict else None)
-    findings.extend(drift_findings(submission, loaded.path))
-    findings, settled = settle(draft_severity(findings, draft), submission)
+    findings, settled = reviewed_findings(
+        submission, profile, draft=draft, structural=False if strict else None,
+        extra=drift_findings(submission, loaded.path))
     return Checked(submission, loaded, findings, settled)
 
 
@@ -112,7 +111,8 @@ def check_files(
         report.acknowledged.extend(
             (locate_finding(f, loaded, lang), reason(f, submission)) for f in checked.acknowledged)
         if isinstance(submission, Proposal):
-            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
+            report.matrices[loaded.display] = compliance_matrix(
+                findings, profile, lang, checked.acknowledged)
         else:
             letters.append((len(loaded_files), submission))
         loaded_files.append(loaded)
