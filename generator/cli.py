@@ -199,7 +199,9 @@ def validate(
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_format_option
-@click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
+@click.option("--matrix", is_flag=True,
+              help="Also print the compliance matrix of proposals (a comment letter has "
+              "none: the rules checked on it are listed instead).")
 @click.option("--draft", is_flag=True,
               help="Missing translations and placeholders are warnings, not errors.")
 @_lang_option
@@ -219,6 +221,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     """
     from .inputs import check_files
     from .loader import load_profile
+    from .rules import rule_ids_for
 
     lang = detect_lang(lang)
     with _handle_exceptions(lang):
@@ -236,6 +239,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "matrix": report.matrices if matrix else {},
             "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
+        if matrix:
+            body["no_matrix"] = [{"file": name, "kind": "comment_letter", "rules":
+                                  rule_ids_for("comment_letter")} for name in report.letters]
         _echo_json(body)
     else:
         for problem in report.input_errors:
@@ -252,6 +258,11 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                 for row in rows:
                     click.echo(f"  {row['status']:<12} {row['citation']:<32} "
                                f"{row['section']:<40} {row['requirement']}")
+            for name in report.letters:
+                click.echo("\n" + _(
+                    "{file}: a comment letter has no compliance matrix (proposals have one); "
+                    "check ran the rules for comment letters on it: {rules}").format(
+                        file=name, rules=", ".join(rule_ids_for("comment_letter"))))
         # A file that could not be read or validated is an error too, not "0 error(s)".
         errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)
         warnings = len(report.findings) - sum(f.severity == "error" for f in report.findings)

@@ -84,6 +84,8 @@ class CheckReport:
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Warnings settled in the file's `acknowledge:` list, with the team's reason.
     acknowledged: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Comment letters checked: they have no compliance matrix, `check --matrix` says so.
+    letters: list[str] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -115,6 +117,7 @@ def check_files(
                 findings, profile, lang, checked.acknowledged)
         else:
             letters.append((len(loaded_files), submission))
+            report.letters.append(loaded.display)
         loaded_files.append(loaded)
     for index, finding in cross_file_findings(letters, profile):
         report.findings.append(locate_finding(finding, loaded_files[index], lang))
