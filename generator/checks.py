@@ -8,7 +8,7 @@ is a function registered with `@rule` (see `generator/rules/__init__.py`), run o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -544,14 +544,14 @@ STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met"),
 
 def reviewed_findings(
     submission: Proposal | CommentLetter, profile: Profile, *, draft: bool = False,
-    structural: bool | None = None, extra: list[Finding] | None = None,
+    structural: bool | None = None, extra: Iterable[Finding] = (),
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings still open, warnings the file acknowledges): every rule run once, with a
     `--draft` build's severities, then the `acknowledge:` list applied. The one way build,
     `check` and pull's comparison build reach the findings, so the compliance matrix
     shows the same status in each. `extra`: findings from outside the rules (DRIFT)."""
     findings = check_submission(submission, profile, structural=structural)
-    findings.extend(extra or [])
+    findings.extend(extra)
     return settle(draft_severity(findings, draft), submission)
 
 

@@ -119,7 +119,7 @@ def _annex_statuses(docx: Path, requirements: list[str]) -> list[str]:
     from docx import Document
     from docx.oxml.ns import qn
 
-    rows = {}
+    rows: dict[str, str] = {}
     for tr in Document(str(docx)).element.body.iter(qn("w:tr")):
         cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
         if len(cells) == 4:
