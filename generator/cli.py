@@ -702,10 +702,25 @@ def profile() -> None:
     """
 
 
+def _export_options(func: F) -> F:
+    """The arguments of every `export` command: the folder, --force and --lang."""
+    func = _lang_option(func)
+    func = click.option("--force", is_flag=True, help="Overwrite files that exist.")(func)
+    return click.argument("folder", type=click.Path(path_type=Path))(func)
+
+
+def _export(export: Callable[..., list[Path]], folder: Path, force: bool,
+            lang: str | None) -> None:
+    """Copy the shipped files out with `export` and name each one written."""
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+
+
 @profile.command("export")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@_lang_option
+@_export_options
 def profile_export(folder: Path, force: bool, lang: str | None) -> None:
     """Copy the shipped program profile into FOLDER, to edit and pass with --program.
 
@@ -715,11 +730,7 @@ def profile_export(folder: Path, force: bool, lang: str | None) -> None:
     """
     from .exports import export_profile
 
-    lang = detect_lang(lang)
-    with _handle_exceptions(lang, folder):
-        written = export_profile(folder, force=force)
-    for path in written:
-        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+    _export(export_profile, folder, force, lang)
 
 
 @cli.group()
@@ -734,9 +745,7 @@ def templates() -> None:
 
 
 @templates.command("export")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@_lang_option
+@_export_options
 def templates_export(folder: Path, force: bool, lang: str | None) -> None:
     """Copy the shipped templates into FOLDER, to restyle in Word and pass with --template-dir.
 
@@ -747,11 +756,7 @@ def templates_export(folder: Path, force: bool, lang: str | None) -> None:
     """
     from .exports import export_templates
 
-    lang = detect_lang(lang)
-    with _handle_exceptions(lang, folder):
-        written = export_templates(folder, force=force)
-    for path in written:
-        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+    _export(export_templates, folder, force, lang)
 
 
 def _stop_on_signals() -> None:

@@ -232,8 +232,9 @@ class WideHelpFormatter(click.HelpFormatter):
     twice the terminal's width."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        if prefix is None:  # click's own word, in the language `localize` set
-            prefix = click.formatting._("Usage:") + " "
+        if prefix is None:  # click's own word (its catalog), in the language `localize` set
+            clicks_gettext = click.formatting._
+            prefix = clicks_gettext("Usage:") + " "
         head = f"{prefix:>{self.current_indent}}{prog} "
         if not args:
             self.write(head.rstrip(" ") + "\n")
