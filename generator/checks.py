@@ -539,7 +539,7 @@ def cross_file_findings(
 # --- compliance matrix -------------------------------------------------------------------
 
 STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met"),
-          "acknowledged": N_("Acknowledged")}
+          "acknowledged": N_("Accepted")}
 
 
 def reviewed_findings(

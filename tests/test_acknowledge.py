@@ -4,10 +4,13 @@ listed by `check`; errors and stale entries are not silently accepted."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from test_pdf import needs_libreoffice
 
 Invoke = Callable[..., Result]
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +135,7 @@ def test_an_acknowledged_warning_has_one_status_in_build_check_and_pull(
     from generator.pull import plan_pull
 
     source = _shortfall_acknowledged(tmp_path)
-    for lang, word in (("en", "Acknowledged"), ("ko", "확인됨")):
+    for lang, word in (("en", "Accepted"), ("ko", "확인됨")):
         data = json.loads(invoke("check", "--matrix", "--format", "json", "--lang", lang,
                                  source).output)
         rows = data["matrix"][str(source)]
@@ -158,5 +161,20 @@ def test_an_acknowledged_warning_has_one_status_in_build_check_and_pull(
     draft = invoke("build", source, "-o", tmp_path / "draft", "--draft")
     assert draft.exit_code == 0, draft.output
     assert _annex_statuses(tmp_path / "draft" / "proposal.en.docx",
-                           [requirement]) == ["Acknowledged"]
+                           [requirement]) == ["Accepted"]
     assert plan_pull(tmp_path / "draft" / "proposal.en.docx", source).not_pulled == []
+
+
+@needs_libreoffice
+def test_the_acknowledged_status_is_set_whole_in_the_pdfs(tmp_path: Path, invoke: Invoke) -> None:
+    """The status column is narrow (2.5 cm, less in the side-by-side copy): the word a
+    reader meets there is one a line holds ("Acknowledged" broke as "Acknowled" / "ged")."""
+    source = _shortfall_acknowledged(tmp_path)
+    result = invoke("build", source, "-o", tmp_path / "out", "--draft", "--pdf")
+    assert result.exit_code == 0, result.output
+    for name, words in (("proposal.en.pdf", ["Accepted"]), ("proposal.ko.pdf", ["확인됨"]),
+                        ("proposal.bilingual.pdf", ["Accepted", "확인됨"])):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / name), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        for word in words:
+            assert re.search(rf"\s{word}(\s|$)", text, re.M), (name, word)
