@@ -221,7 +221,6 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
     """
     from .inputs import check_files
     from .loader import load_profile
-    from .rules import rule_ids_for
 
     lang = detect_lang(lang)
     with _handle_exceptions(lang):
@@ -240,8 +239,8 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
         if matrix:
-            body["no_matrix"] = [{"file": name, "kind": "comment_letter", "rules":
-                                  rule_ids_for("comment_letter")} for name in report.letters]
+            body["no_matrix"] = [{"file": name, "kind": "comment_letter", "rules": rules}
+                                 for name, rules in report.letters.items()]
         _echo_json(body)
     else:
         for problem in report.input_errors:
@@ -258,11 +257,11 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                 for row in rows:
                     click.echo(f"  {row['status']:<12} {row['citation']:<32} "
                                f"{row['section']:<40} {row['requirement']}")
-            for name in report.letters:
+            for name, rules in report.letters.items():
                 click.echo("\n" + _(
                     "{file}: a comment letter has no compliance matrix (proposals have one); "
                     "check ran the rules for comment letters on it: {rules}").format(
-                        file=name, rules=", ".join(rule_ids_for("comment_letter"))))
+                        file=name, rules=", ".join(rules)))
         # A file that could not be read or validated is an error too, not "0 error(s)".
         errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)
         warnings = len(report.findings) - sum(f.severity == "error" for f in report.findings)

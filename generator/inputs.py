@@ -19,6 +19,7 @@ from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
+from .rules import rule_ids_for
 from .yaml_source import DEFAULT_MAX_BYTES, Limits, Loaded
 
 
@@ -84,8 +85,9 @@ class CheckReport:
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Warnings settled in the file's `acknowledge:` list, with the team's reason.
     acknowledged: list[tuple[Diagnostic, str]] = field(default_factory=list)
-    # Comment letters checked: they have no compliance matrix, `check --matrix` says so.
-    letters: list[str] = field(default_factory=list)
+    # Comment letters checked, with the rules run on each: they have no compliance
+    # matrix, and `check --matrix` says so.
+    letters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -117,7 +119,7 @@ def check_files(
                 findings, profile, lang, checked.acknowledged)
         else:
             letters.append((len(loaded_files), submission))
-            report.letters.append(loaded.display)
+            report.letters[loaded.display] = rule_ids_for(submission.kind)
         loaded_files.append(loaded)
     for index, finding in cross_file_findings(letters, profile):
         report.findings.append(locate_finding(finding, loaded_files[index], lang))
