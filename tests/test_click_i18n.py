@@ -127,6 +127,7 @@ def test_no_help_line_is_wider_than_the_terminal(
     assert "\n    propgen pull reviewed/proposal.ko.docx --into proposal.yaml\n" in out
     if lang == "ko":
         assert "반영할 변경 내용을 보여 주고, 저장하기 전에 확인을\n  받습니다" in out
+        assert "[필수]" in out and "[required]" not in out
 
 
 def test_help_follows_a_narrow_terminal_in_korean() -> None:
