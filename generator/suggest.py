@@ -51,7 +51,8 @@ def question_id(value: str) -> str | None:
 # types one that gets no suggestion.
 COMMON_NAMES: dict[str, str] = {
     "Korea": "KR", "Republic of Korea": "KR", "Korea, Republic of": "KR", "ROK": "KR",
-    "한국": "KR", "남한": "KR", "DPRK": "KP", "북조선": "KP",
+    "Korea, South": "KR", "한국": "KR", "남한": "KR", "DPRK": "KP", "Korea, North": "KP",
+    "북조선": "KP",
     "America": "US", "United States of America": "US", "미합중국": "US",
     "Britain": "GB", "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
     "Holland": "NL", "Czech Republic": "CZ", "Turkey": "TR", "Ivory Coast": "CI",

@@ -30,6 +30,7 @@ def variant(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) ->
 @pytest.mark.parametrize(("typed", "meant"), [
     ("UK", "GB"), ("KOR", "KR"), ("usa", "US"), ("Germany", "DE"), ("대한민국", "KR"),
     ("South Korea", "KR"), ("Korea", "KR"), ("한국", "KR"), ("Republic of Korea", "KR"),
+    ("Korea (South)", "KR"), ("Korea, North", "KP"),
     ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("America", "US"),
     ("UK", "GB"), ("U.K.", "GB"), ("Viet Nam", "VN"), ("Burma", "MM"), ("홍콩", "HK"),
 ])
