@@ -156,11 +156,14 @@ def test_english_and_korean_have_the_same_structure(built: Path) -> None:
 def test_letter_has_caption_docket_and_citation(built: Path) -> None:
     text = paragraphs(built / "letter-onnuri.en.docx")
     assert "American AI Exports Program Comments" in text
-    re_line = next(p for p in text if p.startswith("RE: "))
-    for needle in ("ITA-ITA-2025-0070", "Docket No. 251023-0165", "FR Doc. 2025-19674",
-                   "October 28, 2025"):
-        assert needle in re_line
-    assert "International Trade Administration, U.S. Department of Commerce" in text
+    # One reference block: agency, notice, its citation and dockets, then the channels.
+    agency = text.index("International Trade Administration, U.S. Department of Commerce")
+    assert text[agency:agency + 4] == [
+        "International Trade Administration, U.S. Department of Commerce",
+        "American AI Exports Program — Request for Information",
+        "FR Doc. 2025-19674, published October 28, 2025",
+        "Docket Nos. ITA-ITA-2025-0070 and 251023-0165"]
+    assert text[agency + 4].startswith("Submitted via: ")
     assert "December 12, 2025" in text
 
 
