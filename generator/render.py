@@ -528,16 +528,30 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
 
 
 def _lead_rows(cells: list[list[Any]], column: int) -> list[list[list[Any]]]:
-    """A long row as two: its headings and prompt in a short row of their own, kept with the
-    next, then the answer, which may break across pages (LibreOffice honours no keep inside
-    a cell: within one row a page could fall between a prompt and its answer)."""
-    leads = [next((i for i, e in enumerate(c) if not (
-        e.tag == qn("w:p") and _style_id(e).startswith(_LEADS))), len(c)) for c in cells]
-    if min(leads) == 0 or any(n == len(c) for n, c in zip(leads, cells, strict=True)) or all(
-            _lines(c, column) <= SHORT_ROW_LINES for c in cells):
+    """A long row as up to three: its headings and prompt in a short row of their own, kept
+    with the next; the text, which may break across pages; a signature block at its end in a
+    row kept whole. LibreOffice honours no keep inside a cell: within one row a page could
+    fall between a prompt and its answer, or a signer's name and title."""
+    if all(_lines(c, column) <= SHORT_ROW_LINES for c in cells):
         return [cells]
-    return [[c[:n] for c, n in zip(cells, leads, strict=True)],
-            [c[n:] for c, n in zip(cells, leads, strict=True)]]
+
+    def lead(e: Any) -> bool:
+        return bool(e.tag == qn("w:p") and _style_id(e).startswith(_LEADS))
+
+    def signature(e: Any) -> bool:
+        return bool(e.tag == qn("w:p") and _style_id(e).startswith("Signature"))
+
+    heads = [next((i for i, e in enumerate(c) if not lead(e)), len(c)) for c in cells]
+    tails = [len(c) - next((i for i, e in enumerate(reversed(c)) if not signature(e)), len(c))
+             for c in cells]
+    if min(heads) == 0 or any(h >= t for h, t in zip(heads, tails, strict=True)):
+        heads = [0] * len(cells)
+    if min(len(c) - t for c, t in zip(cells, tails, strict=True)) == 0:
+        tails = [len(c) for c in cells]
+    rows = [[c[:h] for c, h in zip(cells, heads, strict=True)],
+            [c[h:t] for c, h, t in zip(cells, heads, tails, strict=True)],
+            [c[t:] for c, t in zip(cells, tails, strict=True)]]
+    return [row for row in rows if all(row)]
 
 
 def _italic_styles(document: DocumentObject) -> set[str]:

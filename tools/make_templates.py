@@ -154,6 +154,8 @@ def _setup_styles(doc: DocumentObject) -> None:
             f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:leader="dot" w:pos="9020"/>'
             '</w:tabs>'))
     para_style("Redaction", size=12, italic=True, color=RGBColor(0x55, 0x55, 0x55))
+    # A letter's last paragraph stays on the page of the signature block after it.
+    para_style("Closing", keep_next=True)
     para_style("Signature", after=0, keep_next=True)
     doc.styles["Signature"].paragraph_format.keep_together = True
     # The blank a wet or electronic signature goes in: one line exactly 36 pt high.
@@ -549,7 +551,7 @@ def make_letter() -> DocumentObject:
     _p(doc, "{%p endfor %}")
 
     _p(doc, "{{ closing_heading }}", "Heading 1")
-    _p(doc, "{{ closing }}")
+    _p(doc, "{{ closing }}", "Closing")
     _p(doc, "", "Signature")
     _p(doc, "{%p if signature.close %}")
     _p(doc, "{{ signature.close }}", "Signature")
