@@ -97,18 +97,23 @@ def test_a_header_row_is_never_alone_at_the_foot_of_a_page(long_tables: Path) ->
 def letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample letter with introductions of growing length, so that its questions fall
     at different places on their pages, once near a page's foot."""
-    out = tmp_path_factory.mktemp("letters")
-    text = LETTER.read_text("utf-8")
     sentence = ("We add this sentence to move the questions down the page, as a longer "
                 "introduction would. ")
-    ko_sentence = "질문의 위치를 아래로 옮기기 위해 이 문장을 덧붙입니다. "
+    return longer_introductions(tmp_path_factory.mktemp("letters"), "letter", range(0, 14, 2),
+                                sentence, "질문의 위치를 아래로 옮기기 위해 이 문장을 덧붙입니다. ")
+
+
+def longer_introductions(out: Path, stem: str, counts: range, en: str, ko: str) -> Path:
+    """PDFs of the sample letter with `en` and `ko` put `n` times before its introduction,
+    for each `n` of `counts`."""
+    text = LETTER.read_text("utf-8")
     inputs = []
-    for n in range(0, 14, 2):
+    for n in counts:
         variant = text.replace("  en: >-\n    Onnuri Semiconductor welcomes",
-                               f"  en: >-\n    {sentence * n}Onnuri Semiconductor welcomes", 1)
+                               f"  en: >-\n    {en * n}Onnuri Semiconductor welcomes", 1)
         variant = variant.replace("  ko: >-\n    온누리반도체는 미국산",
-                                  f"  ko: >-\n    {ko_sentence * n}온누리반도체는 미국산", 1)
-        source = out / f"letter-{n:02d}.yaml"
+                                  f"  ko: >-\n    {ko * n}온누리반도체는 미국산", 1)
+        source = out / f"{stem}-{n:02d}.yaml"
         source.write_text(variant, "utf-8")
         inputs.append(source)
     build_pdfs(out, *inputs)
@@ -216,21 +221,10 @@ SIGNATURES = {
 def signatures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample letter with introductions of growing length, so that the signature
     block slides down its page and past the foot of it."""
-    out = tmp_path_factory.mktemp("signatures")
-    text = LETTER.read_text("utf-8")
-    en = "We would be glad to discuss these comments with the agency at any time. "
-    ko = "당사는 언제든지 이 의견을 국제무역청(ITA)과 논의할 준비가 되어 있습니다. "
-    inputs = []
-    for n in range(24, 44, 2):
-        variant = text.replace("  en: >-\n    Onnuri Semiconductor welcomes",
-                               f"  en: >-\n    {en * n}Onnuri Semiconductor welcomes", 1)
-        variant = variant.replace("  ko: >-\n    온누리반도체는 미국산",
-                                  f"  ko: >-\n    {ko * n}온누리반도체는 미국산", 1)
-        source = out / f"sign-{n}.yaml"
-        source.write_text(variant, "utf-8")
-        inputs.append(source)
-    build_pdfs(out, *inputs)
-    return out
+    return longer_introductions(
+        tmp_path_factory.mktemp("signatures"), "sign", range(24, 44, 2),
+        "We would be glad to discuss these comments with the agency at any time. ",
+        "당사는 언제든지 이 의견을 국제무역청(ITA)과 논의할 준비가 되어 있습니다. ")
 
 
 def test_the_signature_stays_on_the_page_of_the_closing(signatures: Path) -> None:
