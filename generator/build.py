@@ -425,14 +425,34 @@ def _worker_signals() -> None:
 
 
 def _stop_workers(pool: Any) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(5)
+    """Kill the workers now and let the pool's thread wind down quietly. Leaving pool.map
+    cancels its pending futures, and on Python < 3.12 the pool's thread then fails to mark
+    them broken with an InvalidStateError traceback on stderr (CPython gh-107219): that
+    one error is not reported while the pool stops."""
+    import threading
+    from concurrent.futures import InvalidStateError
+
+    previous = threading.excepthook
+
+    def quiet(args: Any) -> None:
+        if not (args.exc_type and issubclass(args.exc_type, InvalidStateError)):
+            previous(args)
+
+    threading.excepthook = quiet
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(5)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(5)
+    finally:
+        threading.excepthook = previous
 
 
 def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
