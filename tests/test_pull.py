@@ -16,10 +16,11 @@ import pytest
 from conftest import Invoke
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 from ruamel.yaml import YAML
 
 from generator.build import BuildOptions, build_files
-from generator.fields import END, SEP, START, paths_of
+from generator.fields import END, MC, SEP, START, W15, W15_APPEARANCE, paths_of
 from generator.loader import load_submission
 from generator.pull import field_texts
 
@@ -107,6 +108,23 @@ def test_every_field_is_a_locked_control_tagged_with_its_path(built: Path, lang:
             # Nothing a reader would see: no title, no placeholder text.
             assert properties.find(qn("w:alias")) is None
             assert properties.find(qn("w:showingPlcHdr")) is None
+            # Hidden in Word too: no border, no tag on hover.
+            assert [c.tag for c in properties] == [qn("w:tag"), qn("w:lock"), W15_APPEARANCE]
+            assert properties[-1].get(f"{{{W15}}}val") == "hidden"
+
+
+@pytest.mark.parametrize("name", ["proposal-lodestar.en.docx", "letter-onnuri.bilingual.docx"])
+def test_w15_is_declared_once_and_ignorable(built: Path, name: str) -> None:
+    """Word 2010 and LibreOffice skip w15:appearance only where the root lists w15 in
+    mc:Ignorable; a prefix it names must be declared there, not on each control."""
+    with zipfile.ZipFile(built / name) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    root = etree.fromstring(xml.encode("utf-8"))
+    assert root.nsmap["w15"] == W15
+    assert "w15" in root.get(f"{{{MC}}}Ignorable").split()
+    assert {"w14", "wp14"} <= set(root.get(f"{{{MC}}}Ignorable").split())  # kept
+    assert xml.count("xmlns:w15=") == 1
+    assert xml.count('<w15:appearance w15:val="hidden"/>') == xml.count("<w:sdt>") > 10
 
 
 def test_no_marker_is_left_in_any_part(built: Path) -> None:
