@@ -877,8 +877,9 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
             click.echo(_("nothing written"))
             sys.exit(ExitCode.CHECK_ERRORS)
     with _handle_exceptions(lang, yaml_path):
-        apply_pull(plan)
-    click.echo(_("wrote {path}").format(path=yaml_path))
+        written = apply_pull(plan)
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
 
 
 def main() -> None:

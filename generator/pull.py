@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 
 from .build import build_submission, document_identity, document_names
 from .context import text as field_text
-from .drift import MISSING, read_record
+from .drift import MISSING, fingerprint, merge_reviewed, read_record
 from .errors import UserError
 from .fields import paths_of
 from .i18n import LANGS, N_
@@ -59,6 +59,11 @@ class PullPlan:
     rich: list[str] = field(default_factory=list)  # edited fields written in Markdown
     # (field path, language now stale, whether the review record flags it as DRIFT)
     stale: list[tuple[str, str, bool]] = field(default_factory=list)
+    # {field path: (English, Korean) before the pull}: fields the review record does not
+    # know yet, recorded as agreeing when the pull is written, so that the pulled
+    # language shows as changed and `propgen check` flags the other one (DRIFT).
+    baseline: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    submission: Any = None
     before: str = ""
     after: str = ""
     bom: bool = False  # the file starts with a UTF-8 byte-order mark, and keeps it
@@ -176,7 +181,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
     values = {path: value for value, path in paths_of(submission)}
     raw = yaml_path.read_bytes()
     before = raw.decode("utf-8-sig")
-    plan = PullPlan(yaml_path, before=before, after=before,
+    plan = PullPlan(yaml_path, before=before, after=before, submission=submission,
                     bom=raw.startswith(b"\xef\xbb\xbf"))
     for (doc_lang, path), shown in sorted(edited.items()):
         value = values.get(path)
@@ -198,7 +203,7 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
             plan.edits.append(FieldEdit(doc_lang, path, old, changed[0]))
         elif changed:  # edited differently in two places: no way to tell which is meant
             plan.conflicts.append(f"{path}.{doc_lang}")
-    plan.stale = _stale_languages(yaml_path, plan.edits)
+    plan.stale, plan.baseline = _stale_languages(yaml_path, plan.edits, values)
     plan.not_pulled = _outside_edits(document, submission, profile, docx_path, template_dir)
     if plan.edits:
         plan.after = _rewritten(raw, yaml_path, plan.edits)
@@ -230,16 +235,28 @@ def _as_shown(rendered: Any) -> str:
     return rendered.replace("\a", "\n\n") if isinstance(rendered, str) else str(rendered)
 
 
-def _stale_languages(yaml_path: Path, edits: list[FieldEdit]) -> list[tuple[str, str, bool]]:
-    """The other language of each pulled field, which the edit may have left behind; True
-    where the review record (drift.py) knows the field, so `propgen check` flags it."""
+def _stale_languages(yaml_path: Path, edits: list[FieldEdit], values: dict[str, Any]
+                     ) -> tuple[list[tuple[str, str, bool]],
+                                dict[str, tuple[str | None, str | None]]]:
+    """The other language of each pulled field, which the edit may have left behind, True
+    where `propgen check` will flag it; and the texts before the pull of the fields the
+    review record (drift.py) does not know yet, to record as the state the edit left.
+
+    A document sent for review is taken to have had both languages in step: without an
+    entry, an edit of one would be invisible to `check`."""
     record = read_record(yaml_path)
-    out = []
+    out, baseline = [], {}
     for edit in edits:
         other = next(lang for lang in LANGS if lang != edit.lang)
         recorded = record.get(edit.path)
-        out.append((edit.path, other, recorded is not None and MISSING not in recorded))
-    return out
+        known = recorded is not None and MISSING not in recorded
+        if not known:
+            value = values[edit.path]
+            if MISSING not in (fingerprint(value.en), fingerprint(value.ko)):
+                baseline[edit.path] = (value.en, value.ko)
+                known = True
+        out.append((edit.path, other, known))
+    return out, baseline
 
 
 def _open(docx_path: Path) -> Any:
@@ -326,8 +343,13 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def apply_pull(plan: PullPlan) -> None:
-    """Write the plan's YAML (atomically: a complete file or the old one)."""
+def apply_pull(plan: PullPlan) -> list[Path]:
+    """Write the plan's YAML (atomically: a complete file or the old one), and the review
+    record's new entries; the files written."""
 
     write_atomic(plan.yaml_path, (b"\xef\xbb\xbf" if plan.bom else b"")
                  + plan.after.encode("utf-8"))
+    written = [plan.yaml_path]
+    if plan.baseline and plan.submission is not None:
+        written.append(merge_reviewed(plan.yaml_path, plan.submission, plan.baseline))
+    return written

@@ -348,9 +348,14 @@ def test_pulled_field_flags_the_other_language_with_the_drift_record(
     assert len(drift) == 1 and "consortium.members[1].contribution.ko" in drift[0]
 
 
-def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
-                                                             invoke: Invoke) -> None:
+def test_without_a_record_the_pull_starts_one_and_check_flags_the_other_language(
+        tmp_path: Path, invoke: Invoke) -> None:
+    """No field was marked reviewed: the pull records the texts the document was built
+    from as agreeing, so the edited language shows as changed and the other as DRIFT."""
+    from generator.drift import read_record, sidecar_path
+
     yaml_path = commented_copy(tmp_path, LETTER)
+    assert "DRIFT" not in invoke("check", yaml_path).output
     build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
     document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
     edit_field(document, "closing", "glad", "happy")
@@ -358,7 +363,30 @@ def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
     result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes",
                     "--lang", "ko")
     assert result.exit_code == 0, result.output
-    assert "closing: 국문 내용이 수정된 내용과 여전히 맞는지 확인하십시오" in result.output
+    assert "closing: 국문 내용이 더 이상 맞지 않을 수 있습니다" in result.output
+    assert f"{sidecar_path(yaml_path)}" in result.output  # the record written is named
+    assert list(read_record(yaml_path)) == ["closing"]  # only the pulled field
+    drift = [line for line in invoke("check", yaml_path).output.splitlines()
+             if "[DRIFT]" in line]
+    assert len(drift) == 1 and "closing.en" in drift[0], drift
+
+
+def test_a_field_in_one_language_only_is_named_not_recorded(tmp_path: Path,
+                                                            invoke: Invoke) -> None:
+    from generator.drift import sidecar_path
+
+    text = LETTER.read_text("utf-8")
+    start = text.index("closing:")
+    yaml_path = tmp_path / "letter.yaml"
+    yaml_path.write_text(text[:start] + "closing:\n  en: We are glad to help.\n", "utf-8")
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out", draft=True))
+    document = Document(str(tmp_path / "out" / "letter.en.docx"))
+    edit_field(document, "closing", "glad", "happy")
+    document.save(str(tmp_path / "e.en.docx"))
+    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "closing: check that the Korean text still matches" in result.output
+    assert not sidecar_path(yaml_path).exists()
 
 
 def test_a_drafts_stand_in_text_is_not_pulled_but_its_translation_is(
