@@ -43,7 +43,8 @@ W_SDTPR, W_SDTCONTENT, W_TAG, W_LOCK, W_VAL = (
     _W + n for n in ("sdtPr", "sdtContent", "tag", "lock", "val"))
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-W15_APPEARANCE, W15_VAL, MC_IGNORABLE = f"{{{W15}}}appearance", f"{{{W15}}}val", f"{{{MC}}}Ignorable"
+W15_APPEARANCE, W15_VAL = f"{{{W15}}}appearance", f"{{{W15}}}val"
+MC_IGNORABLE = f"{{{MC}}}Ignorable"
 
 
 def paths_of(model: Any, prefix: str = "") -> Iterator[tuple[Any, str]]:

@@ -417,23 +417,6 @@ def test_a_drafts_stand_in_text_is_not_pulled_but_its_translation_is(
     assert "# no Korean yet" in yaml_path.read_text("utf-8")
 
 
-def test_a_field_written_in_markdown_is_left_to_the_hand(tmp_path: Path,
-                                                          invoke: Invoke) -> None:
-    """Plain text from Word over a field with emphasis or links would lose them."""
-    text = LETTER.read_text("utf-8").replace(
-        "would\n    be glad", "would\n    be **very** glad")
-    yaml_path = tmp_path / "letter.yaml"
-    yaml_path.write_text(text, "utf-8")
-    data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter.en.docx"))
-    edit_field(document, "closing", "We thank", "We warmly thank")
-    document.save(str(tmp_path / "e.en.docx"))
-    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
-    assert "closing.en is written with formatting" in result.output
-    assert yaml_path.read_bytes() == data
-
-
 def test_a_rich_text_is_marked_through_its_prefix_and_suffix() -> None:
     """Rich text (laid out as paragraphs after rendering) carries the markers as its own
     prefix and suffix, so they open its first paragraph and close its last."""
