@@ -253,7 +253,8 @@ def plan_pull(docx_path: Path, yaml_path: Path, *, lang: str = "en",
             old = old.replace(GAP_START, "").replace(GAP_END, "")
             shown = [text for text in shown if not text.startswith(gap_marker(doc_lang))]
         source = value.get(doc_lang) or ""
-        if _RICH.search(source):
+        if _RICH.search(source) or _formatting_added(places[(doc_lang, path)],
+                                                      reader(doc_lang), source, doc_lang):
             # Markdown: read as structure, so that emphasis, links, lists and notes come
             # back, and a reflowed but unedited text is no edit.
             _plan_rich(plan, doc_lang, path, source, places[(doc_lang, path)], reader(doc_lang),
@@ -310,6 +311,22 @@ def _plan_rich(plan: PullPlan, doc_lang: str, path: str, source: str,
         plan.edits.append(FieldEdit(doc_lang, path, source, markdown, block))
     elif written:
         plan.conflicts.append(key)
+
+
+def _formatting_added(places: list[Occurrence], reader: Reader, source: str,
+                      doc_lang: str) -> bool:
+    """True when a plain text came back edited with emphasis, a link, a list or a note:
+    written back as plain text it would lose them, so it is pulled as Markdown."""
+    expected = canonical(parse(source))
+    for place in places:
+        if place.text.startswith(gap_marker(doc_lang)):
+            continue
+        doc = canonical(_without_base_format(reader.read(place.paragraphs).doc, expected))
+        if doc != expected and (doc.notes or any(
+                b.kind is not None or any(s.bold or s.italic or s.link or s.brk
+                                          for s in b.spans) for b in doc.blocks)):
+            return True
+    return False
 
 
 def _without_base_format(doc: RichDoc, expected: RichDoc) -> RichDoc:

@@ -364,3 +364,32 @@ def test_the_report_in_korean(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("pull", tmp_path / "e.ko.docx", "--into", yaml_path, "--yes",
                     "--lang", "ko")
     assert "반영하지 않음: introduction.ko에 YAML의 마크다운으로 담을 수 없는 내용(표)" in result.output
+
+
+def test_bold_added_to_a_plain_field_comes_back_as_markdown(tmp_path: Path,
+                                                           invoke: Invoke) -> None:
+    """A field the YAML holds as plain text, edited in Word with a word made bold: pulled
+    as Markdown, not as plain text that would drop the bold."""
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_bytes(LETTER.read_bytes())
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    node = replace_in(controls(document, "closing"), "glad", "glad")
+    run = node.getparent()
+    text = node.text
+    start = text.index("glad")
+    after = copy.deepcopy(run)
+    bold = copy.deepcopy(run)
+    node.text, bold.find(qn("w:t")).text = text[:start], "glad"
+    after.find(qn("w:t")).text = text[start + len("glad"):]
+    properties = bold.find(qn("w:rPr"))
+    if properties is None:
+        properties = bold.makeelement(qn("w:rPr"), {})
+        bold.insert(0, properties)
+    properties.append(properties.makeelement(qn("w:b"), {}))
+    run.addnext(bold)
+    bold.addnext(after)
+    document.save(str(tmp_path / "e.en.docx"))
+    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "**glad**" in plain(yaml_path)["closing"]["en"]

@@ -49,6 +49,14 @@ NEW_MEMBER = """    - id: pinecrest
 """
 
 
+def version(folder: Path, source: Path, text: str) -> Path:
+    """`text` written as a version of `source` (same name) in `folder`."""
+    path = folder / source.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
 def edited_proposal(folder: Path) -> Path:
     """The proposal with one sentence changed in each language and one member added."""
     text = PROPOSAL.read_text("utf-8")
@@ -56,20 +64,14 @@ def edited_proposal(folder: Path) -> Path:
     text = text.replace("3년간 120MW", "4년간 120MW")
     text = text.replace("    - id: hanul\n", NEW_MEMBER + "    - id: hanul\n", 1)
     assert text.count("four years") == 1 and "4년간" in text and "pinecrest" in text
-    path = folder / "new" / PROPOSAL.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
+    return version(folder / "new", PROPOSAL, text)
 
 
 def edited_letter(folder: Path) -> Path:
     """The letter without its answer to B.1."""
     text = LETTER.read_text("utf-8")
     start, end = text.index("  - question: B.1"), text.index("  - question: C")
-    path = folder / "new" / LETTER.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text[:start] + text[end:], "utf-8")
-    return path
+    return version(folder / "new", LETTER, text[:start] + text[end:])
 
 
 def visibly_edited_letter(folder: Path) -> Path:
@@ -80,10 +82,7 @@ def visibly_edited_letter(folder: Path) -> Path:
     text = text.replace("signed July 23, 2025", "signed on July 23, 2025")
     text = text.replace("2025년 7월 23일 서명", "2025년 7월 23일 대통령 서명")
     assert text.count("ITA-2025-0071") == 2 and "signed on" in text and "대통령 서명" in text
-    path = folder / "visible" / LETTER.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
+    return version(folder / "visible", LETTER, text)
 
 
 def letter_without_notes(folder: Path) -> Path:
@@ -91,10 +90,7 @@ def letter_without_notes(folder: Path) -> Path:
     text = LETTER.read_text("utf-8").replace("[^eo]", "")
     text = re.sub(r"\n\n    : [^\n]*\n[^\n]*\n", "\n", text)  # the definitions
     assert "[^" not in text and ": Executive Order" not in text
-    path = folder / "nonotes" / LETTER.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
+    return version(folder / "nonotes", LETTER, text)
 
 
 def reader_view(path: Path, resolve: Any = None) -> dict[str, list[str]]:
