@@ -4,8 +4,11 @@ Each field's text sits in a content control tagged with its YAML path (generator
 so an edited document says which field each text belongs to. The changed texts are written
 into that language of those fields through ruamel's round-trip mode, which keeps comments,
 key order, quoting and the folding of every other value. Tracked changes count as accepted
-(inserted text in, deleted text out). Edits outside any control cannot be placed in the
-YAML: they are found by comparing the document with a fresh build and listed, not pulled.
+(inserted text in, deleted text out). A field written in Markdown is read as structure
+(generator/readback.py) and written as Markdown again (`richtext.serialise`); what the
+subset cannot hold (a table, an image, a heading style) is listed, not pulled. Edits
+outside any control cannot be placed in the YAML: they are found by comparing the
+document with a fresh build and listed, not pulled.
 """
 
 from __future__ import annotations
