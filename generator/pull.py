@@ -310,10 +310,31 @@ def _plan_rich(plan: PullPlan, doc_lang: str, path: str, source: str,
         markdown = written.pop()
         block = ""
         if any(b.kind is not None for b in parse(markdown).blocks) or "\\\n" in markdown:
-            block = serialise(parse(markdown), reference_labels(markdown), MARKDOWN_WIDTH)
+            block = _kept_lines(serialise(parse(markdown), reference_labels(markdown),
+                                          MARKDOWN_WIDTH), source)
         plan.edits.append(FieldEdit(doc_lang, path, source, markdown, block))
     elif written:
         plan.conflicts.append(key)
+
+
+_ITEM_START = re.compile(r"\n(?=[ ]*(?:[-*+] |\d{1,9}[.)] ))")
+
+
+def _kept_lines(markdown: str, source: str) -> str:
+    """`markdown` with each paragraph and list item the edit left as it was in the YAML's
+    own lines, so that the diff shows the edited ones only; when that would not lay out
+    the same, `markdown` as it is."""
+    def pieces(text: str) -> list[str]:
+        return [piece for chunk in text.strip().split("\n\n")
+                for piece in _ITEM_START.split(chunk)]
+
+    def key(piece: str) -> tuple[int, str]:
+        return len(piece) - len(piece.lstrip(" ")), " ".join(piece.split())
+
+    old = {key(piece): piece for piece in pieces(source)}
+    kept = "\n\n".join("\n".join(old.get(key(piece), piece) for piece in _ITEM_START.split(chunk))
+                        for chunk in markdown.split("\n\n"))
+    return kept if canonical(parse(kept)) == canonical(parse(markdown)) else markdown
 
 
 def _formatting_added(places: list[Occurrence], reader: Reader, source: str,

@@ -393,3 +393,30 @@ def test_bold_added_to_a_plain_field_comes_back_as_markdown(tmp_path: Path,
     result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
     assert result.exit_code == 0, result.output
     assert "**glad**" in plain(yaml_path)["closing"]["en"]
+
+
+@pytest.mark.parametrize("lang, old, new", [("en", "long record", "long, steady record"),
+                                            ("ko", "오래된", "오래되고 꾸준한")])
+def test_one_list_item_edited_changes_one_line(tmp_path: Path, invoke: Invoke, lang: str,
+                                               old: str, new: str) -> None:
+    """The other items and paragraphs keep the YAML's own lines: the diff a reviewer is
+    shown, and the commit, hold the edited item only."""
+    import difflib
+
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_bytes(LETTER.read_bytes())
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / f"letter-onnuri.{lang}.docx"))
+    replace_in(controls(document, "answers[3].text"), old, new)
+    document.save(str(tmp_path / f"e.{lang}.docx"))
+    result = invoke("pull", tmp_path / f"e.{lang}.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    diff = [line for line in difflib.unified_diff(
+        LETTER.read_text("utf-8").splitlines(), yaml_path.read_text("utf-8").splitlines(),
+        lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    removed = " ".join(" ".join(line[1:].split()) for line in diff if line[0] == "-")
+    added = " ".join(" ".join(line[1:].split()) for line in diff if line[0] == "+")
+    item = next(i for i in re.split(r"\n(?= *- )", rich_fields(lang)["answers[3].text"])
+                if old in i)
+    assert removed == " ".join(item.split()), diff  # that item's lines, no other
+    assert added == removed.replace(old, new), diff
