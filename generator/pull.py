@@ -35,7 +35,7 @@ from .loader import load_profile, load_submission
 from .output import write_atomic
 from .readback import Reader
 from .richtext import Block, RichDoc, Span, canonical, parse, reference_labels, serialise
-from .translate import _Layout, _round_trip, _set_text, parse_path
+from .translate import _fold_positions, _Layout, _round_trip, _set_text, parse_path
 
 # Markdown a field may be written in (emphasis, links, footnotes, list items).
 _RICH = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\w)|\[[^\]]*\]\(|\^\[|\[\^|^\s*(?:[-*+]|\d+[.)])\s",
@@ -469,7 +469,9 @@ def _rewritten(raw: bytes, yaml_path: Path, edits: list[FieldEdit]) -> str:
         if edit.block:
             _set_block(node, edit.lang, edit.block)
         else:
+            before = node.get(edit.lang)
             _set_text(node, edit.lang, _as_stored(node, edit))
+            _keep_folds(before, node[edit.lang])
     stream = io.StringIO()
     yaml.dump(data, stream)
     after = stream.getvalue()
@@ -495,6 +497,32 @@ def _as_stored(node: Any, edit: FieldEdit) -> str:
     if isinstance(old, FoldedScalarString) and not node.fa.flow_style():
         return re.sub(r"\n\n+", "\n", edit.new)
     return edit.new
+
+
+def _keep_folds(old: Any, new: Any) -> None:
+    """A folded block's paragraphs the edit left alone keep the line breaks they had (the
+    diff then shows the edited paragraph only); the others are folded afresh."""
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    folds = getattr(old, "fold_pos", None)
+    if not (isinstance(old, FoldedScalarString) and isinstance(new, FoldedScalarString)
+            and folds):
+        return
+    kept: dict[str, list[int]] = {}
+    start = 0
+    for paragraph in str(old).split("\n"):
+        end = start + len(paragraph)
+        kept.setdefault(paragraph, [p - start for p in folds if start <= p < end])
+        start = end + 1
+    positions: list[int] = []
+    start = 0
+    for paragraph in str(new).split("\n"):
+        if paragraph in kept:
+            positions += [start + p for p in kept[paragraph]]
+        else:
+            positions += [start + p for p in _fold_positions(paragraph)]
+        start += len(paragraph) + 1
+    new.fold_pos = positions
 
 
 def _set_block(node: Any, lang: str, text: str) -> None:

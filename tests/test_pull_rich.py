@@ -395,19 +395,23 @@ def test_bold_added_to_a_plain_field_comes_back_as_markdown(tmp_path: Path,
     assert "**glad**" in plain(yaml_path)["closing"]["en"]
 
 
-@pytest.mark.parametrize("lang, old, new", [("en", "long record", "long, steady record"),
-                                            ("ko", "오래된", "오래되고 꾸준한")])
-def test_one_list_item_edited_changes_one_line(tmp_path: Path, invoke: Invoke, lang: str,
-                                               old: str, new: str) -> None:
+@pytest.mark.parametrize("lang, field, old, new", [
+    ("en", "answers[3].text", "long record", "long, steady record"),  # a literal block
+    ("ko", "answers[3].text", "오래된", "오래되고 꾸준한"),
+    ("en", "introduction", "trusted partners", "trusted allied partners"),  # folded
+    ("ko", "introduction", "신뢰하는 파트너", "신뢰할 수 있는 파트너"),
+])
+def test_one_item_or_paragraph_edited_changes_its_lines_only(
+        tmp_path: Path, invoke: Invoke, lang: str, field: str, old: str, new: str) -> None:
     """The other items and paragraphs keep the YAML's own lines: the diff a reviewer is
-    shown, and the commit, hold the edited item only."""
+    shown, and the commit, hold the edited item or paragraph only."""
     import difflib
 
     yaml_path = tmp_path / "letter-onnuri.yaml"
     yaml_path.write_bytes(LETTER.read_bytes())
     build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
     document = Document(str(tmp_path / "out" / f"letter-onnuri.{lang}.docx"))
-    replace_in(controls(document, "answers[3].text"), old, new)
+    replace_in(controls(document, field), old, new)
     document.save(str(tmp_path / f"e.{lang}.docx"))
     result = invoke("pull", tmp_path / f"e.{lang}.docx", "--into", yaml_path, "--yes")
     assert result.exit_code == 0, result.output
@@ -416,7 +420,7 @@ def test_one_list_item_edited_changes_one_line(tmp_path: Path, invoke: Invoke, l
         lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     removed = " ".join(" ".join(line[1:].split()) for line in diff if line[0] == "-")
     added = " ".join(" ".join(line[1:].split()) for line in diff if line[0] == "+")
-    item = next(i for i in re.split(r"\n(?= *- )", rich_fields(lang)["answers[3].text"])
+    item = next(i for i in re.split(r"\n(?= *- )|\n\n", rich_fields(lang)[field])
                 if old in i)
-    assert removed == " ".join(item.split()), diff  # that item's lines, no other
+    assert removed and removed in " ".join(item.split()), diff  # that item's lines only
     assert added == removed.replace(old, new), diff
