@@ -522,7 +522,8 @@ def _keep_folds(old: Any, new: Any) -> None:
         else:
             positions += [start + p for p in _fold_positions(paragraph)]
         start += len(paragraph) + 1
-    new.fold_pos = positions
+    target: Any = new  # ruamel sets the attribute on load; its stubs do not name it
+    target.fold_pos = positions
 
 
 def _set_block(node: Any, lang: str, text: str) -> None:

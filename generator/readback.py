@@ -107,7 +107,8 @@ class Reader:
                 if target is None:
                     _report(problems, N_("a link to a place in the document"))
                 out.extend(self._spans(list(child), notes, problems, target or link))
-            elif tag in (W_INS, qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple")):
+            elif tag in (W_INS, qn("w:moveTo"), qn("w:smartTag"), qn("w:customXml"),
+                         qn("w:fldSimple")):  # tracked insertions and moves as accepted
                 out.extend(self._spans(list(child), notes, problems, link))
             elif tag == W_SDT:
                 out.extend(self._spans(_content(child), notes, problems, link))

@@ -424,3 +424,29 @@ def test_one_item_or_paragraph_edited_changes_its_lines_only(
                 if old in i)
     assert removed and removed in " ".join(item.split()), diff  # that item's lines only
     assert added == removed.replace(old, new), diff
+
+
+def test_tracked_changes_in_a_markdown_field_count_as_accepted(tmp_path: Path,
+                                                               invoke: Invoke) -> None:
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_bytes(LETTER.read_bytes())
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    bold = replace_in(controls(document, "introduction"), "trusted partners",
+                      "trusted partners").getparent()
+    inserted = bold.makeelement(qn("w:ins"), {qn("w:id"): "1", qn("w:author"): "counsel"})
+    added = copy.deepcopy(bold)  # bold too: typed inside the bold words
+    added.find(qn("w:t")).text = " and allies"
+    inserted.append(added)
+    bold.addnext(inserted)
+    deleted = bold.makeelement(qn("w:del"), {qn("w:id"): "2", qn("w:author"): "counsel"})
+    gone = copy.deepcopy(bold)
+    gone.find(qn("w:t")).tag = qn("w:delText")
+    gone.find(qn("w:delText")).text = "very "
+    deleted.append(gone)
+    bold.addprevious(deleted)
+    document.save(str(tmp_path / "tracked.en.docx"))
+    result = invoke("pull", tmp_path / "tracked.en.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    intro = " ".join(plain(yaml_path)["introduction"]["en"].split())
+    assert "as **trusted partners and allies**." in intro and "very" not in intro
