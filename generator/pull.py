@@ -431,7 +431,10 @@ def _stale_languages(yaml_path: Path, edits: list[FieldEdit], values: dict[str, 
     entry, an edit of one would be invisible to `check`."""
     record = read_record(yaml_path)
     out, baseline = [], {}
+    both = {e.path for e in edits if sum(other.path == e.path for other in edits) > 1}
     for edit in edits:
+        if edit.path in both:
+            continue  # both languages edited (the side-by-side copy): neither is behind
         other = next(lang for lang in LANGS if lang != edit.lang)
         recorded = record.get(edit.path)
         known = recorded is not None and MISSING not in recorded

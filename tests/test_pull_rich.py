@@ -450,3 +450,23 @@ def test_tracked_changes_in_a_markdown_field_count_as_accepted(tmp_path: Path,
     assert result.exit_code == 0, result.output
     intro = " ".join(plain(yaml_path)["introduction"]["en"].split())
     assert "as **trusted partners and allies**." in intro and "very" not in intro
+
+
+def test_both_languages_edited_in_the_side_by_side_copy(tmp_path: Path,
+                                                        invoke: Invoke) -> None:
+    """Both languages of a list item edited in one pull: both pulled, neither reported as
+    left behind, no DRIFT."""
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_bytes(LETTER.read_bytes())
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    document = Document(str(tmp_path / "out" / "letter-onnuri.bilingual.docx"))
+    answer = controls(document, "answers[3].text")
+    replace_in(answer, "long record", "long, steady record")
+    replace_in(answer, "오래된", "오래되고 꾸준한")
+    document.save(str(tmp_path / "e.bilingual.docx"))
+    result = invoke("pull", tmp_path / "e.bilingual.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    text = plain(yaml_path)["answers"][3]["text"]
+    assert "*long, steady record*" in text["en"] and "*오래되고 꾸준한*" in text["ko"]
+    assert "may no longer match" not in result.output
+    assert "DRIFT" not in invoke("check", yaml_path).output
