@@ -18,6 +18,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 from ruamel.yaml import YAML
+from test_pdf import needs_libreoffice
 
 from generator.build import BuildOptions, build_files
 from generator.fields import END, MC, SEP, START, W15, W15_APPEARANCE, paths_of
@@ -451,3 +452,23 @@ def test_a_document_of_another_submission_is_refused(
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
     assert other.read_bytes() == data
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_the_pdfs_show_nothing_of_the_controls(tmp_path: Path) -> None:
+    """LibreOffice (7.4 and later) can export content controls as PDF form fields, boxes a
+    reader could type in: the filed PDFs hold none, and a field reads as plain text with
+    no placeholder."""
+    import subprocess
+
+    from test_pdf_build import pdf_text
+
+    build_files([LETTER], BuildOptions(output_dir=tmp_path, pdf=True))
+    for lang, name in (("en", "Onnuri Semiconductor Co., Ltd."), ("ko", "온누리반도체")):
+        pdf = tmp_path / f"letter-onnuri.{lang}.pdf"
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                              text=True).stdout
+        assert re.search(r"^Form:\s+none$", info, re.MULTILINE), info
+        first = pdf_text(pdf, 1)
+        assert name in first and "Click or tap" not in first, first
