@@ -23,10 +23,8 @@ from .ooxml import INDENT
 from .richtext import Block, RichDoc, Span
 
 W_P, W_R, W_T, W_SDT, W_SDTCONTENT = (qn(f"w:{n}") for n in ("p", "r", "t", "sdt", "sdtContent"))
-W_HYPERLINK, W_INS, W_DEL, W_RPR, W_PPR = (
-    qn(f"w:{n}") for n in ("hyperlink", "ins", "del", "rPr", "pPr"))
-W_TAB, W_BR, W_CR, W_NOTE_REF, W_NOTE_MARK = (
-    qn(f"w:{n}") for n in ("tab", "br", "cr", "footnoteReference", "footnoteRef"))
+W_HYPERLINK, W_INS, W_RPR, W_PPR = (qn(f"w:{n}") for n in ("hyperlink", "ins", "rPr", "pPr"))
+W_TAB, W_BR, W_CR, W_NOTE_REF = (qn(f"w:{n}") for n in ("tab", "br", "cr", "footnoteReference"))
 W_VAL, R_ID = qn("w:val"), qn("r:id")
 _OFF = ("0", "false", "off", "none")
 # Run content the Markdown subset has no words for.
@@ -34,12 +32,6 @@ _OBJECTS = {qn("w:drawing"): N_("an image"), qn("w:pict"): N_("an image"),
             qn("w:object"): N_("an embedded object"),
             qn("w:endnoteReference"): N_("an endnote"),
             qn("w:fldChar"): N_("a Word field")}
-# Marks with no text of their own: skipped.
-_SKIP = {qn(f"w:{n}") for n in ("rPr", "delText", "lastRenderedPageBreak", "softHyphen",
-                                "proofErr", "bookmarkStart", "bookmarkEnd", "instrText",
-                                "footnoteRef", "commentReference", "annotationRef")}
-
-
 @dataclass
 class FieldRead:
     """A field as the edited document shows it, and what of it cannot be pulled."""
@@ -56,6 +48,7 @@ class Reader:
         self.part = document.part
         self.korean = korean
         self._formats: dict[tuple[str, int], str] | None = None
+        self._starts: dict[str, int] = {}
         self._notes: dict[str, Any] | None = None
 
     def read(self, paragraphs: list[tuple[Any, list[Any]]]) -> FieldRead:
@@ -137,8 +130,8 @@ class Reader:
                 notes.append(self._note(child.get(qn("w:id"), ""), problems))
             elif tag in _OBJECTS:
                 _report(problems, _OBJECTS[tag])
-            elif tag not in _SKIP and tag != W_DEL:
-                pass  # other run content (symbols, ruby) has no text the subset could hold
+            # Anything else in a run (properties, deleted text, proofing and bookmark
+            # marks, the footnote's own number) shows no text of its own.
         return out
 
     def _format_of(self, rpr: Any) -> tuple[bool, bool]:
@@ -189,7 +182,6 @@ class Reader:
     def _numbering(self) -> dict[tuple[str, int], str]:
         if self._formats is None:
             self._formats = {}
-            self._starts: dict[str, int] = {}
             try:
                 numbering = self.part.numbering_part.element
             except (KeyError, NotImplementedError):
