@@ -107,7 +107,7 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
     for body in (old_body, new_body):
         unwrap_content_controls(body)  # a redline is read, not pulled
     pairs = _header_pairs(old_doc, new_doc)
-    for part in (old_doc.part, new_doc.part, *(p for pair in pairs for p in pair)):
+    for part in (old_doc.part, new_doc.part, *(p for pair in pairs for p in pair if p)):
         _mark_targets(part, part.element)
     old_notes, new_notes = footnotes_of(old_doc), footnotes_of(new_doc)
     old_refs, new_refs = _references(old_body), _references(new_body)
@@ -124,9 +124,10 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
         new_body.append(section)
     roots = [new_body]
     for old_part, new_part in pairs:
-        part_differ = _Differ(revision, old_part, new_part)
+        part_differ = _Differ(revision, old_part or new_part, new_part)
         root = new_part.element
-        merged = part_differ.blocks(_blocks_of(old_part.element), _blocks_of(root))
+        before = _blocks_of(old_part.element) if old_part is not None else []
+        merged = part_differ.blocks(before, _blocks_of(root))
         for child in _blocks_of(root):
             root.remove(child)
         root.extend(merged)
@@ -158,7 +159,7 @@ def _references(body: Any) -> list[str]:
     return [ref.get(qn("w:id"), "") for ref in body.iter(W_NOTE_REF)]
 
 
-def _header_pairs(old_doc: Any, new_doc: Any) -> list[tuple[Any, Any]]:
+def _header_pairs(old_doc: Any, new_doc: Any) -> list[tuple[Any | None, Any]]:
     """(OLD's part, NEW's part) of each page header and footer, paired by section and
     kind (default, first page, even pages)."""
     def parts(document: Any) -> dict[tuple[int, str, str], Any]:
@@ -173,7 +174,9 @@ def _header_pairs(old_doc: Any, new_doc: Any) -> list[tuple[Any, Any]]:
         return out
 
     old, new = parts(old_doc), parts(new_doc)
-    return [(old[key], new[key]) for key in new if key in old and new[key] is not old[key]]
+    # A header NEW has and OLD had not is paired with nothing (None): all of it inserted.
+    # One OLD had and NEW has not stays out: NEW's sections name no part to show it in.
+    return [(old.get(key), new[key]) for key in new]
 
 
 def _mark_targets(part: Any, root: Any) -> None:

@@ -386,3 +386,21 @@ def test_redlines_convert_in_libreoffice(redlines: dict[str, Path], tmp_path: Pa
     assert "BUSINESS CONFIDENTIAL" in visible and "signed on July 23, 2025" in visible
     visible_ko = " ".join(pdf_text(tmp_path / "visible.letter-onnuri.redline.ko.pdf").split())
     assert "대통령 서명" in visible_ko
+
+
+def test_a_header_only_new_has_is_inserted_whole() -> None:
+    import datetime as dt
+
+    from generator.redline import Revision, redline
+
+    old, new = Document(), Document()
+    for document in (old, new):
+        document.add_paragraph("Body text.")
+    header = new.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "DRAFT FOR REVIEW"
+    redline(old, new, Revision("A. Reviewer", dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc)))
+    root = header.part.element
+    assert changes(root, "ins") == ["DRAFT FOR REVIEW"]
+    assert paragraph_texts(accept_all(copy.deepcopy(root))) == ["DRAFT FOR REVIEW"]
+    assert "".join(paragraph_texts(reject_all(copy.deepcopy(root)))) == ""
