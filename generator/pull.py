@@ -283,7 +283,7 @@ def _plan_rich(plan: PullPlan, doc_lang: str, path: str, source: str,
                places: list[Occurrence], reader: Reader, styles: set[str]) -> None:
     """A field written in Markdown: each place it is shown read as structure, compared
     with what the YAML's text lays out, and an edited one written as Markdown again."""
-    expected = canonical(parse(source))
+    expected = _as_laid_out(parse(source), reader.korean)
     key = f"{path}.{doc_lang}"
     written: set[str] = set()
     problems: list[str] = []
@@ -341,7 +341,7 @@ def _formatting_added(places: list[Occurrence], reader: Reader, source: str,
                       doc_lang: str) -> bool:
     """True when a plain text came back edited with emphasis, a link, a list or a note:
     written back as plain text it would lose them, so it is pulled as Markdown."""
-    expected = canonical(parse(source))
+    expected = _as_laid_out(parse(source), reader.korean)
     for place in places:
         if place.text.startswith(gap_marker(doc_lang)):
             continue
@@ -351,6 +351,21 @@ def _formatting_added(places: list[Occurrence], reader: Reader, source: str,
                                           for s in b.spans) for b in doc.blocks)):
             return True
     return False
+
+
+def _as_laid_out(doc: RichDoc, korean: bool) -> RichDoc:
+    """`doc` as a reader of the document can tell it: in Korean, italics are set as bold
+    with emphasis dots, so bold italics look as italics do."""
+    if not korean:
+        return canonical(doc)
+
+    def upright(block: Block) -> Block:
+        return dataclasses.replace(block, spans=tuple(
+            dataclasses.replace(s, bold=False) if s.bold and s.italic else s
+            for s in block.spans))
+
+    return canonical(RichDoc(tuple(upright(b) for b in doc.blocks),
+                             tuple(tuple(upright(b) for b in note) for note in doc.notes)))
 
 
 def _without_base_format(doc: RichDoc, expected: RichDoc) -> RichDoc:

@@ -470,3 +470,16 @@ def test_both_languages_edited_in_the_side_by_side_copy(tmp_path: Path,
     assert "*long, steady record*" in text["en"] and "*오래되고 꾸준한*" in text["ko"]
     assert "may no longer match" not in result.output
     assert "DRIFT" not in invoke("check", yaml_path).output
+
+
+def test_korean_bold_italics_unedited_are_no_edit(tmp_path: Path, invoke: Invoke) -> None:
+    """Korean sets italics as bold with emphasis dots, so ***bold italics*** look as
+    *italics* do: read back unedited, they are no edit."""
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_text(LETTER.read_text("utf-8").replace("*오래된*", "***오래된***"),
+                         "utf-8")
+    data = yaml_path.read_bytes()
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    result = invoke("pull", tmp_path / "out" / "letter-onnuri.ko.docx", "--into", yaml_path)
+    assert "no field was changed" in result.output, result.output
+    assert yaml_path.read_bytes() == data
