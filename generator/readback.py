@@ -49,6 +49,8 @@ class Reader:
         self.korean = korean
         self._formats: dict[tuple[str, int], str] | None = None
         self._starts: dict[str, int] = {}
+        self._link_parts: list[Any] = [self.part]
+        self._notes_part: Any = None
         self._notes: dict[str, Any] | None = None
 
     def read(self, paragraphs: list[tuple[Any, list[Any]]]) -> FieldRead:
@@ -152,24 +154,33 @@ class Reader:
 
     def _link(self, hyperlink: Any) -> str | None:
         rid = hyperlink.get(R_ID)
-        if not rid or rid not in self.part.rels:
-            return None
-        rel = self.part.rels[rid]
-        return str(rel.target_ref) if rel.is_external else None
+        # In a footnote, the footnotes part's relationships (the document's for a file
+        # built before propgen put them there).
+        for part in self._link_parts:
+            if rid and rid in part.rels:
+                rel = part.rels[rid]
+                return str(rel.target_ref) if rel.is_external else None
+        return None
 
     def _note(self, note_id: str, problems: list[str]) -> tuple[Block, ...]:
         if self._notes is None:
             self._notes = {}
             for rel in self.part.rels.values():
                 if rel.reltype == RT.FOOTNOTES:
+                    self._notes_part = rel.target_part
                     for note in part_element(rel.target_part).findall(qn("w:footnote")):
                         self._notes[note.get(qn("w:id"), "")] = note
         note = self._notes.get(note_id)
         if note is None:
             return ()
         blocks = []
-        for number, paragraph in enumerate(note.findall(W_P)):
-            spans = self._spans([c for c in paragraph if c.tag != W_PPR], [], problems)
+        self._link_parts = [self._notes_part, self.part]
+        try:
+            paragraphs = [self._spans([c for c in p if c.tag != W_PPR], [], problems)
+                          for p in note.findall(W_P)]
+        finally:
+            self._link_parts = [self.part]
+        for number, spans in enumerate(paragraphs):
             if number == 0 and spans and spans[0].note is None and spans[0].text[:1] == " ":
                 # The space after the footnote's number (ooxml.footnote_mark).
                 spans[0] = Span(spans[0].text[1:], spans[0].bold, spans[0].italic,

@@ -111,9 +111,9 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
         _mark_targets(part, part.element)
     old_notes, new_notes = footnotes_of(old_doc), footnotes_of(new_doc)
     old_refs, new_refs = _references(old_body), _references(new_body)
-    for notes, part in ((old_notes, old_doc.part), (new_notes, new_doc.part)):
+    for notes, document in ((old_notes, old_doc), (new_notes, new_doc)):
         if notes is not None:
-            _mark_targets(part, notes)
+            _mark_targets(_footnotes_part(document), notes)
     differ = _Differ(revision, old_doc.part, new_doc.part)
     section = new_body.find(W_SECTPR)
     merged = differ.blocks(_blocks_of(old_body), _blocks_of(new_body))
@@ -136,7 +136,9 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
         # NEW has no footnotes left, but OLD's references stand deleted in its body.
         new_notes = footnotes_element(new_doc)
     if new_notes is not None and old_notes is not None:
-        differ.footnotes(old_notes, new_notes, old_refs, new_refs, new_body)
+        # A footnote's links are relationships of the footnotes part.
+        notes_differ = _Differ(revision, _footnotes_part(old_doc), _footnotes_part(new_doc))
+        notes_differ.footnotes(old_notes, new_notes, old_refs, new_refs, new_body)
         roots.append(new_notes)
     number = 0
     for root in roots:
@@ -153,6 +155,11 @@ def footnotes_of(document: Any) -> Any:
         if rel.reltype == RT.FOOTNOTES:
             return getattr(rel.target_part, "element", None)
     return None
+
+
+def _footnotes_part(document: Any) -> Any:
+    return next(rel.target_part for rel in document.part.rels.values()
+                if rel.reltype == RT.FOOTNOTES)
 
 
 def _references(body: Any) -> list[str]:

@@ -483,3 +483,36 @@ def test_korean_bold_italics_unedited_are_no_edit(tmp_path: Path, invoke: Invoke
     result = invoke("pull", tmp_path / "out" / "letter-onnuri.ko.docx", "--into", yaml_path)
     assert "no field was changed" in result.output, result.output
     assert yaml_path.read_bytes() == data
+
+
+FR_DOC = "https://www.federalregister.gov/d/2025-14218"
+
+
+def test_a_link_in_a_footnote_is_the_footnotes_own_and_comes_back(
+        tmp_path: Path, invoke: Invoke) -> None:
+    """An r:id is looked up in the part that holds it: a footnote's link is a relationship
+    of footnotes.xml (Word and LibreOffice drop it otherwise; the PDF lost it), in every
+    document, the side-by-side copy's Korean notes included; pulled, it is a link again."""
+    text = LETTER.read_text("utf-8").replace(
+        "(FR Doc. 2025-14218,", f"([FR Doc. 2025-14218]({FR_DOC}),").replace(
+        "서명(FR Doc.\n    2025-14218,", f"서명([FR Doc.\n    2025-14218]({FR_DOC}),")
+    assert text.count(FR_DOC) == 2
+    yaml_path = tmp_path / "letter-onnuri.yaml"
+    yaml_path.write_text(text, "utf-8")
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
+    for variant, links in (("en", 1), ("ko", 1), ("bilingual", 2)):
+        with zipfile.ZipFile(tmp_path / "out" / f"letter-onnuri.{variant}.docx") as package:
+            notes = package.read("word/footnotes.xml").decode("utf-8")
+            rels = package.read("word/_rels/footnotes.xml.rels").decode("utf-8")
+        ids = re.findall(r'<w:hyperlink r:id="([^"]+)"', notes)
+        assert len(ids) == links, variant
+        for r_id in ids:
+            assert re.search(rf'Id="{r_id}"[^>]*Target="{re.escape(FR_DOC)}"', rels), variant
+    # Unedited: no edit. Retargeted in Word: the new target in the YAML's footnote.
+    document = tmp_path / "out" / "letter-onnuri.en.docx"
+    assert "no field was changed" in invoke("pull", document, "--into", yaml_path).output
+    rewrite_member(document, "word/_rels/footnotes.xml.rels", FR_DOC, FR_DOC + "?v=2")
+    result = invoke("pull", document, "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    intro = " ".join(plain(yaml_path)["introduction"]["en"].split())
+    assert f"[FR Doc. 2025-14218]({FR_DOC}?v=2)" in intro
