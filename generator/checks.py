@@ -21,7 +21,7 @@ from .i18n import LANGS, N_, CountryCode, Msg, gettext_for, message
 from .language import is_blank
 from .models import LAYER_HEADINGS, LAYER_KEYS, Bilingual, CommentLetter, Proposal
 from .program import Element, Notice, Profile
-from .rules import Finding, Loc, rule, run_rules
+from .rules import Finding, Loc, cite, registered_rules, rule, run_rules
 from .sections import where_addressed
 from .suggest import closest
 from .yaml_source import format_path, locate
@@ -35,6 +35,74 @@ def structural_findings(
 ) -> Iterator[Finding]:
     """References inside the file that must hold before anything else can be said."""
     return iter(run_rules(submission, profile, structural=True))
+
+
+class _Absent:
+    """A key the raw file leaves out, or gives a value of the wrong shape: no text, no
+    entries, and every attribute of it absent too."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __getattr__(self, name: str) -> _Absent:
+        return self
+
+
+_ABSENT = _Absent()
+
+
+class _RawView:
+    """The loaded YAML, read with the models' attribute names, for the structural rules
+    to run on a file that does not validate."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        return _raw(self._data.get(name, _ABSENT))
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _RawView(value)
+    if isinstance(value, list):
+        return [_raw(item) for item in value]
+    return value
+
+
+def raw_structural_findings(
+    data: dict[str, Any], profile: Profile, error_locs: Iterable[Loc]
+) -> list[Finding]:
+    """The structural findings (a mistyped member id, two anchors) of a file whose
+    validation failed elsewhere, so that one run names every problem: pydantic's
+    after-validators never see a model whose other fields failed.
+
+    A rule that cannot read the raw data (a field of the wrong type) says nothing, and a
+    finding at, inside or around a field that already has a validation error is left out:
+    that error comes first.
+    """
+    kind = data.get("kind")
+    if kind not in ("proposal", "comment_letter"):
+        return []
+    view = _RawView(data)
+    failed = [tuple(loc) for loc in error_locs]
+
+    def overlaps(loc: Loc) -> bool:
+        return any(loc[: len(bad)] == bad or bad[: len(loc)] == loc for bad in failed)
+
+    findings: list[Finding] = []
+    for registered in registered_rules().values():
+        if not registered.structural or not registered.applies_to(kind):
+            continue
+        try:
+            found = [cite(f, profile, kind) for f in registered.func(view, profile)]
+        except (AttributeError, KeyError, LookupError, TypeError, ValueError):
+            continue  # the raw data is not of the shape the rule reads
+        findings.extend(f for f in found if not overlaps(f.loc))
+    return findings
 
 
 def check_submission(

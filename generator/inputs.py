@@ -57,6 +57,19 @@ class Checked:
                 *(locate_finding(f, self.loaded, lang) for f in self.findings)]
 
 
+def file_input_error(
+    path: Path, profile: Profile, *, lang: str = "en", draft: bool = False,
+    limits: Limits | None = None,
+) -> InputError | None:
+    """Every problem that keeps `path` from loading, as validate, check and build print
+    them; None if it loads."""
+    try:
+        load_submission(path, lang=lang, draft=draft, profile=profile, limits=limits)
+    except InputError as error:
+        return error
+    return None
+
+
 def load_checked(
     path: Path, profile: Profile, *, lang: str = "en", draft: bool = False,
     limits: Limits | None = None, strict: bool = True,
@@ -69,9 +82,16 @@ def load_checked(
     let through only with `draft` (check loads every file as a draft, to report missing
     translations as findings), for the PLACEHOLDER rule to report.
     """
-    submission, loaded = load_submission(
-        path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
-        limits=limits, placeholders=draft, blank_gaps=draft)
+    try:
+        submission, loaded = load_submission(
+            path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
+            limits=limits, placeholders=draft, blank_gaps=draft)
+    except InputError as error:
+        if strict:
+            raise
+        # A file that does not load gets the diagnostics validate and build print for it,
+        # a missing translation and a broken reference included, from the one loader.
+        raise file_input_error(path, profile, lang=lang, draft=draft, limits=limits) or error
     findings, settled = reviewed_findings(
         submission, profile, draft=draft, structural=False if strict else None,
         extra=drift_findings(submission, loaded.path))

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import locate_finding, structural_findings
+from .checks import locate_finding, raw_structural_findings, structural_findings
 from .errors import InputError, Problem
 from .i18n import N_, message
 from .models import SUBMISSION_ADAPTER, CommentLetter, Proposal
@@ -97,13 +97,22 @@ def load_submission(
             }
         )
     except ValidationError as exc:
-        raise InputError(
-            problems_from_validation(exc, loaded, lang, "Submission", strip_tag=True)
-        ) from None
+        problems = problems_from_validation(exc, loaded, lang, "Submission", strip_tag=True)
+        if structural:
+            failed = [_own_loc(error["loc"]) for error in exc.errors(include_url=False)]
+            problems += [locate_finding(f, loaded, lang)
+                         for f in raw_structural_findings(loaded.data, profile, failed)]
+            problems.sort(key=lambda p: (p.line, p.column))
+        raise InputError(problems) from None
     broken = [f for f in structural_findings(submission, profile)] if structural else []
     if broken:
         raise InputError([locate_finding(f, loaded, lang) for f in broken])
     return submission, loaded
+
+
+def _own_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic error's place without the union's tag ('proposal', 'comment_letter')."""
+    return loc[1:] if loc and loc[0] in ("proposal", "comment_letter") else loc
 
 
 def load_profile(path: Path | None = None, lang: str = "en") -> Profile:

@@ -123,6 +123,8 @@ def pydantic_template(
             if allowed
             else ""
         )
+    if kind == "literal_error" and _is_member_role(loc):
+        return _role_template(str(value)), ctx
     if kind == "string_pattern_mismatch":
         return _PATTERN_MESSAGES.get(str(ctx.get("pattern")), MESSAGES[kind]), ctx
     if kind == "too_short" and ctx.get("min_length") not in (None, 1):
@@ -131,6 +133,23 @@ def pydantic_template(
     if known:
         return known, ctx
     return str(error.get("msg", kind)), {}
+
+
+def _is_member_role(loc: Loc) -> bool:
+    return len(loc) == 4 and loc[:2] == ("consortium", "members") and loc[3] == "role"
+
+
+def _role_template(value: str) -> str:
+    """A member's role is 'anchor' or 'member'; a "trusted partner" (what Korean firms
+    asked for in their comments on the program) is no role of it, so say how to show one."""
+    squashed = value.casefold()
+    if "partner" in squashed or "trust" in squashed or "ally" in squashed or "allied" in squashed:
+        return N_("'{input}' is not a role in a consortium: a member is 'anchor' (the lead "
+                  "entity that submits the proposal) or 'member'; list a partner company from "
+                  "an allied country as 'member', with its 'country', 'headquarters' and "
+                  "'controlled_from', and say in 'contribution' what it brings")
+    return N_("'{input}' is not a role in a consortium: write 'anchor' for the lead entity "
+              "that submits the proposal, 'member' for any other")
 
 
 def _value_hint(kind: str, ctx: dict[str, Any], lang: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from .build import BuildOptions, build_files, place_outputs
 from .errors import UserError
-from .i18n import N_, gettext_for
+from .i18n import N_, gettext_for, translations
 from .inputs import find_inputs
 from .pdf import render_previews
 
@@ -166,6 +166,24 @@ class _Inputs:
         return any(path.is_relative_to(folder) for folder in self.dirs)
 
 
+def watching_line(paths: list[Path], found: list[Path], lang: str) -> str:
+    """What is watched, in the user's words: the file given, or the files found in the
+    folder given (the folders watched behind the scenes are no business of theirs)."""
+    catalog = translations(lang)
+    if len(paths) == 1 and not paths[0].is_dir():
+        return catalog.gettext(N_("watching {file} for changes; Ctrl-C stops")).format(
+            file=paths[0])
+    if len(paths) == 1:
+        return catalog.ngettext(
+            "watching {count} file in {folder} for changes; Ctrl-C stops",
+            "watching {count} files in {folder} for changes; Ctrl-C stops",
+            len(found)).format(count=len(found), folder=paths[0])
+    return catalog.ngettext(
+        "watching {count} file for changes ({names}); Ctrl-C stops",
+        "watching {count} files for changes ({names}); Ctrl-C stops",
+        len(found)).format(count=len(found), names=", ".join(str(p) for p in paths))
+
+
 def _digest(path: Path) -> str | None:
     """The file's hash, or None when it is gone (or a folder)."""
     try:
@@ -228,7 +246,6 @@ def watch(
         if on_rebuild is not None:
             on_rebuild(rebuild)
 
-    _ = gettext_for(options.lang)
     try:
         with _sigterm_as_interrupt():
             first = find_inputs(paths)
@@ -248,8 +265,7 @@ def watch(
                     # The watcher is up only now: catch edits saved during the first build.
                     watching = True
                     changed.update(first)
-                    echo(_(N_("watching {count} folder(s) for changes; Ctrl-C stops")).format(
-                        count=len(inputs.roots())))
+                    echo(watching_line(paths, first, options.lang))
                     if ready is not None:
                         ready()
                 for path in sorted(changed):

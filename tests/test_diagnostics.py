@@ -99,3 +99,71 @@ def test_validate_and_build_give_the_same_records_in_json(
     assert broken.exit_code == ExitCode.BAD_INPUT
     [error] = json.loads(broken.output)["input_errors"]
     assert (error["line"], error["column"], error["severity"]) == (8, 12, "error")
+
+
+def broken_proposal(tmp_path: Path) -> Path:
+    """The trial's first proposal: an unknown role, a missing Korean text and a mistyped
+    provider id, each in its own field."""
+    from helpers import PROPOSAL, variant
+
+    path = variant(tmp_path, PROPOSAL, "      role: member", "      role: trusted_partner")
+    text = path.read_text("utf-8")
+    text = text.replace("    providers: [prairie]", "    providers: [prarie]", 1)
+    text = text.replace("      ko: 베트남어, 인도네시아어, 필리핀어에 맞게 미세조정한 비공개 가중치 "
+                        "언어·비전 모델을 제공합니다.\n", "", 1)
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _error_lines(output: str, path: Path) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(f"{path}:")]
+
+
+def test_validate_names_a_broken_reference_with_the_other_field_errors(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    path = broken_proposal(tmp_path)
+    result = invoke("validate", path)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    lines = _error_lines(result.output, path)
+    assert [line.split(": ", 2)[1] for line in lines] == [
+        "consortium.members[1].role", "error [STACK-LAYER] stack.data.providers[0]",
+        "stack.models.description"], lines
+    assert "'prarie' is not the id of a consortium member" in lines[1]
+    assert "did you mean 'prairie'?" in lines[1]
+    assert f"{path}:136:17: " in lines[1]
+    assert len(set(lines)) == len(lines)
+
+
+def test_a_reference_inside_a_field_that_failed_is_not_reported_twice(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    from helpers import PROPOSAL, variant
+
+    path = variant(tmp_path, PROPOSAL, "    providers: [prairie]", "    providers: prairie")
+    lines = _error_lines(invoke("validate", path).output, path)
+    assert len(lines) == 1 and "stack.data.providers: expected a list" in lines[0], lines
+
+
+def test_validate_check_and_build_print_the_same_errors_for_a_broken_file(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    path = broken_proposal(tmp_path)
+    printed = {
+        args[0]: _error_lines(invoke(*args, path).output, path)
+        for args in (("validate",), ("check",), ("build", "-o", tmp_path / "out"))
+    }
+    assert len(printed["validate"]) == 3
+    assert printed["check"] == printed["validate"] == printed["build"]
+    assert any("the 'ko' text is missing" in line for line in printed["check"])
+
+
+def test_a_trusted_partner_is_told_to_be_a_member(tmp_path: Path, invoke: Invoke) -> None:
+    path = broken_proposal(tmp_path)
+    [line] = [x for x in invoke("validate", path).output.splitlines() if ".role:" in x]
+    assert "'trusted_partner' is not a role in a consortium" in line
+    assert "list a partner company from an allied country as 'member'" in line
+    assert "'country', 'headquarters' and 'controlled_from'" in line
+    [line] = [x for x in invoke("validate", "--lang", "ko", path).output.splitlines()
+              if ".role:" in x]
+    assert "'member'" in line and "동맹국" in line

@@ -141,6 +141,7 @@ def test_one_edit_gives_one_rebuild_of_that_file(
     # The letter's two warnings were printed with the first build, not again.
     assert sum("letter.yaml:" in line and "SECTION-TITLE" in line
                for line in watching.lines) == 2
+    assert f"watching 2 files in {letter.parent} for changes; Ctrl-C stops" in watching.lines
 
 
 def test_a_broken_edit_keeps_the_last_good_documents(letter: Path, tmp_path: Path) -> None:
@@ -181,6 +182,22 @@ def test_korean_summary_line(letter: Path, tmp_path: Path) -> None:
         assert watching.next().ok
     assert any(re.search(r"letter\.yaml: 문서를 만들었습니다\(\d+\.\d\d초\), 경고 2건$", line)
                for line in watching.lines), watching.lines
+    assert f"{letter}의 변경을 지켜봅니다. 멈추려면 Ctrl-C를 누르십시오" in watching.lines
+
+
+def test_the_watch_names_what_it_watches(tmp_path: Path) -> None:
+    from generator.watch import watching_line
+
+    one = tmp_path / "letter.yaml"
+    one.write_text("kind: comment_letter\n", "utf-8")
+    assert watching_line([one], [one], "en") == (
+        f"watching {one} for changes; Ctrl-C stops")
+    assert watching_line([tmp_path], [one], "en") == (
+        f"watching 1 file in {tmp_path} for changes; Ctrl-C stops")
+    assert watching_line([tmp_path, one], [one, one], "en") == (
+        f"watching 2 files for changes ({tmp_path}, {one}); Ctrl-C stops")
+    assert watching_line([tmp_path], [one, one, one], "ko") == (
+        f"{tmp_path} 폴더의 파일 3개의 변경을 지켜봅니다. 멈추려면 Ctrl-C를 누르십시오")
 
 
 def test_without_uno_the_watch_falls_back_to_a_new_libreoffice_each_time(
