@@ -842,7 +842,8 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
     \b
     Example:
       propgen pull reviewed/proposal.ko.docx --into proposal.yaml
-    shows the change to proposal.yaml and asks before writing it (--yes: no question).
+    shows the change to proposal.yaml and asks before writing it (--yes: no question;
+    without a terminal, nothing is written without --yes).
     """
     from .drift import LANG_NAMES
     from .pull import apply_pull, plan_pull
@@ -852,6 +853,13 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
     with _handle_exceptions(lang):
         plan = plan_pull(edited, yaml_path, lang=lang, program_path=program_path,
                          template_dir=template_dir)
+    # No terminal to ask in (a script) and no --yes: that comes first, and alone, so that
+    # nothing below reads as if it had been written.
+    unasked = bool(plan.edits) and not yes and not _can_ask()
+    if unasked:
+        click.echo(_("nothing written to {yaml}: there is no terminal to ask in; the change "
+                     "it would make is below; run again with --yes to write it").format(
+            yaml=yaml_path), err=True)
     for path in plan.unknown:
         click.echo(_("{file}: not pulled: {yaml} has no field {field}").format(
             file=edited, yaml=yaml_path, field=path), err=True)
@@ -871,21 +879,14 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
             file=edited, yaml=yaml_path))
         return
     click.echo(plan.diff, nl=False)
-    for path, other, recorded in plan.stale:
-        name = _(LANG_NAMES[other])
-        if recorded:
-            click.echo(_("{field}: the {other} text may no longer match; 'propgen check' "
-                         "reports it as DRIFT until it is brought up to date and marked "
-                         "reviewed").format(field=path, other=name), err=True)
-        else:
-            click.echo(_("{field}: check that the {other} text still matches").format(
-                field=path, other=name), err=True)
+    if unasked:
+        sys.exit(ExitCode.BAD_INPUT)
     if not yes:
         try:
             confirmed = click.confirm(_("Write these changes to {yaml}?").format(
                 yaml=yaml_path), default=False)
         except click.Abort:
-            # No answer could be read (a script, no terminal): say how, write nothing.
+            # The terminal closed before an answer: say how, write nothing.
             click.echo(_("nothing written: no answer to the question; run again with --yes "
                          "to write the changes"), err=True)
             sys.exit(ExitCode.BAD_INPUT)
@@ -896,6 +897,21 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         written = apply_pull(plan)
     for target in written:
         click.echo(_("wrote {path}").format(path=target))
+    # Only now that the edit is in the YAML does the other language lag behind it.
+    for path, other, recorded in plan.stale:
+        name = _(LANG_NAMES[other])
+        if recorded:
+            click.echo(_("{field}: the {other} text may no longer match; 'propgen check' "
+                         "reports it as DRIFT until it is brought up to date and marked "
+                         "reviewed").format(field=path, other=name), err=True)
+        else:
+            click.echo(_("{field}: check that the {other} text still matches").format(
+                field=path, other=name), err=True)
+
+
+def _can_ask() -> bool:
+    """A question can be answered only at a terminal."""
+    return sys.stdin.isatty()
 
 
 def main() -> None:

@@ -289,25 +289,54 @@ def test_a_field_shown_twice_and_edited_once(tmp_path: Path, invoke: Invoke) -> 
 
 @pytest.mark.parametrize("answer, code, needle", [
     ("n\n", 1, "nothing written"),
-    # A script without a terminal: exit 2 and the way out, not click's bare "Aborted!".
+    # The terminal closes before an answer: exit 2 and the way out, not click's "Aborted!".
     ("", 2, "run again with --yes"),
 ])
 def test_declining_or_not_answering_the_question_writes_nothing(
-    tmp_path: Path, answer: str, code: int, needle: str
+    tmp_path: Path, answer: str, code: int, needle: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from generator import cli as cli_module
 
+    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)  # as at a terminal
     yaml_path = commented_copy(tmp_path, LETTER)
     data = yaml_path.read_bytes()
     document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
-    result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
-                                      str(yaml_path), "--lang", "en"], input=answer)
+    result = CliRunner().invoke(cli_module.cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
+                                                 str(yaml_path), "--lang", "en"], input=answer)
     assert result.exit_code == code, result.output
     assert "Write these changes" in result.output and needle in result.output
+    assert yaml_path.read_bytes() == data
+
+
+@pytest.mark.parametrize("lang, first", [
+    ("en", "nothing written to {yaml}: there is no terminal to ask in; the change it would "
+           "make is below; run again with --yes to write it"),
+    ("ko", "{yaml}에 아무것도 쓰지 않았습니다"),
+])
+def test_without_a_terminal_nothing_is_written_and_that_comes_first(
+    tmp_path: Path, invoke: Invoke, lang: str, first: str
+) -> None:
+    """A script without --yes: first and only that nothing was written, then the change
+    it would make; the other language's reminder belongs to a write, which did not happen."""
+    from generator.drift import mark_reviewed
+
+    yaml_path = commented_copy(tmp_path)
+    submission, _ = load_submission(yaml_path)
+    mark_reviewed(yaml_path, submission)
+    data = yaml_path.read_bytes()
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.ko.docx")
+    edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
+    document.save(str(tmp_path / "edited.ko.docx"))
+    result = invoke("pull", tmp_path / "edited.ko.docx", "--into", yaml_path, "--lang", lang)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(first.format(yaml=yaml_path)), lines[0]
+    assert "초고성능" in result.output  # the diff
+    assert "DRIFT" not in result.output and "Write these changes" not in result.output
     assert yaml_path.read_bytes() == data
 
 

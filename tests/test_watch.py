@@ -182,7 +182,7 @@ def test_korean_summary_line(letter: Path, tmp_path: Path) -> None:
         assert watching.next().ok
     assert any(re.search(r"letter\.yaml: 문서를 만들었습니다\(\d+\.\d\d초\), 경고 2건$", line)
                for line in watching.lines), watching.lines
-    assert f"{letter}의 변경을 지켜봅니다. 멈추려면 Ctrl-C를 누르십시오" in watching.lines
+    assert f"{letter}의 변경 사항을 지켜보고 있습니다. 끝내려면 Ctrl-C를 누르십시오" in watching.lines
 
 
 def test_the_watch_names_what_it_watches(tmp_path: Path) -> None:
@@ -197,7 +197,8 @@ def test_the_watch_names_what_it_watches(tmp_path: Path) -> None:
     assert watching_line([tmp_path, one], [one, one], "en") == (
         f"watching 2 files for changes ({tmp_path}, {one}); Ctrl-C stops")
     assert watching_line([tmp_path], [one, one, one], "ko") == (
-        f"{tmp_path} 폴더의 파일 3개의 변경을 지켜봅니다. 멈추려면 Ctrl-C를 누르십시오")
+        f"{tmp_path} 폴더에 있는 파일 3개의 변경 사항을 지켜보고 있습니다. 끝내려면 Ctrl-C를 "
+        "누르십시오")
 
 
 def test_without_uno_the_watch_falls_back_to_a_new_libreoffice_each_time(
