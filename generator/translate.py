@@ -55,6 +55,7 @@ HEADINGS = (N_("File"), N_("Field"), N_("Line"), N_("English"), N_("Korean"), N_
             N_("Note"))
 # Hidden columns: the texts' fingerprints at export, read back by `plan_import`.
 KEY_COLUMNS = ("en-fingerprint", "ko-fingerprint")
+SHEET_TITLE = N_("Translation")  # the worksheet's name, in the language of the headings
 WIDTHS = (26, 32, 6, 60, 60, 16, 30, 14, 14)
 EDITABLE = (4, 5, 7)  # English, Korean, Note (1-based columns)
 FIXED_STAMP = b"2000-01-01T00:00:00Z"  # the sheet's creation and modification time
@@ -156,10 +157,11 @@ def xlsx_bytes(rows: list[Row], *, lang: str = "en") -> bytes:
     _ = gettext_for(lang)
     book = Workbook()
     stamp = dt.datetime(2000, 1, 1)  # FIXED_STAMP
-    book.properties.creator = "propgen"
+    # The sheet goes to outside translators: it names their work, never the tool.
+    book.properties.creator = ""
     book.properties.created = book.properties.modified = stamp
     sheet = book.active
-    sheet.title = "propgen"
+    sheet.title = _(SHEET_TITLE)
     sheet.append([_(h) for h in HEADINGS] + list(KEY_COLUMNS))
     for row in rows:
         sheet.append([row.file, row.field, row.line, row.en, row.ko,
@@ -276,12 +278,14 @@ def read_xlsx(sheet: Path) -> list[Row]:
         raise UserError(template=N_("cannot read the sheet: {reason}"),
                         ctx={"reason": str(error)}, prefix=f"{sheet}: ") from None
     try:
-        if "propgen" not in book.sheetnames:
-            raise _not_a_sheet(sheet)
-        values = list(book["propgen"].iter_rows(values_only=True))
+        # Found by its hidden fingerprint columns, whatever the worksheet is called: sheets
+        # exported before were named "propgen", and a translator may rename it.
+        values = next((rows for rows in (list(page.iter_rows(values_only=True))
+                                         for page in book.worksheets)
+                       if rows and tuple(rows[0][7:9]) == KEY_COLUMNS), None)
     finally:
         book.close()
-    if not values or tuple(values[0][7:9]) != KEY_COLUMNS:
+    if values is None:
         raise _not_a_sheet(sheet)
     rows = []
     for number, cells in enumerate(values[1:], start=2):

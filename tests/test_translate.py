@@ -79,7 +79,7 @@ def test_xlsx_round_trip(work: Path) -> None:
     result = run("translate", "export", *(work / n for n in NAMES), "-o", sheet)
     assert result.exit_code == 0, result.output
     book = load_workbook(sheet)
-    rows = book["propgen"]
+    rows = book["Translation"]
     assert [c.value for c in rows[1]][:7] == ["File", "Field", "Line", "English", "Korean",
                                               "Status", "Note"]
     columns = {"en": 4, "ko": 5}
@@ -108,7 +108,7 @@ def test_xlsx_layout_and_protection(work: Path) -> None:
     sheet = work / "sheet.xlsx"
     run("translate", "export", work / NAMES[0], "-o", sheet)
     book = load_workbook(sheet)
-    rows = book["propgen"]
+    rows = book["Translation"]
     assert rows.protection.sheet
     assert rows.freeze_panes == "A2"
     assert rows.column_dimensions["D"].width >= 50 and rows.column_dimensions["E"].width >= 50
@@ -125,6 +125,31 @@ def test_xlsx_layout_and_protection(work: Path) -> None:
     again = work / "again.xlsx"
     run("translate", "export", work / NAMES[0], "-o", again)
     assert again.read_bytes() == sheet.read_bytes()
+
+
+def test_the_sheet_names_the_translation_not_the_tool(work: Path) -> None:
+    """The sheet goes to outside translators: its worksheet and its author are no tool's
+    name; a sheet exported before, with the worksheet named "propgen", still imports."""
+    sheet = work / "sheet.xlsx"
+    run("translate", "export", work / NAMES[0], "-o", sheet)
+    with zipfile.ZipFile(sheet) as package:
+        text = b"".join(package.read(name) for name in package.namelist()).decode()
+    assert "propgen" not in text.casefold()
+    assert load_workbook(sheet).sheetnames == ["Translation"]
+    korean = work / "sheet-ko.xlsx"
+    run("translate", "export", work / NAMES[0], "-o", korean, "--lang", "ko")
+    assert load_workbook(korean).sheetnames == ["번역"]
+
+    book = load_workbook(sheet)
+    page = book["Translation"]
+    page.title = "propgen"  # as exported before
+    row = next(r for r in page.iter_rows(min_row=2) if r[1].value == "title")
+    row[4].value = "예전 시트에서 고친 제목"
+    book.save(sheet)
+    result = run("translate", "import", sheet)
+    assert result.exit_code == 0, result.output
+    assert "title.ko: changed" in result.output
+    assert "예전 시트에서 고친 제목" in (work / NAMES[0]).read_text("utf-8")
 
 
 def test_xliff_round_trip(work: Path) -> None:
@@ -157,7 +182,7 @@ def test_stale_rows_are_refused_and_nothing_is_written(work: Path) -> None:
     before = {name: (work / name).read_bytes() for name in NAMES}
     # ...while the translator edits its Korean, and a fine row in the other file.
     book = load_workbook(sheet)
-    rows = book["propgen"]
+    rows = book["Translation"]
     numbers = {}
     for cells in rows.iter_rows(min_row=2):
         if (cells[0].value, cells[1].value) == ("proposal-lodestar.yaml", "title"):
@@ -180,7 +205,7 @@ def test_an_emptied_cell_is_refused(work: Path) -> None:
     run("translate", "export", work / NAMES[0], "-o", sheet)
     before = (work / NAMES[0]).read_bytes()
     book = load_workbook(sheet)
-    row = next(r for r in book["propgen"].iter_rows(min_row=2) if r[1].value == "title")
+    row = next(r for r in book["Translation"].iter_rows(min_row=2) if r[1].value == "title")
     row[4].value = None
     book.save(sheet)
     result = run("translate", "import", sheet)
@@ -216,7 +241,7 @@ def test_import_fills_a_missing_translation(work: Path) -> None:
     result = run("translate", "export", proposal, "-o", sheet, "--lang", "ko")
     assert "번역 없음 1개" in result.output
     book = load_workbook(sheet)
-    row = next(r for r in book["propgen"].iter_rows(min_row=2) if r[1].value == "title")
+    row = next(r for r in book["Translation"].iter_rows(min_row=2) if r[1].value == "title")
     assert row[5].value == "국문 없음"
     row[4].value = "새 국문 제목"
     book.save(sheet)
