@@ -254,9 +254,7 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
         if matrix:
             for name, rows in report.matrices.items():
                 click.echo(f"\n{name}")
-                for row in rows:
-                    click.echo(f"  {row['status']:<12} {row['citation']:<32} "
-                               f"{row['section']:<40} {row['requirement']}")
+                click.echo("\n".join(_matrix_lines(rows, lang)))
             for name, rules in report.letters.items():
                 click.echo("\n" + _(
                     "{file}: a comment letter has no compliance matrix (proposals have one); "
@@ -907,6 +905,21 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         else:
             click.echo(_("{field}: check that the {other} text still matches").format(
                 field=path, other=name), err=True)
+
+
+def _matrix_lines(rows: list[dict[str, str]], lang: str) -> list[str]:
+    """The compliance matrix laid out for the terminal (COLUMNS wide): a table by display
+    width, long cells wrapped in their column, or one block per requirement if too narrow."""
+    import shutil
+
+    from .click_i18n import block_lines, table_lines
+
+    _ = gettext_for(lang)
+    header = [_("Status"), _("Citation"), _("Where addressed"), _("Requirement")]
+    cells = [[row["status"], row["citation"], row["section"], row["requirement"]]
+             for row in rows]
+    width = shutil.get_terminal_size().columns
+    return table_lines([header, *cells], width) or block_lines(header, cells, width)
 
 
 def _can_ask() -> bool:

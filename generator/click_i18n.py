@@ -173,6 +173,65 @@ def wrap_words(text: str, width: int, first: str = "", rest: str = "") -> list[s
     return lines
 
 
+def column_widths(rows: Sequence[Sequence[str]], width: int, gap: int = 2) -> list[int] | None:
+    """Widths, in terminal columns, that lay the cells of `rows` (the first a header) out
+    in `width`: each column as wide as its widest cell if all fit; else no column under
+    its longest word (a citation such as "2026-06952)" stays whole), the columns before
+    the last as wide as their typical cell while the last, the prose, keeps two fifths of
+    the line, and what is left shared in proportion. None if even the words do not fit."""
+    columns = range(len(rows[0]))
+    natural = [max(display_width(row[i]) for row in rows) for i in columns]
+    room = width - gap * (len(natural) - 1)
+    if sum(natural) <= room:
+        return natural
+    widths = [max((display_width(word) for row in rows for word in row[i].split()), default=1)
+              for i in columns]
+    if sum(widths) > room:
+        return None
+    budget = room - max(widths[-1], room * 2 // 5)
+    for i in columns[:-1]:
+        typical = sorted(display_width(row[i]) for row in rows[1:])[(len(rows) - 1) // 2]
+        widths[i] = max(widths[i], min(typical, budget - sum(widths[:-1]) + widths[i]))
+    for _step in range(room - sum(widths)):
+        index = max(columns, key=lambda i: (natural[i] - widths[i]) / natural[i])
+        widths[index] += 1
+    return widths
+
+
+def table_lines(rows: Sequence[Sequence[str]], width: int, indent: str = "  ",
+                gap: int = 2) -> list[str] | None:
+    """`rows` (the first a header) as a table at most `width` columns wide, measured by
+    display width (Hangul two columns), a long cell wrapped within its column; None when
+    the terminal is too narrow for a table."""
+    widths = column_widths(rows, width - display_width(indent), gap)
+    if widths is None:
+        return None
+    lines = []
+    for row in rows:
+        cells = [wrap_words(text, size) if text else [""] for text, size in zip(row, widths,
+                                                                               strict=True)]
+        for depth in range(max(len(cell) for cell in cells)):
+            parts = [(cell[depth] if depth < len(cell) else "") for cell in cells]
+            padded = [part + " " * (size - display_width(part))
+                      for part, size in zip(parts, widths, strict=True)]
+            lines.append((indent + (" " * gap).join(padded)).rstrip())
+    return lines
+
+
+def block_lines(header: Sequence[str], rows: Sequence[Sequence[str]], width: int,
+                lead: int = -1, indent: str = "  ") -> list[str]:
+    """`rows` for a terminal too narrow for a table: per row its `lead` cell on a line of
+    its own, then every other cell labelled with its header, each wrapped to `width`."""
+    lines: list[str] = []
+    for row in rows:
+        lines += wrap_words(row[lead], width, indent, indent)
+        for index, (label, text) in enumerate(zip(header, row, strict=True)):
+            if index != lead % len(row):
+                first = f"{indent}  {label}: "
+                lines += wrap_words(text, width, first, indent + "    ")
+    return lines
+
+
 def _leading(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 

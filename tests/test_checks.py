@@ -296,4 +296,39 @@ def test_matrix_of_a_letter_says_why_there_is_none(invoke: Invoke) -> None:
     # Without --matrix nothing about it; a proposal beside the letter keeps its matrix.
     assert "no compliance matrix" not in invoke("check", LETTER).output
     both = invoke("check", "--matrix", LETTER, PROPOSAL).output
-    assert "no compliance matrix" in both and f"\n{PROPOSAL}\n  Met" in both
+    assert "no compliance matrix" in both and f"\n{PROPOSAL}\n  Status" in both
+    assert "\n  Met " in both
+
+
+@pytest.mark.parametrize("lang, columns", [("en", 80), ("ko", 80), ("en", 120), ("ko", 64)])
+def test_the_matrix_lines_up_in_the_terminal_by_display_width(lang: str, columns: int) -> None:
+    """Each column starts at one display column on every line, Hangul counted as two, and
+    no line is wider than the terminal: a long citation wraps in its own column."""
+    from generator.click_i18n import display_width
+
+    result = CliRunner().invoke(cli, ["check", "--matrix", "--lang", lang, str(PROPOSAL)],
+                                env={"COLUMNS": str(columns)})
+    lines = result.output.split(f"{PROPOSAL}\n", 1)[1].splitlines()
+    table = lines[:next(i for i, line in enumerate(lines) if not line.startswith("  "))]
+    header = table[0]
+    assert header.split()[:1] == (["Status"] if lang == "en" else ["상태"])
+    words = ["Citation", "Where", "Requirement"] if lang == "en" else ["근거", "해당", "요건"]
+    starts = [display_width(header[:header.index(word)]) for word in words]
+    assert all(display_width(line) <= columns for line in table), table
+    for line in table[1:]:
+        for start in starts:
+            # Every line has a column boundary at each start, with a space before it:
+            # nothing spills into the next column.
+            ends = {display_width(line[:i]): line[i - 1] for i in range(1, len(line) + 1)}
+            if display_width(line) > start:
+                assert ends.get(start) == " ", (line, start)
+    assert "2026-06952)" in result.output  # a citation's words stay whole
+    assert len(table) > 16  # long cells wrapped over several lines
+
+
+def test_a_terminal_too_narrow_for_the_matrix_gets_one_block_per_requirement() -> None:
+    result = CliRunner().invoke(cli, ["check", "--matrix", str(PROPOSAL)],
+                                env={"COLUMNS": "36"})
+    lines = result.output.split(f"{PROPOSAL}\n", 1)[1].splitlines()
+    assert "    Status: Met" in lines and "    Citation: EO 14320 §3(b)(i)(A)" in lines
+    assert all(len(line) <= 36 for line in lines if line.startswith("  "))
