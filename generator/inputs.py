@@ -91,7 +91,8 @@ def load_checked(
             raise
         # A file that does not load gets the diagnostics validate and build print for it,
         # a missing translation and a broken reference included, from the one loader.
-        raise file_input_error(path, profile, lang=lang, draft=draft, limits=limits) or error
+        raise (file_input_error(path, profile, lang=lang, draft=draft, limits=limits)
+               or error) from None
     findings, settled = reviewed_findings(
         submission, profile, draft=draft, structural=False if strict else None,
         extra=drift_findings(submission, loaded.path))

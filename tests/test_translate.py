@@ -241,7 +241,7 @@ def test_import_fills_a_missing_translation(work: Path) -> None:
     result = run("translate", "export", proposal, "-o", sheet, "--lang", "ko")
     assert "번역 없음 1개" in result.output
     book = load_workbook(sheet)
-    row = next(r for r in book["Translation"].iter_rows(min_row=2) if r[1].value == "title")
+    row = next(r for r in book["번역"].iter_rows(min_row=2) if r[1].value == "title")
     assert row[5].value == "국문 없음"
     row[4].value = "새 국문 제목"
     book.save(sheet)
