@@ -1,4 +1,5 @@
-"""Layout a reader meets after rendering: the table of contents, Korean justification.
+"""Layout a reader meets after rendering: the table of contents, Korean justification,
+ids that do not break at their hyphens.
 
 Both work on the rendered document's XML, so they apply to a team's own templates too:
 a template that has no "TOC Heading" paragraph gets no table of contents.
@@ -6,6 +7,7 @@ a template that has no "TOC Heading" paragraph gets no table of contents.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.document import Document as DocumentObject
@@ -91,3 +93,38 @@ def justify_korean(document: DocumentObject) -> None:
                  "Redaction"):
         if name in styles and styles[name].paragraph_format.alignment is None:
             styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+# A hyphen inside an id: between two capitals or digits ("2025-16044", "ITA-2025-0070").
+ID_HYPHEN = re.compile(r"(?<=[0-9A-Z])-(?=[0-9A-Z])")
+_PARTS = ("/header", "/footer", "/footnotes")
+
+
+def keep_ids_whole(document: DocumentObject) -> None:
+    """FR Doc. numbers and docket ids never break at a hyphen: each hyphen inside one
+    becomes Word's non-breaking hyphen (w:noBreakHyphen), in the body, headers, footers
+    and footnotes. LibreOffice reads it as its own non-breaking hyphen (U+2011) and prints
+    and extracts it as "-", so a PDF is still searchable for "2025-16044"."""
+    roots = [document.element.body] + [
+        rel.target_part.element for rel in document.part.rels.values()
+        if rel.reltype.endswith(_PARTS) and hasattr(rel.target_part, "element")]
+    hyphen = qn("w:noBreakHyphen")
+    for root in roots:
+        for node in list(root.iter(qn("w:t"))):
+            text = node.text or ""
+            if "-" not in text or not ID_HYPHEN.search(text):
+                continue
+            pieces = ID_HYPHEN.split(text)
+            run = node.getparent()
+            at = run.index(node)
+            run.remove(node)
+            for number, piece in enumerate(pieces):
+                if number:
+                    run.insert(at, run.makeelement(hyphen, {}))
+                    at += 1
+                if piece:
+                    element = run.makeelement(qn("w:t"), {})
+                    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    element.text = piece
+                    run.insert(at, element)
+                    at += 1

@@ -41,7 +41,7 @@ from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
-from .layout import fill_toc, justify_korean
+from .layout import fill_toc, justify_korean, keep_ids_whole
 from .output import docx_bytes
 from .richtext import collecting
 
@@ -285,6 +285,7 @@ class Renderer:
             for fonts in document.styles.element.iter(qn("w:rFonts")):
                 fonts.set(qn("w:hint"), "eastAsia")
         fill_toc(document)
+        keep_ids_whole(document)
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from click.testing import Result
 
@@ -16,3 +17,14 @@ TEMPLATES = ROOT / "templates"
 MALFORMED = ROOT / "tests" / "malformed"
 
 Invoke = Callable[..., Result]  # the `invoke` fixture of conftest.py
+
+
+_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_NO_BREAK_HYPHEN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}noBreakHyphen"
+
+
+def text_of(element: Any) -> str:
+    """The text a reader sees in a DOCX element: its w:t, and the "-" an id's non-breaking
+    hyphen (w:noBreakHyphen, layout.keep_ids_whole) prints."""
+    return "".join("-" if node.tag == _NO_BREAK_HYPHEN else node.text or ""
+                   for node in element.iter(_T, _NO_BREAK_HYPHEN))

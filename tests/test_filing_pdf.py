@@ -19,6 +19,8 @@ from test_pdf import needs_libreoffice
 
 from generator.build import BuildOptions, build_files
 
+from helpers import text_of
+
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
@@ -38,8 +40,7 @@ def pages(pdf: Path) -> list[list[str]]:
 
 def docx_text(path: Path) -> str:
     document = Document(str(path))
-    return " ".join("".join(t.text or "" for t in p.iter(qn("w:t")))
-                    for p in document.element.body.iter(qn("w:p")))
+    return " ".join(text_of(p) for p in document.element.body.iter(qn("w:p")))
 
 
 def build_pdfs(out: Path, *inputs: Path) -> None:
@@ -144,6 +145,15 @@ def test_a_question_prompt_starts_on_the_page_of_its_answer(letters: Path) -> No
                 pdf.name, prompt)
             checked += 1
     assert checked >= 30
+
+
+def test_ids_are_searchable_in_the_pdf_text(long_tables: Path) -> None:
+    """The DOCX's non-breaking hyphens come out of the PDF as the "-" a reader searches
+    for (LibreOffice prints its U+2011 with the hyphen glyph)."""
+    for lang in ("en", "ko", "bilingual"):
+        text = subprocess.run(["pdftotext", str(long_tables / f"long.{lang}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        assert "2026-06952" in text and "\u2011" not in text, lang
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ REM The same documents get Korean line-breaking rules Word applies and LibreOffi
 REM a number stays with the Hangul after it ("8억", "28일", "16개사가"), "제" with its number,
 REM a particle with the bracket before it (")이"), and no line starts with the middle dot
 REM (see KoreanLineStarts and KoreanTokensWhole). In every document, ids and FR Doc. numbers
-REM do not break at their hyphens ("2025-19674", "ITA-ITA-2025-0070"): a WORD JOINER
-REM (U+2060), a zero-width character that forbids a line break on either side (UAX #14,
-REM class WJ), goes after each such hyphen in the copy LibreOffice exports (the DOCX has
-REM non-breaking hyphens for Word, which LibreOffice 7.4 prints but may still break after).
+REM do not break at their hyphens ("2025-19674", "ITA-ITA-2025-0070"): propgen's DOCX has
+REM Word's non-breaking hyphen there (w:noBreakHyphen, U+2011 to LibreOffice), and for the
+REM hyphens a team's own template types, a WORD JOINER (U+2060), a zero-width character
+REM that forbids a line break on either side (UAX #14, class WJ), goes after each such
+REM hyphen in the copy LibreOffice exports.
 REM The table of contents and page references are updated before the export, so the
 REM contents list page numbers.
 REM
@@ -51,17 +52,20 @@ Sub ExportOne(sSource As String, sTarget As String, bNoGap As Boolean, sErrorsUr
         Exit Sub
     End If
     If bNoGap Then
-        oStyles = oDoc.StyleFamilies.getByName("ParagraphStyles")
-        For i = 0 To oStyles.Count - 1
-            oStyles.getByIndex(i).ParaIsCharacterDistance = False
-        Next i
-    End If
-    If bNoGap Then
         KoreanLineStarts(oDoc)
         KoreanTokensWhole(oDoc)
         KeepJoined(oDoc, "(" & Chr(&HC81C) & ")([0-9])", "$1" & Chr(&H2060) & "$2")
     End If
     KeepJoined(oDoc, "([0-9A-Z])-([0-9A-Z])", "$1-" & Chr(&H2060) & "$2")
+    REM Last: a change of the paragraph styles makes LibreOffice lay out every paragraph
+    REM again, with the languages and forbidden characters set above, which setting them
+    REM does not (a paragraph laid out before keeps its lines).
+    If bNoGap Then
+        oStyles = oDoc.StyleFamilies.getByName("ParagraphStyles")
+        For i = 0 To oStyles.Count - 1
+            oStyles.getByIndex(i).ParaIsCharacterDistance = False
+        Next i
+    End If
     oDoc.getTextFields().refresh()
     For i = 0 To oDoc.getDocumentIndexes().Count - 1
         oDoc.getDocumentIndexes().getByIndex(i).update()
@@ -115,7 +119,7 @@ Sub KoreanTokensWhole(oDoc As Object)
     oSearch = oDoc.createSearchDescriptor()
     oSearch.SearchRegularExpression = True
     sClosing = ")\]" & Chr(&H300D) & Chr(&H300F) & Chr(&H201D) & Chr(&H2019)
-    oSearch.SearchString = "(" & Chr(&HC81C) & "?[0-9A-Za-z][-0-9A-Za-z,." & Chr(&H2060) & _
+    oSearch.SearchString = "(" & Chr(&HC81C) & "?[0-9A-Za-z][-0-9A-Za-z,." & Chr(&H2011) & Chr(&H2060) & _
         "]*|[" & sClosing & "])[" & sClosing & "]?" & sSyllables
     oFound = oDoc.findAll(oSearch)
     For i = 0 To oFound.Count - 1
@@ -126,7 +130,8 @@ Sub KoreanTokensWhole(oDoc As Object)
         If nChar <> 51228 Then sHangul = sHangul & Chr(nChar)
     Next nChar
     aRules = ForbiddenOf(oDoc, aKorean) ' with the middle dot of KoreanLineStarts
-    sLatin = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-,." & Chr(&H2060)
+    sLatin = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-,." & _
+        Chr(&H2011) & Chr(&H2060)
     aRules.beginLine = aRules.beginLine & sHangul
     aRules.endLine = aRules.endLine & sLatin & Chr(&HC81C)
     ForbiddenList(oDoc).setForbiddenCharacters(aKeep, aRules)
