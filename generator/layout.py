@@ -79,6 +79,35 @@ def fill_toc(document: DocumentObject) -> None:
         anchor.addnext(entry)
 
 
+def fill_toc_pages(document: DocumentObject, pages: list[str]) -> bool:
+    """Write a laid-out page number into each contents entry's PAGEREF result, so that Word
+    shows the numbers before anyone updates fields (F9 recomputes them from Word's own
+    layout). `pages` are LibreOffice's, one per entry in order; a list that does not match
+    the entries changes nothing. True if anything changed."""
+    results = []
+    for paragraph in document.element.body.iter(qn("w:p")):
+        if _style(paragraph) not in TOC_LEVELS.values():
+            continue
+        instructions = [node for node in paragraph.iter(qn("w:instrText"))
+                        if (node.text or "").strip().startswith("PAGEREF ")]
+        if len(instructions) != 1:
+            continue
+        run = instructions[0].getparent().getnext()  # the separate run, then the result
+        result = run.getnext() if run is not None else None
+        text = result.find(qn("w:t")) if result is not None else None
+        if text is None:
+            return False
+        results.append(text)
+    if not results or len(results) != len(pages):
+        return False
+    changed = False
+    for text, page in zip(results, pages, strict=True):
+        if text.text != page:
+            text.text = page
+            changed = True
+    return changed
+
+
 def justify_korean(document: DocumentObject) -> None:
     """Korean body text justified (양쪽 정렬), as Korean business documents are set;
     table cells and lines set apart stay left-aligned, where justification opens wide

@@ -156,6 +156,46 @@ def test_ids_are_searchable_in_the_pdf_text(long_tables: Path) -> None:
         assert "2026-06952" in text and "\u2011" not in text, lang
 
 
+def _contents(docx: Path) -> list[tuple[str, str]]:
+    """(heading, page number Word shows) of each entry of the DOCX's table of contents."""
+    entries = []
+    for paragraph in Document(str(docx)).element.body.iter(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None or style.get(qn("w:val")) not in ("toc1", "toc2"):
+            continue
+        instruction = next(n for n in paragraph.iter(qn("w:instrText"))
+                           if "PAGEREF" in (n.text or ""))
+        result = instruction.getparent().getnext().getnext()
+        heading = text_of(paragraph).removesuffix(text_of(result))
+        entries.append((heading, text_of(result)))
+    return entries
+
+
+def _starts(line: str, heading: str) -> bool:
+    """Whether a PDF line is the heading, or the first line of it when it wraps."""
+    line = " ".join(line.split())
+    return line == heading or (len(line) > 30 and heading.startswith(line))
+
+
+def test_the_contents_list_the_page_each_heading_starts_on(long_tables: Path) -> None:
+    """With --pdf, the DOCX's contents show LibreOffice's page numbers (Word shows them until
+    fields are updated), and each is the page of the PDF its heading starts on."""
+    for lang in ("en", "ko"):
+        entries = _contents(long_tables / f"long.{lang}.docx")
+        page_list = pages(long_tables / f"long.{lang}.pdf")
+        contents_page = next(i for i, page in enumerate(page_list)
+                             if any(line.startswith(entries[0][0]) and "..." in line
+                                    for line in page))
+        assert len(entries) > 10, lang
+        for heading, shown in entries:
+            starts = [number + 1 for number, page in enumerate(page_list)
+                      if number > contents_page and any(_starts(line, heading) for line in page)]
+            assert shown.isdigit() and starts[:1] == [int(shown)], (lang, heading, shown)
+            listed = " ".join(" ".join(page_list[contents_page]).split())
+            assert re.search(re.escape(heading.split()[-1]) + r"\.+ ?" + shown + r"\b",
+                             listed), (lang, heading)
+
+
 @pytest.fixture(scope="module")
 def korean_units(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Korean text full of numbers with units and middle dots, at many line positions."""

@@ -16,7 +16,7 @@ REM hyphens a team's own template types, a WORD JOINER (U+2060), a zero-width ch
 REM that forbids a line break on either side (UAX #14, class WJ), goes after each such
 REM hyphen in the copy LibreOffice exports.
 REM The table of contents and page references are updated before the export, so the
-REM contents list page numbers.
+REM contents list page numbers, and those numbers are reported (ReportPages).
 REM
 REM The job file has a line per document: source URL, TAB, PDF URL, TAB, 1 to switch the gap
 REM off or 0. What fails is appended to the errors file: source URL, TAB, message.
@@ -70,6 +70,7 @@ Sub ExportOne(sSource As String, sTarget As String, bNoGap As Boolean, sErrorsUr
     For i = 0 To oDoc.getDocumentIndexes().Count - 1
         oDoc.getDocumentIndexes().getByIndex(i).update()
     Next i
+    ReportPages(oDoc, sTarget)
     aStore(0).Name = "FilterName"
     aStore(0).Value = "writer_pdf_Export"
     oDoc.storeToURL(sTarget, aStore())
@@ -157,6 +158,24 @@ Sub KeepJoined(oDoc As Object, sPattern As String, sReplacement As String)
     oReplace.SearchString = sPattern
     oReplace.ReplaceString = sReplacement
     oDoc.replaceAll(oReplace)
+End Sub
+
+REM The page number of each entry of the tables of contents as LibreOffice laid them out, one
+REM a line, into TARGET.pages beside the PDF: propgen writes them into the DOCX's contents,
+REM which Word shows until its fields are updated.
+Sub ReportPages(oDoc As Object, sTarget As String)
+    Dim nOut As Integer, i As Long, j As Long, aLines, aParts
+    If oDoc.getDocumentIndexes().Count = 0 Then Exit Sub
+    nOut = FreeFile
+    Open ConvertFromURL(sTarget & ".pages") For Output As #nOut
+    For i = 0 To oDoc.getDocumentIndexes().Count - 1
+        aLines = Split(oDoc.getDocumentIndexes().getByIndex(i).getAnchor().getString(), Chr(10))
+        For j = 0 To UBound(aLines)
+            aParts = Split(Replace(aLines(j), Chr(13), ""), Chr(9))
+            If UBound(aParts) >= 1 Then Print #nOut, Trim(aParts(UBound(aParts)))
+        Next j
+    Next i
+    Close #nOut
 End Sub
 
 Sub Report(sErrorsUrl As String, sSource As String, sMessage As String)
