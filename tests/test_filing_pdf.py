@@ -7,6 +7,7 @@ Renders through a real LibreOffice; skipped without one, except under CI.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -273,7 +274,53 @@ def test_no_korean_word_is_split_across_lines(korean_units: Path, long_tables: P
     its number, a particle after a bracket (")이") stay on one line (Export.bas)."""
     checked = [(korean_units / "units.ko.docx", korean_units / "units.ko.pdf"),
                (long_tables / "long.ko.docx", long_tables / "long.ko.pdf"),
+               (long_tables / "long.bilingual.docx", long_tables / "long.bilingual.pdf"),
                (letters / "letter-00.ko.docx", letters / "letter-00.ko.pdf"),
                (letters / "letter-06.ko.docx", letters / "letter-06.ko.pdf")]
     for docx, pdf in checked:
         assert _split_words(docx, pdf) == [], pdf.name
+
+
+def _pdf_words(pdf: Path) -> list[str]:
+    """The words of a PDF, as poppler finds them (each line's words apart)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [html.unescape(word) for word in re.findall(r"<word [^>]*>([^<]*)</word>", out)]
+
+
+def _broken_words(docx: Path, pdf: Path) -> list[str]:
+    """Words of the DOCX that the PDF prints in two pieces ("Consortiu" "m"): a piece that
+    is no word of the DOCX, whose rest is a piece of the PDF and no word either."""
+    words = set(docx_text(docx).split())
+    printed = _pdf_words(pdf)
+    pieces = set(printed)
+    found = set()
+    for piece in printed:
+        if piece in words or len(piece) < 2:
+            continue
+        for word in words:
+            rest = word[len(piece):]
+            if word.startswith(piece) and rest and rest in pieces and rest not in words \
+                    and not rest.startswith("("):
+                found.add(f"{piece}|{rest}")
+    return sorted(found)
+
+
+def test_side_by_side_tables_break_no_word(long_tables: Path, letters: Path) -> None:
+    """The side-by-side copy's half-width tables give each column room for its longest
+    word, so none breaks inside ("Consortiu|m", "jiwon.kim@hanul|-memory.example")."""
+    for docx in (long_tables / "long.bilingual.docx", letters / "letter-00.bilingual.docx"):
+        assert _broken_words(docx, docx.with_suffix(".pdf")) == [], docx.name
+
+
+def test_side_by_side_tables_repeat_their_header_on_every_page(long_tables: Path) -> None:
+    """A table too long for a page goes on in parts, each under its header row in both
+    languages, with the same rows side by side."""
+    for page in pages(long_tables / "long.bilingual.pdf"):
+        rows = [i for i, line in enumerate(page) if "Milestone number" in line]
+        if not rows:
+            continue
+        above = " ".join(page[:rows[0]])
+        assert "Date" in above and "Milestone" in above and "일자" in above, page[:8]
+        text = " ".join(page)
+        assert text.count("Milestone number") == text.count("번째 주요 일정"), page

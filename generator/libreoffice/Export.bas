@@ -98,20 +98,21 @@ End Sub
 REM LibreOffice 7.4 breaks Korean text with its own rule (i18npool, BreakIterator_CJK::
 REM getLineBreak): the line ends before the run of Hangul syllables in which the line is full,
 REM so a number or a Latin word and the Hangul after it ("16" | "개사가", "AI" | "를"), "제"
-REM and its number, a bracket and its particle (")" | "이") come apart, a WORD JOINER or a
-REM no-break space between them notwithstanding; Word keeps such a word (어절) whole. What that rule does give way to
-REM is the list of forbidden line starts and ends, looked up for the language of the text
-REM where the line is full. So these tokens get a language of their own, ko-KP (so still
-REM Korean to LibreOffice's line breaker, with no visible effect), whose lists forbid a
-REM line to start with any Hangul syllable but 제 and to end with a digit, a Latin letter,
-REM "제", a hyphen or a joiner: a token full at the line's end goes to the next line whole,
-REM from its first digit, letter or 제. The DOCX is not changed: Word keeps 어절 whole itself.
+REM and its number, a bracket and the word after it (")" | "이", "(" | "행정명령은") come
+REM apart, a WORD JOINER or a no-break space between them notwithstanding; Word keeps such
+REM a word (어절) whole. What that rule does give way to is the list of forbidden line
+REM starts and ends, looked up for the language of the text where the line is full. So
+REM these tokens get a language of their own, ko-KP (so still Korean to LibreOffice's line
+REM breaker, with no visible effect), whose lists forbid a line to start with any Hangul
+REM syllable but 제 and to end with a digit, a Latin letter, "제", a hyphen or a joiner: a
+REM token full at the line's end goes to the next line whole, from its first digit, letter,
+REM bracket or 제. The DOCX is not changed: Word keeps 어절 whole itself.
 Sub KoreanTokensWhole(oDoc As Object)
     Dim oSearch As Object, oFound As Object, i As Long, nChar As Long, sHangul As String
     Dim aKorean As New com.sun.star.lang.Locale
     Dim aKeep As New com.sun.star.lang.Locale
     Dim aRules As New com.sun.star.i18n.ForbiddenCharacters
-    Dim sSyllables As String, sClosing As String, sLatin As String
+    Dim sSyllables As String, sClosing As String, sOpening As String, sLatin As String
     aKorean.Language = "ko"
     aKorean.Country = "KR"
     aKeep.Language = "ko"
@@ -120,8 +121,9 @@ Sub KoreanTokensWhole(oDoc As Object)
     oSearch = oDoc.createSearchDescriptor()
     oSearch.SearchRegularExpression = True
     sClosing = ")\]" & Chr(&H300D) & Chr(&H300F) & Chr(&H201D) & Chr(&H2019)
-    oSearch.SearchString = "(" & Chr(&HC81C) & "?[0-9A-Za-z][-0-9A-Za-z,." & Chr(&H2011) & Chr(&H2060) & _
-        "]*|[" & sClosing & "])[" & sClosing & "]?" & sSyllables
+    sOpening = "(\[" & Chr(&H300C) & Chr(&H300E) & Chr(&H201C) & Chr(&H2018)
+    oSearch.SearchString = "(" & Chr(&HC81C) & "?[0-9A-Za-z][-0-9A-Za-z,." & Chr(&H2011) & _
+        Chr(&H2060) & "]*|[" & sClosing & sOpening & "])[" & sClosing & "]?" & sSyllables
     oFound = oDoc.findAll(oSearch)
     For i = 0 To oFound.Count - 1
         oFound.getByIndex(i).CharLocaleAsian = aKeep
