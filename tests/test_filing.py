@@ -541,3 +541,23 @@ def test_ids_hold_non_breaking_hyphens_in_the_docx(built: Path) -> None:
             assert "2026-06952" in text if name.startswith("proposal") else "2025-19674" in text
     letter = body_text(built / "letter-onnuri.en.docx")
     assert "ITA-2025-0070" in letter
+
+
+def test_side_by_side_long_tables_go_on_in_parts_under_their_header(built: Path) -> None:
+    """The compliance matrix runs over a page of the side-by-side copy: it goes on in
+    parts, each a table under its own header row, the same rows in both languages, and
+    no data row splits over pages."""
+    document = Document(str(built / "proposal-lodestar.bilingual.docx"))
+    outer = document.element.body.find(qn("w:tbl"))
+    parts: dict[str, list[int]] = {"Requirement": [], "요건": []}
+    for table in outer.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if table is outer or not rows:
+            continue
+        first = text_of(rows[0].find(qn("w:tc")))
+        if first in parts:
+            parts[first].append(len(rows) - 1)
+            assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            assert all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+                       for row in rows[1:])
+    assert len(parts["Requirement"]) >= 2 and parts["Requirement"] == parts["요건"], parts
