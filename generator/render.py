@@ -648,7 +648,7 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
 
 # Twips a line of the side-by-side body takes, the space after a paragraph outside a table
 # and the padding of a table row, roughly.
-_LINE, _AFTER, _ROW_PADDING = 230, 120, 60
+_LINE, _AFTER, _ROW_PADDING = 250, 120, 150
 
 
 def _height(element: Any, width: int, after: int = _AFTER) -> int:
@@ -723,6 +723,8 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
             used = heights[0]
         runs[-1].append(index)
         used += heights[index]
+    if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 2:
+        runs[-1].insert(0, runs[-2].pop())  # no last row (a total) alone under a header
     parts: list[tuple[list[Any], list[Any]]] = []
     for number, run in enumerate(runs):
         sides = []
@@ -778,10 +780,12 @@ def _fit(element: Any, column: int) -> Any:
 
 # Twips a character takes at 10 pt, roughly, in the documents' sans-serif faces (Arial,
 # Liberation Sans, Malgun Gothic): Hangul and other wide characters a full em, capitals
-# and digits two thirds, narrow letters and punctuation a third, the rest a little over
+# two thirds, narrow letters and punctuation a third, the rest (digits too) a little over
 # half; bold a twelfth more. Rough, and generous rather than tight.
 _EM = 200
-_NARROW = frozenset("fijlrtI.,;:'!|()[]-\u2011 ")
+_NARROW = frozenset("fijlrtI.,;:'!|-\u2011 ")
+# Brackets: in Korean text they take the wider East Asian face.
+_BRACKETS = frozenset("()[]")
 _WIDE = frozenset("mwMW@%")
 # Cell margins, left and right, and a little slack.
 _CELL_PADDING = 260
@@ -797,9 +801,11 @@ def text_width(word: str, bold: bool = False) -> int:
             total += 1.0
         elif char in _NARROW:
             total += 0.34
+        elif char in _BRACKETS:
+            total += 0.45
         elif char in _WIDE:
             total += 0.9
-        elif char.isupper() or char.isdigit():
+        elif char.isupper():
             total += 0.68
         else:
             total += 0.56
@@ -830,16 +836,14 @@ def fit_columns(widths: list[int], longest: list[int], limit: int) -> list[int]:
     """Column widths that add up to `limit`, in the proportions of `widths`, but each at
     least as wide as its longest word, so that no word breaks inside ("Consortiu|m"):
     the room comes from the columns with more than their words need. When the words
-    cannot all fit (by the estimate, which is generous), each column gets its words'
-    share of the width."""
+    cannot all fit (by the estimate, which is generous), the proportions stay: narrowing
+    the columns of running text instead would set them a word a line."""
     scaled = [int(w * limit / sum(widths)) for w in widths]
     needs = [word + _CELL_PADDING if word else 0 for word in longest]
     if all(s >= n for n, s in zip(needs, scaled, strict=True)):
         return scaled
     if sum(needs) > limit:
-        shares = [int(n * limit / sum(needs)) for n in needs]
-        shares[-1] += limit - sum(shares)
-        return shares
+        return scaled
     fitted = [max(n, s) for n, s in zip(needs, scaled, strict=True)]
     excess = sum(fitted) - limit
     slack = [f - n for f, n in zip(fitted, needs, strict=True)]
