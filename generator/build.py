@@ -477,17 +477,12 @@ def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
 def _with_contents_pages(folder: Path, pages: dict[Path, list[str]]) -> dict[Path, bytes]:
     """The DOCX files whose table of contents now shows the page numbers of the PDF just
     made from them (Word shows a field's last result until fields are updated)."""
-    import io
-
-    from docx import Document
-
-    from .layout import fill_toc_pages
-    from .output import docx_bytes
+    from .render import with_toc_pages
 
     updated = {}
     for pdf, numbers in sorted(pages.items()):
         docx = folder / f"{pdf.stem}.docx"
-        document = Document(io.BytesIO(docx.read_bytes()))
-        if fill_toc_pages(document, numbers):
-            updated[docx] = docx_bytes(document)
+        data = with_toc_pages(docx.read_bytes(), numbers)
+        if data is not None:
+            updated[docx] = data
     return updated

@@ -7,6 +7,7 @@ a template that has no "TOC Heading" paragraph gets no table of contents.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -124,16 +125,18 @@ def justify_korean(document: DocumentObject) -> None:
             styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
-# A hyphen inside an id: between two capitals or digits ("2025-16044", "ITA-2025-0070").
-ID_HYPHEN = re.compile(r"(?<=[0-9A-Z])-(?=[0-9A-Z])")
+# An id: capitals and digits joined by hyphens, with a digit ("2025-16044", "ITA-2025-0070",
+# "251023-0165"; not "FILL-IN" or "AI-Optimized").
+ID = re.compile(r"(?<![0-9A-Za-z-])[0-9A-Z]+(?:-[0-9A-Z]+)+(?![0-9A-Za-z-])")
 _PARTS = ("/header", "/footer", "/footnotes")
 
 
 def keep_ids_whole(document: DocumentObject) -> None:
-    """FR Doc. numbers and docket ids never break at a hyphen: each hyphen inside one
-    becomes Word's non-breaking hyphen (w:noBreakHyphen), in the body, headers, footers
-    and footnotes. LibreOffice reads it as its own non-breaking hyphen (U+2011) and prints
-    and extracts it as "-", so a PDF is still searchable for "2025-16044"."""
+    """FR Doc. numbers and docket ids never break at a hyphen: each hyphen inside one (a
+    run of capitals and digits joined by hyphens, with a digit) becomes Word's
+    non-breaking hyphen (w:noBreakHyphen), in the body, headers, footers and footnotes.
+    LibreOffice reads it as its own non-breaking hyphen (U+2011) and prints and extracts
+    it as "-", so a PDF is still searchable for "2025-16044"."""
     roots = [document.element.body] + [
         rel.target_part.element for rel in document.part.rels.values()
         if rel.reltype.endswith(_PARTS) and hasattr(rel.target_part, "element")]
@@ -141,9 +144,13 @@ def keep_ids_whole(document: DocumentObject) -> None:
     for root in roots:
         for node in list(root.iter(qn("w:t"))):
             text = node.text or ""
-            if "-" not in text or not ID_HYPHEN.search(text):
+            if "-" not in text:
                 continue
-            pieces = ID_HYPHEN.split(text)
+            cuts = [m.start() + i for m in ID.finditer(text) if any(c.isdigit() for c in m[0])
+                    for i, char in enumerate(m[0]) if char == "-"]
+            if not cuts:
+                continue
+            pieces = [text[a + 1:b] for a, b in itertools.pairwise([-1, *cuts, len(text)])]
             run = node.getparent()
             at = run.index(node)
             run.remove(node)

@@ -41,7 +41,7 @@ from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
-from .layout import fill_toc, justify_korean, keep_ids_whole
+from .layout import fill_toc, fill_toc_pages, justify_korean, keep_ids_whole
 from .output import docx_bytes
 from .richtext import collecting
 
@@ -360,6 +360,13 @@ def _property(value: str) -> str:
 
 def to_bytes(document: DocumentObject) -> bytes:
     return docx_bytes(document)
+
+
+def with_toc_pages(data: bytes, pages: list[str]) -> bytes | None:
+    """A written DOCX whose table of contents shows `pages` (layout.fill_toc_pages), or
+    None when that changes nothing."""
+    document = Document(io.BytesIO(data))
+    return docx_bytes(document) if fill_toc_pages(document, pages) else None
 
 
 # --- side-by-side review copy ----------------------------------------------------------

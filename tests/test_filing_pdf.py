@@ -326,3 +326,31 @@ def test_side_by_side_tables_repeat_their_header_on_every_page(long_tables: Path
         english = re.findall(r"[A-Z][a-z]{2} \d{1,2}, 2029", text)
         korean = re.findall(r"2029\. \d{1,2}\. \d{1,2}\.", text)
         assert len(english) == len(korean) > 0, page
+
+
+def _loose_lines(pdf: Path, points: float) -> list[str]:
+    """Lines of running text whose words stand on average more than `points` apart (a
+    justified line spread wide before a word that did not fit); table rows left out."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    loose = []
+    for page in out.split("<page ")[1:]:
+        lines: dict[int, list[tuple[float, float, str]]] = {}
+        for found in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">([^<]*)</word>', page):
+            lines.setdefault(round(float(found[3])), []).append(
+                (float(found[1]), float(found[2]), html.unescape(found[4])))
+        for words in lines.values():
+            words.sort()
+            gaps = [b[0] - a[1] for a, b in itertools.pairwise(words)]
+            if len(gaps) >= 3 and max(gaps) < 40 and sum(gaps) / len(gaps) > points:
+                loose.append(" ".join(w for _x, _y, w in words))
+    return loose
+
+
+def test_the_korean_letter_has_no_line_spread_wide(letters: Path) -> None:
+    """The Korean letter's justified lines keep ordinary gaps: no id or address that
+    cannot break leaves a line before it spread across the page (a space at 12 pt is
+    about 3 pt; a line is loose from 7 pt on average)."""
+    assert _loose_lines(letters / "letter-00.ko.pdf", 7) == []
+    assert _loose_lines(letters / "letter-00.ko.pdf", 2)  # the measure sees the gaps
