@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix
+from .checks import compliance_matrix, reviewed_findings
 from .errors import InputError, Problem, UserError
 from .fields import field_paths
 from .i18n import LANGS, N_, gettext_for, resource_dir
@@ -111,8 +111,13 @@ def build_submission(
     template_dir: Path | None = None,
     findings: list[Any] | None = None,
     gaps: dict[str, tuple[int, str]] | None = None,
+    acknowledged: list[Any] | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}.
+
+    `findings` and `acknowledged` are `reviewed_findings`' pair (found here when not given),
+    so the compliance matrix of a build, of `check --matrix` and of pull's comparison
+    build agree.
 
     `gaps`, if given, receives the number of passages marked as a missing translation in
     each document, with the marker they start with in its language (a draft's passages,
@@ -125,7 +130,7 @@ def build_submission(
     renderer = renderer_for(submission.kind, template_dir)
     author, title = document_identity(submission)
     if findings is None:
-        findings = check_submission(submission, profile)
+        findings, acknowledged = reviewed_findings(submission, profile, draft=draft)
     names = document_names(stem, public=public)
     documents = {}
     out: dict[str, bytes] = {}
@@ -133,8 +138,9 @@ def build_submission(
         with field_paths(submission):  # each field's text in a Word content control
             if isinstance(submission, Proposal):
                 ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
-                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
-                                             status=ctx["show_status"])
+                ctx["annex"] = annex_context(
+                    compliance_matrix(findings, profile, lang, acknowledged), lang,
+                    status=ctx["show_status"])
             else:
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
@@ -147,8 +153,9 @@ def build_submission(
             # The review copy shows the checks' status, which a filed document does not:
             # one more render (about 2 ms) rather than surgery on the annex table.
             ctx["show_status"] = True
-            ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
-                                         status=True)
+            ctx["annex"] = annex_context(
+                compliance_matrix(findings, profile, lang, acknowledged), lang,
+                status=True)
             document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
                                        date=submission.date)
             highlight_gaps(document)
@@ -212,7 +219,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.documents = build_submission(
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
-            gaps=outcome.gaps,
+            gaps=outcome.gaps, acknowledged=checked.acknowledged,
         )
         from .context import holds_confidential
 

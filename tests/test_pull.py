@@ -23,9 +23,8 @@ from generator.fields import END, SEP, START, paths_of
 from generator.loader import load_submission
 from generator.pull import field_texts
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, PROPOSAL, built_document
+
 COMMENTS = (
     ("executive_summary:\n", "# Summary: keep it under 200 words\nexecutive_summary:  # 요약\n"),
     ("  members:\n", "  members:  # anchor first\n"),
@@ -153,8 +152,7 @@ def test_pull_round_trip(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path)
     kept = comments(yaml_path)
     before = plain(yaml_path)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.en.docx")
     edit_field(document, "executive_summary", "complete, secure AI stack",
                "complete and secure AI stack")
     outside = edit_outside(document, "The package covers the five layers")
@@ -184,8 +182,7 @@ def test_pull_from_the_korean_document_changes_the_korean_text(tmp_path: Path,
                                                                 invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path)
     before = plain(yaml_path)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.ko.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.ko.docx")
     edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
     document.save(str(tmp_path / "검토.ko.docx"))
     result = invoke("pull", tmp_path / "검토.ko.docx", "--into", yaml_path, "--yes",
@@ -200,8 +197,7 @@ def test_pull_from_the_korean_document_changes_the_korean_text(tmp_path: Path,
 
 def test_pull_from_the_side_by_side_copy(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.bilingual.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.bilingual.docx")
     edit_field(document, "closing", "기꺼이", "언제든 기꺼이")
     document.save(str(tmp_path / "letter-onnuri.bilingual.docx"))
     result = invoke("pull", tmp_path / "letter-onnuri.bilingual.docx", "--into", yaml_path,
@@ -213,8 +209,7 @@ def test_pull_from_the_side_by_side_copy(tmp_path: Path, invoke: Invoke) -> None
 
 def test_tracked_changes_count_as_accepted(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     sdt = controls(document)["closing"][0]
     run = sdt.find(f"{qn('w:sdtContent')}/{qn('w:r')}")
     deleted = run.makeelement(qn("w:del"), {qn("w:id"): "1", qn("w:author"): "counsel"})
@@ -257,8 +252,7 @@ def test_a_field_shown_twice_and_edited_once(tmp_path: Path, invoke: Invoke) -> 
     """The commenter's name heads the letter and closes it: an edit of either is pulled;
     two different edits are reported, not guessed between."""
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     first, last = controls(document)["commenter.name"]
     last.find(f".//{qn('w:t')}").text = "Onnuri Semiconductor Company Ltd."
     document.save(str(tmp_path / "once.en.docx"))
@@ -288,8 +282,7 @@ def test_declining_or_not_answering_the_question_writes_nothing(
 
     yaml_path = commented_copy(tmp_path, LETTER)
     data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
     result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
@@ -315,8 +308,7 @@ def test_pulled_field_flags_the_other_language_with_the_drift_record(
     submission, _ = load_submission(yaml_path)
     mark_reviewed(yaml_path, submission)  # both languages agree, as a reviewer said
     assert "DRIFT" not in invoke("check", yaml_path).output
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.ko.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.ko.docx")
     edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
     document.save(str(tmp_path / "edited.ko.docx"))
 
@@ -333,8 +325,7 @@ def test_pulled_field_flags_the_other_language_with_the_drift_record(
 def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
                                                              invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
     result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes",
@@ -379,8 +370,7 @@ def test_a_field_written_in_markdown_is_left_to_the_hand(tmp_path: Path,
     yaml_path = tmp_path / "letter.yaml"
     yaml_path.write_text(text, "utf-8")
     data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter.en.docx")
     edit_field(document, "closing", "We thank", "We warmly thank")
     document.save(str(tmp_path / "e.en.docx"))
     result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
