@@ -398,8 +398,16 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context,
                                initializer=_worker_signals)
     try:
+        # Chunks submitted by hand rather than pool.map: leaving map's iterator cancels its
+        # pending futures from this thread while the pool's own thread marks them broken,
+        # and on Python < 3.12 that race kills the pool's thread half-way (CPython
+        # gh-107219): an InvalidStateError traceback, and a queue thread left writing to a
+        # pipe nobody reads, which hangs the exit of a stopped build.
         chunk = max(1, len(inputs) // (jobs * 8))
-        yield from pool.map(build_one, inputs, [options] * len(inputs), chunksize=chunk)
+        futures = [pool.submit(_build_chunk, inputs[start:start + chunk], options)
+                   for start in range(0, len(inputs), chunk)]
+        for future in futures:
+            yield from future.result()
     except BrokenProcessPool as error:
         # A worker died (killed from outside, or a crash propgen's guards did not foresee):
         # a message, not the pool's traceback; the files already written stay propgen's.
@@ -424,7 +432,14 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _build_chunk(paths: list[Path], options: BuildOptions) -> list[FileOutcome]:
+    """A worker's share of a batch: several files per round trip to the pool."""
+    return [build_one(path, options) for path in paths]
+
+
 def _stop_workers(pool: Any) -> None:
+    """Kill the workers now; the pool's thread marks what was pending as broken and winds
+    down, joined here so nothing of the pool outlives the build."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
@@ -433,6 +448,9 @@ def _stop_workers(pool: Any) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(5)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(5)
 
 
 def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,

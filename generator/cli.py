@@ -835,7 +835,9 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
 
     Each field's text sits in the documents inside a content control; its edited text
     goes into that language of the field, with the YAML's comments and layout kept.
-    Tracked changes count as accepted. Edits outside the fields are listed, not pulled.
+    A field written in Markdown comes back as Markdown: bold, italics, lists, links and
+    footnotes. Tracked changes count as accepted. Edits outside the fields, and what
+    Markdown cannot hold (a table, an image), are listed, not pulled.
 
     \b
     Example:
@@ -857,11 +859,10 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         click.echo(_("{file}: not pulled: {field} is shown in several places, edited "
                      "differently; make the places agree and pull again").format(
             file=edited, field=path), err=True)
-    for path in plan.rich:
-        click.echo(_("{file}: not pulled: {field} is written with formatting (Markdown "
-                     "emphasis, links, lists or footnotes), which pull does not write back; "
-                     "copy the edit into the YAML by hand").format(file=edited, field=path),
-                   err=True)
+    for path, problems in plan.unsupported:
+        click.echo(_("{file}: not pulled: {field} now holds {what}, which the YAML's "
+                     "Markdown cannot hold; copy the edit into the YAML by hand").format(
+            file=edited, field=path, what=", ".join(_(p) for p in problems)), err=True)
     for change in plan.not_pulled:
         click.echo(_("{file}: not pulled, outside any field: {change}").format(
             file=edited, change=change), err=True)
@@ -892,8 +893,9 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
             click.echo(_("nothing written"))
             sys.exit(ExitCode.CHECK_ERRORS)
     with _handle_exceptions(lang, yaml_path):
-        apply_pull(plan)
-    click.echo(_("wrote {path}").format(path=yaml_path))
+        written = apply_pull(plan)
+    for target in written:
+        click.echo(_("wrote {path}").format(path=target))
 
 
 def main() -> None:
