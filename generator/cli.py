@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .click_i18n import LocalizedGroup
+from .click_i18n import LocalizedGroup, block_lines, table_lines
 from .errors import ExitCode, InputError, UserError, exit_code_for
 from .i18n import LANGS, N_, detect_lang, gettext_for
 from .suggest import closest
@@ -910,10 +911,6 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
 def _matrix_lines(rows: list[dict[str, str]], lang: str) -> list[str]:
     """The compliance matrix laid out for the terminal (COLUMNS wide): a table by display
     width, long cells wrapped in their column, or one block per requirement if too narrow."""
-    import shutil
-
-    from .click_i18n import block_lines, table_lines
-
     _ = gettext_for(lang)
     header = [_("Status"), _("Citation"), _("Where addressed"), _("Requirement")]
     cells = [[row["status"], row["citation"], row["section"], row["requirement"]]

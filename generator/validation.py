@@ -142,8 +142,8 @@ def _is_member_role(loc: Loc) -> bool:
 def _role_template(value: str) -> str:
     """A member's role is 'anchor' or 'member'; a "trusted partner" (what Korean firms
     asked for in their comments on the program) is no role of it, so say how to show one."""
-    squashed = value.casefold()
-    if "partner" in squashed or "trust" in squashed or "ally" in squashed or "allied" in squashed:
+    word = value.casefold()
+    if any(part in word for part in ("partner", "trust", "ally", "allied")):
         return N_("'{input}' is not a role in a consortium: a member is 'anchor' (the lead "
                   "entity that submits the proposal) or 'member'; list a partner company from "
                   "an allied country as 'member', with its 'country', 'headquarters' and "
