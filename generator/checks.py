@@ -99,8 +99,11 @@ def raw_structural_findings(
             continue
         try:
             found = [cite(f, profile, kind) for f in registered.func(view, profile)]
-        except (AttributeError, KeyError, LookupError, TypeError, ValueError):
-            continue  # the raw data is not of the shape the rule reads
+        except (AttributeError, LookupError, TypeError, ValueError, RuntimeError,
+                StopIteration):
+            # The raw data is not of the shape the rule reads (a notice not given: the
+            # rule's look-up runs dry); validation has said what is wrong with it.
+            continue
         findings.extend(f for f in found if not overlaps(f.loc))
     return findings
 

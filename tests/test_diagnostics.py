@@ -167,3 +167,15 @@ def test_a_trusted_partner_is_told_to_be_a_member(tmp_path: Path, invoke: Invoke
     [line] = [x for x in invoke("validate", "--lang", "ko", path).output.splitlines()
               if ".role:" in x]
     assert "'member'" in line and "동맹국" in line
+
+
+def test_a_file_the_reference_rules_cannot_read_gets_its_field_errors_only(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    """The hypothesis example: a letter without its notice, whose rules look the notice up."""
+    path = tmp_path / "x.yaml"
+    path.write_text("kind: comment_letter\ntitle: 0\n", "utf-8")
+    result = invoke("validate", path)
+    assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
+    assert f"{path}:2:1: title: unknown field 'title'" in result.output
+    assert "[QUESTION" not in result.output
