@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from .build import BuildOptions, build_files, place_outputs
 from .errors import UserError
-from .i18n import N_, gettext_for, translations
+from .i18n import N_, gettext_for
 from .inputs import find_inputs
 from .pdf import render_previews
 
@@ -168,20 +168,19 @@ class _Inputs:
 
 def watching_line(paths: list[Path], found: list[Path], lang: str) -> str:
     """What is watched, in the user's words: the file given, or the files found in the
-    folder given (the folders watched behind the scenes are no business of theirs)."""
-    catalog = translations(lang)
+    folder given (the folders watched behind the scenes are no business of theirs). The
+    catalogs hold no plural forms: one file and several are two messages."""
+    _ = gettext_for(lang)
+    count = len(found)
     if len(paths) == 1 and not paths[0].is_dir():
-        return catalog.gettext(N_("watching {file} for changes; Ctrl-C stops")).format(
-            file=paths[0])
+        return _(N_("watching {file} for changes; Ctrl-C stops")).format(file=paths[0])
     if len(paths) == 1:
-        return catalog.ngettext(
-            "watching {count} file in {folder} for changes; Ctrl-C stops",
-            "watching {count} files in {folder} for changes; Ctrl-C stops",
-            len(found)).format(count=len(found), folder=paths[0])
-    return catalog.ngettext(
-        "watching {count} file for changes ({names}); Ctrl-C stops",
-        "watching {count} files for changes ({names}); Ctrl-C stops",
-        len(found)).format(count=len(found), names=", ".join(str(p) for p in paths))
+        template = (N_("watching 1 file in {folder} for changes; Ctrl-C stops") if count == 1
+                    else N_("watching {count} files in {folder} for changes; Ctrl-C stops"))
+        return _(template).format(count=count, folder=paths[0])
+    template = (N_("watching 1 file for changes ({names}); Ctrl-C stops") if count == 1
+                else N_("watching {count} files for changes ({names}); Ctrl-C stops"))
+    return _(template).format(count=count, names=", ".join(str(p) for p in paths))
 
 
 def _digest(path: Path) -> str | None:

@@ -14,7 +14,7 @@ from generator.i18n import extract_docx
 
 from helpers import ROOT, TEMPLATES
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None}
 
 
 def used_msgids() -> dict[str, str]:
@@ -58,9 +58,7 @@ def test_catalog_translates_every_used_message(lang: str) -> None:
 def test_template_file_is_current() -> None:
     """locales/propgen.pot holds exactly the messages in use (re-run pybabel extract)."""
     with (ROOT / "locales" / "propgen.pot").open("rb") as handle:
-        # A plural message (ngettext) is known by its singular msgid.
-        template = {m.id[0] if isinstance(m.id, tuple) else m.id
-                    for m in read_po(handle) if m.id}
+        template = {m.id for m in read_po(handle) if m.id}
     assert template == set(used_msgids())
 
 
