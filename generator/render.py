@@ -149,6 +149,9 @@ class _CachingSandbox(SandboxedEnvironment):
 
 # Text that docxtpl's resolve_listing turns into breaks, tabs, paragraphs or page breaks.
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+# A paragraph as docxtpl's resolve_listing finds it, and what it changes in one.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTED = re.compile("[\t\a\n\f]")
 
 
 class _Template(DocxTemplate):
@@ -187,7 +190,12 @@ class _Template(DocxTemplate):
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
         if not _LISTING.search(rendered):
             return rendered  # resolve_listing would change nothing, slowly
-        return str(self.resolve_listing(rendered))
+        # docxtpl's resolve_listing rewrites every paragraph, one regular expression per
+        # run; only those holding a tab or break change (the contacts line of a letter).
+        return _PARAGRAPH.sub(lambda found: self._listing(found.group(0)), rendered)
+
+    def _listing(self, paragraph: str) -> str:
+        return str(self.resolve_listing(paragraph)) if _LISTED.search(paragraph) else paragraph
 
     def fix_tables(self, xml: str) -> Any:
         # docxtpl parses the rendered body in lxml's recover mode, which silently drops
