@@ -21,6 +21,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import element_class_lookup
 from docx.shared import Cm, Emu, Pt
 from docxtpl import DocxTemplate
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError
@@ -162,10 +163,12 @@ class _Template(DocxTemplate):
     is_rendered: bool
 
     def __init__(self, data: bytes, parsed: Callable[[], DocumentObject],
-                 patched: dict[str, str]) -> None:
+                 patched: dict[str, str],
+                 shell: Callable[[], tuple[str, str, dict[str, str]] | None]) -> None:
         super().__init__(io.BytesIO(data))
         self._parsed = parsed
         self._patched = patched
+        self._shell = shell
         self.source = ""
 
     def init_docx(self, reload: bool = True) -> None:
@@ -200,8 +203,109 @@ class _Template(DocxTemplate):
     def fix_tables(self, xml: str) -> Any:
         # docxtpl parses the rendered body in lxml's recover mode, which silently drops
         # whatever does not parse; a template that writes broken XML must fail instead.
+        # Parsed once, strictly, straight into a copy of the document's root (`map_tree`):
+        # docxtpl's own way parses twice and then moves the body into the document, which
+        # makes lxml re-link the namespaces of every element (together about 3 ms).
+        shell = self._shell()
+        body = _parse_body(shell, xml) if shell is not None else None
+        if body is not None and not _tables_need_fixing(body):
+            return body
         etree.fromstring(xml)
         return super().fix_tables(xml)
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        # docxtpl asks lxml's xpath with `namespaces=`, which python-docx's elements (the
+        # body parsed by `fix_tables`) do not take.
+        super().fix_docpr_ids(_LxmlXPath(tree))
+
+    def map_tree(self, tree: Any) -> None:
+        root = tree.getparent()
+        if root is None:  # docxtpl's own parse
+            super().map_tree(tree)
+            return
+        self.docx._element = self.docx.part._element = root
+        self.docx._Document__body = None  # python-docx's proxy of the old body
+
+
+# The start tag of a rendered body: its attributes (namespace declarations) and whether it
+# is empty.
+_BODY_TAG = re.compile(r'<w:body((?:\s+[^\s=/>]+="[^"]*")*)\s*(/?)>')
+_ATTRIBUTE = re.compile(r'\s+([^\s=]+)="([^"]*)"')
+# lxml's defaults (as docxtpl's parse has them), making python-docx's element classes.
+_BODY_PARSER = etree.XMLParser()
+_BODY_PARSER.set_element_class_lookup(element_class_lookup)
+
+
+def _document_shell(document: DocumentObject) -> tuple[str, str, dict[str, str]] | None:
+    """The document part's XML before and after its body, and the namespaces its root
+    declares; None if the root holds more than the body (then docxtpl's way is taken)."""
+    root = document.element
+    if len(root) != 1 or root[0].tag != qn("w:body"):
+        return None
+    shell = copy.deepcopy(root)
+    shell.replace(shell[0], shell.makeelement(qn("w:body")))
+    head, _, tail = etree.tostring(shell, encoding="unicode").partition("<w:body/>")
+    return head, tail, {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+
+
+def _parse_body(shell: tuple[str, str, dict[str, str]], xml: str) -> Any:
+    """The rendered body parsed inside the document's root, as docxtpl's parse followed by
+    its move into the document gives it (the move drops the body's namespace declarations,
+    which repeat the root's); None where that cannot be had this way."""
+    head, tail, namespaces = shell
+    found = _BODY_TAG.match(xml)
+    if found is None:
+        return None
+    kept = []
+    for name, value in _ATTRIBUTE.findall(found.group(1)):
+        if name == "xmlns" or (name.startswith("xmlns:")
+                               and namespaces.get(name[len("xmlns:"):]) != value):
+            return None  # a declaration the move would keep or rename
+        if not name.startswith("xmlns:"):
+            kept.append(f' {name}="{value}"')
+    start = f"<w:body{''.join(kept)}{found.group(2)}>"
+    try:
+        root = etree.fromstring(head + start + xml[found.end():] + tail, _BODY_PARSER)
+    except etree.XMLSyntaxError:
+        return None  # reported as docxtpl's input would be
+    return root[0]
+
+
+class _LxmlXPath:
+    """An element whose `xpath` is lxml's own, not python-docx's override."""
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+
+    def xpath(self, path: str, **options: Any) -> Any:
+        return etree._Element.xpath(self.element, path, **options)
+
+
+def _tables_need_fixing(body: Any) -> bool:
+    """Whether docxtpl's fix_tables would change a table of `body`: a row with more cells
+    than the grid has columns, or a grid wider than its widest row (spans counted)."""
+    tr, tc, span_path = qn("w:tr"), qn("w:tc"), f"{qn('w:tcPr')}/{qn('w:gridSpan')}"
+    for table in body.iter(qn("w:tbl")):
+        grid = table.find(qn("w:tblGrid"))
+        if grid is None:
+            return True
+        columns = len(grid.findall(qn("w:gridCol")))
+        widest = 0
+        for row in table.iter(tr):
+            cells = row.findall(tc)
+            if len(cells) > columns:
+                return True
+            width = 0
+            for cell in cells:
+                span = cell.find(span_path)
+                value = "1" if span is None else span.get(qn("w:val"), "")
+                if not value.isdigit():
+                    return True
+                width += int(value)
+            widest = max(widest, width)
+        if widest < columns:
+            return True
+    return False
 
 
 class Renderer:
@@ -213,6 +317,7 @@ class Renderer:
         self._parsed: DocumentObject | None = None
         self._env = _CachingSandbox()
         self._patched: dict[str, str] = {}
+        self._shells: list[tuple[str, str, dict[str, str]] | None] = []
         self._outside: str | None = None  # why the package reaches outside itself, if so
 
     def _parsed_template(self) -> DocumentObject:
@@ -223,6 +328,11 @@ class Renderer:
             drop_attached_template(self._parsed)
         return self._parsed
 
+    def _shell(self) -> tuple[str, str, dict[str, str]] | None:
+        if not self._shells:
+            self._shells.append(_document_shell(self._parsed_template()))
+        return self._shells[0]
+
     def _problem(self, template: str, reason: str) -> TemplateProblem:
         return TemplateProblem(template=template, ctx={"reason": reason},
                                prefix=f"{self.template_path}: ")
@@ -232,7 +342,7 @@ class Renderer:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
         from .ooxml import resolve  # same layer; ooxml uses set_child from here
 
-        template = _Template(self._data, self._parsed_template, self._patched)
+        template = _Template(self._data, self._parsed_template, self._patched, self._shell)
         try:
             if self._outside is None:
                 self._outside = check_package(self._data) or ""
