@@ -163,7 +163,7 @@ class _Template(DocxTemplate):
     is_rendered: bool
 
     def __init__(self, data: bytes, parsed: Callable[[], DocumentObject],
-                 patched: dict[str, str],
+                 patched: dict[str | tuple[str, str], str],
                  shell: Callable[[], tuple[str, str, dict[str, str]] | None]) -> None:
         super().__init__(io.BytesIO(data))
         self._parsed = parsed
@@ -187,7 +187,13 @@ class _Template(DocxTemplate):
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         # docxtpl's version also turns "{_{" in the *output* into "{{", which would change
         # what a user typed; propgen does not use that escape, so the output is left as is.
-        source = self.source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        # One paragraph a line, for the line numbers of Jinja's errors; the same for every
+        # document, so made once (kept beside the clean-up, under its own key).
+        source = self._patched.get(("lines", src_xml))
+        if source is None:
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            self._patched[("lines", src_xml)] = source
+        self.source = source
         self.current_rendering_part = part
         rendered = jinja_env.from_string(source).render(context)
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
@@ -316,7 +322,7 @@ class Renderer:
         self._data = template_path.read_bytes()
         self._parsed: DocumentObject | None = None
         self._env = _CachingSandbox()
-        self._patched: dict[str, str] = {}
+        self._patched: dict[str | tuple[str, str], str] = {}
         self._shells: list[tuple[str, str, dict[str, str]] | None] = []
         self._outside: str | None = None  # why the package reaches outside itself, if so
 
@@ -662,23 +668,31 @@ def _upright_korean(cell: Any, italic_styles: set[str]) -> None:
     """No italic on Hangul: Korean has no true italics. Direct italics go; in a paragraph
     whose (English) style is italic the run is set upright explicitly, and a prompt in
     bold instead, as the Korean documents set it."""
-    for run in cell.iter(qn("w:r")):
-        rpr = run.find(qn("w:rPr"))
+    r_tag, rpr_tag, p_tag, italics = qn("w:r"), qn("w:rPr"), qn("w:p"), _ITALIC_TAGS
+    styles: dict[Any, str] = {}  # each paragraph's style, looked up once
+    for run in cell.iter(r_tag):
+        rpr = run.find(rpr_tag)
         if rpr is None:
-            rpr = parse_xml(f'<w:rPr {nsdecls("w")}/>')
+            rpr = run.makeelement(rpr_tag)
             run.insert(0, rpr)
-        for tag in ("w:i", "w:iCs"):
-            for old in rpr.findall(qn(tag)):
-                rpr.remove(old)
+        for old in [child for child in rpr if child.tag in italics]:
+            rpr.remove(old)
         paragraph = run.getparent()
-        while paragraph is not None and paragraph.tag != qn("w:p"):
+        while paragraph is not None and paragraph.tag != p_tag:
             paragraph = paragraph.getparent()
-        style = _style_id(paragraph) if paragraph is not None else ""
+        style = styles.get(paragraph)
+        if style is None:
+            style = styles[paragraph] = _style_id(paragraph) if paragraph is not None else ""
         if style == "Question" and rpr.find(qn("w:b")) is None:
             _rpr_insert(rpr, parse_xml(f'<w:b {nsdecls("w")}/>'))
         if style in italic_styles:
-            _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
-            _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
+            _rpr_insert(rpr, copy.deepcopy(_UPRIGHT[0]))
+            _rpr_insert(rpr, copy.deepcopy(_UPRIGHT[1]))
+
+
+_ITALIC_TAGS = (qn("w:i"), qn("w:iCs"))
+_UPRIGHT = (parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'),
+            parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
 
 
 def _rpr_insert(rpr: Any, child: Any) -> None:
@@ -747,7 +761,8 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
         )
         for element in content:
-            cell.append(_fit(copy.deepcopy(element), column))
+            cell.append(copy.deepcopy(element))
+        _fit(cell, column)  # once for the cell's content: the same as for each element
         if not len(cell) or cell[-1].tag != qn("w:p"):
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
