@@ -19,8 +19,8 @@ TOC_LEVELS = {"Heading1": "toc1", "Heading2": "toc2"}
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 # The paragraphs the table of contents looks at, found in one pass by lxml (in C): a
 # superset (any w:pStyle of theirs counts), narrowed by `_style` below.
-_TOC_CANDIDATES = etree.XPath(
-    ".//w:p[w:pPr/w:pStyle[" + " or ".join(
+TOC_PARAGRAPHS = etree.XPath(
+    "descendant-or-self::w:p[w:pPr/w:pStyle[" + " or ".join(
         f"@w:val='{name}'" for name in ("TOCHeading", *TOC_LEVELS)) + "]]",
     namespaces={"w": nsmap["w"]})
 
@@ -56,7 +56,7 @@ def fill_toc(document: DocumentObject) -> None:
     PAGEREF field (which Word and LibreOffice both compute when they lay out the pages).
     """
     body = document.element.body
-    paragraphs = list(_TOC_CANDIDATES(body))
+    paragraphs = list(TOC_PARAGRAPHS(body))
     anchor = next((p for p in paragraphs if _style(p) == "TOCHeading"), None)
     if anchor is None:
         return

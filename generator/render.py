@@ -24,7 +24,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import element_class_lookup
 from docx.shared import Cm, Emu, Pt
 from docxtpl import DocxTemplate
-from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -40,11 +40,15 @@ from .budget import (
 )
 from .budget import lipsum as budget_lipsum
 from .errors import UserError
+from .fields import END as FIELD_END
+from .fields import SEP as FIELD_SEP
+from .fields import START as FIELD_START
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
-from .layout import fill_toc, justify_korean
+from .language import GAP_END, GAP_START
+from .layout import TOC_PARAGRAPHS, fill_toc, justify_korean
 from .output import docx_bytes
-from .richtext import collecting
+from .richtext import PLACEHOLDER_NS, collecting
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -170,6 +174,8 @@ class _Template(DocxTemplate):
         self._patched = patched
         self._shell = shell
         self.source = ""
+        self.body = ("", "")
+        self.patched_body = ""
 
     def init_docx(self, reload: bool = True) -> None:
         # docxtpl re-reads and re-parses the whole package for every document; a deep copy
@@ -195,13 +201,23 @@ class _Template(DocxTemplate):
             self._patched[("lines", src_xml)] = source
         self.source = source
         self.current_rendering_part = part
-        rendered = jinja_env.from_string(source).render(context)
+        return self.finish(jinja_env.from_string(source).render(context))
+
+    def finish(self, rendered: str) -> str:
+        """Jinja's output of a part as docxtpl leaves it: tabs and breaks in text made
+        Word's."""
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
         if not _LISTING.search(rendered):
             return rendered  # resolve_listing would change nothing, slowly
         # docxtpl's resolve_listing rewrites every paragraph, one regular expression per
         # run; only those holding a tab or break change (the contacts line of a letter).
         return _PARAGRAPH.sub(lambda found: self._listing(found.group(0)), rendered)
+
+    def build_xml(self, context: Any, jinja_env: Any = None) -> str:
+        xml = self.patched_body = self.patch_xml(self.get_xml())
+        rendered = self.render_xml_part(xml, self.docx._part, context, jinja_env)
+        self.body = (self.source, rendered)  # for `Renderer.render_variant`
+        return rendered
 
     def _listing(self, paragraph: str) -> str:
         return str(self.resolve_listing(paragraph)) if _LISTED.search(paragraph) else paragraph
@@ -314,6 +330,61 @@ def _tables_need_fixing(body: Any) -> bool:
     return False
 
 
+# docxtpl renders these document properties as templates (`render_properties`).
+_TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+# Statements whose effect outlasts them: after one, the end of a template cannot be
+# rendered on its own.
+_STATEFUL = (nodes.Assign, nodes.AssignBlock, nodes.Macro, nodes.CallBlock, nodes.Import,
+             nodes.FromImport, nodes.Include, nodes.Extends, nodes.Block,
+             nodes.EvalContextModifier)
+# What later passes act on: field and gap marks, rich-text placeholders, drawings' ids.
+_UNSWAPPABLE = (FIELD_START, FIELD_SEP, FIELD_END, GAP_START, GAP_END, PLACEHOLDER_NS, "docPr")
+
+
+def _swap_tail(document: DocumentObject, shell: tuple[str, str, dict[str, str]] | None,
+               old: str, new: str) -> DocumentObject | None:
+    """Swap, in `document`'s body, the elements rendered as `old` (the end of the body,
+    with its closing tag) for those of `new` where they differ; None where a later pass
+    would have treated them (headings of the contents, a section), or `old`'s elements
+    are not as rendered (a pass changed them)."""
+    if shell is None:
+        return None
+    parsed = [_parse_body(shell, f"<w:body>{xml}") for xml in (old, new)]
+    if parsed[0] is None or parsed[1] is None:
+        return None
+    before, after = list(parsed[0]), list(parsed[1])
+    body = document.element.body
+    start = len(body) - len(before)
+    if start < 0:
+        return None
+    text = [[etree.tostring(e) for e in before], [etree.tostring(e) for e in after]]
+    same_start = 0
+    while (same_start < min(len(before), len(after))
+           and text[0][same_start] == text[1][same_start]):
+        same_start += 1
+    same_end = 0
+    while (same_end < min(len(before), len(after)) - same_start
+           and text[0][-1 - same_end] == text[1][-1 - same_end]):
+        same_end += 1
+    gone = list(body)[start + same_start:len(body) - same_end]
+    coming = after[same_start:len(after) - same_end]
+    if [etree.tostring(e) for e in gone] != text[0][same_start:len(before) - same_end]:
+        return None
+    for element in gone + coming:
+        if (element.tag == qn("w:sectPr") or TOC_PARAGRAPHS(element)
+                or element.find(f".//{qn('w:sectPr')}") is not None
+                or _tables_need_fixing(element)):
+            return None
+    if parsed[0].text != parsed[1].text:
+        return None
+    index = start + same_start
+    for element in gone:
+        body.remove(element)
+    for offset, element in enumerate(coming):
+        body.insert(index + offset, element)
+    return document
+
+
 class Renderer:
     """One DOCX template, loaded and compiled once, rendered for many contexts."""
 
@@ -324,6 +395,10 @@ class Renderer:
         self._env = _CachingSandbox()
         self._patched: dict[str | tuple[str, str], str] = {}
         self._shells: list[tuple[str, str, dict[str, str]] | None] = []
+        # The last document rendered and its docxtpl run, for `render_variant`.
+        self._last: tuple[DocumentObject, _Template] | None = None
+        self._tails: dict[tuple[str, frozenset[str]], Template | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self._outside: str | None = None  # why the package reaches outside itself, if so
 
     def _parsed_template(self) -> DocumentObject:
@@ -411,7 +486,78 @@ class Renderer:
         fill_toc(document)
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
+        self._last = (document, template)
         return document
+
+    def render_variant(self, document: DocumentObject, context: dict[str, Any],
+                       changes: dict[str, Any]) -> DocumentObject | None:
+        """`document`, just rendered from `context` (and saved: it is changed in place),
+        made what rendering `context` with `changes` would give, without rendering it
+        again; None where this cannot be told, and `render` must do it.
+
+        This is for the review copy, whose proposals show the checks' status in the annex:
+        where the changed values are used only by the end of the body's template, and what
+        that end gives differs only in elements no later pass touches (no fields, rich
+        text, gaps, headings, drawings or section), those elements are swapped for the
+        changed ones. About 6 ms a document.
+        """
+        last, self._last = self._last, None
+        changed = frozenset(name for name, value in changes.items()
+                            if name not in context or context[name] != value)
+        if last is None or last[0] is not document:
+            return None
+        template = last[1]
+        source, rendered = template.body
+        if not changed:
+            return document
+        # Headers, footers, footnotes and document properties must not use them.
+        parts = [xml for key, xml in self._patched.items() if isinstance(key, str)]
+        properties = self._parsed_template().core_properties
+        parts += [str(getattr(properties, name) or "") for name in _TEMPLATED_PROPERTIES]
+        if any(self._reads(xml, changed) for xml in parts if xml is not template.patched_body):
+            return None
+        tail = self._tail(source, changed)
+        if tail is None:
+            return None
+        try:
+            with render_budget(), collecting():
+                old = template.finish(tail.render(context))
+                new = template.finish(tail.render({**context, **changes}))
+        except Exception:
+            return None  # a full render reports it
+        if not rendered.endswith(old) or any(mark in old or mark in new for mark in _UNSWAPPABLE):
+            return None
+        return _swap_tail(document, self._shell(), old, new)
+
+    def _reads(self, source: str, changed: frozenset[str]) -> bool:
+        """Whether a template source may read one of the `changed` names."""
+        names = self._names.get(source)
+        if names is None:
+            try:
+                names = frozenset(node.name for node in self._env.parse(source).find_all(
+                    nodes.Name))
+            except TemplateError:
+                names = frozenset({"\0"})  # unknown: reads anything
+            self._names[source] = names
+        return "\0" in names or bool(names & changed)
+
+    def _tail(self, source: str, changed: frozenset[str]) -> Template | None:
+        """The body's template from its first top-level node that reads a changed name on,
+        compiled; None if an earlier node sets anything the rest could read."""
+        key = (source, changed)
+        if key not in self._tails:
+            self._tails[key] = None
+            body = self._env.parse(source).body
+            first = next((index for index, node in enumerate(body)
+                          if {n.name for n in node.find_all(nodes.Name)} & changed), None)
+            if first is not None and not any(
+                    isinstance(node, _STATEFUL) or any(True for _ in node.find_all(_STATEFUL))
+                    for node in body[:first]):
+                tail = nodes.Template(body[first:], lineno=1)
+                tail.set_environment(self._env)
+                self._tails[key] = self._env.template_class.from_code(
+                    self._env, self._env.compile(tail), self._env.make_globals(None), None)
+        return self._tails[key]
 
 
 def _clause(exc: BaseException) -> str:
