@@ -42,15 +42,16 @@ def build_all(out: Path) -> None:
     samples = ROOT / "samples"
     with tempfile.TemporaryDirectory() as scratch:
         extra = _inputs(Path(scratch))
-        runs = {
-            "plain": ([samples], {}),
-            "draft": ([samples], {"draft": True}),
-            "public": ([samples], {"public": True}),
-            "gaps": ([extra / "gaps.yaml"], {"draft": True}),
-            "scaled": ([extra / "scaled.yaml"], {}),
+        runs = {  # (inputs, draft, public)
+            "plain": ([samples], False, False),
+            "draft": ([samples], True, False),
+            "public": ([samples], False, True),
+            "gaps": ([extra / "gaps.yaml"], True, False),
+            "scaled": ([extra / "scaled.yaml"], False, False),
         }
-        for name, (paths, flags) in runs.items():
-            result = build_files(paths, BuildOptions(output_dir=out / name, **flags), jobs=1)
+        for name, (paths, draft, public) in runs.items():
+            options = BuildOptions(output_dir=out / name, draft=draft, public=public)
+            result = build_files(paths, options, jobs=1)
             assert not result.errors and not result.refused, (name, result.errors[:3])
 
 
