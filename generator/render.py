@@ -907,8 +907,7 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
         )
         for element in content:
-            cell.append(copy.deepcopy(element))
-        _fit(cell, column)  # once for the cell's content: the same as for each element
+            cell.append(_fit(copy.deepcopy(element), column))
         if not len(cell) or cell[-1].tag != qn("w:p"):
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
