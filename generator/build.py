@@ -133,8 +133,8 @@ def build_submission(
         with field_paths(submission):  # each field's text in a Word content control
             if isinstance(submission, Proposal):
                 ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
-                ctx["annex"] = annex_context(compliance_matrix(findings, profile, lang), lang,
-                                             status=ctx["show_status"])
+                matrix = compliance_matrix(findings, profile, lang)
+                ctx["annex"] = annex_context(matrix, lang, status=ctx["show_status"])
             else:
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
@@ -146,8 +146,7 @@ def build_submission(
         if isinstance(submission, Proposal) and not ctx["show_status"]:
             # The review copy shows the checks' status, which a filed document does not:
             # the saved document with the annex's elements swapped, or one more render.
-            status = {"show_status": True, "annex": annex_context(
-                compliance_matrix(findings, profile, lang), lang, status=True)}
+            status = {"show_status": True, "annex": annex_context(matrix, lang, status=True)}
             variant = renderer.render_variant(document, ctx, status)
             if variant is None:
                 ctx.update(status)

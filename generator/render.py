@@ -214,7 +214,11 @@ class _Template(DocxTemplate):
         return _PARAGRAPH.sub(lambda found: self._listing(found.group(0)), rendered)
 
     def build_xml(self, context: Any, jinja_env: Any = None) -> str:
-        xml = self.patched_body = self.patch_xml(self.get_xml())
+        # The template's body, serialised once: every document starts from the same copy.
+        source = self._patched.get(("body", ""))
+        if source is None:
+            source = self._patched[("body", "")] = self.get_xml()
+        xml = self.patched_body = self.patch_xml(source)
         rendered = self.render_xml_part(xml, self.docx._part, context, jinja_env)
         self.body = (self.source, rendered)  # for `Renderer.render_variant`
         return rendered
