@@ -10,6 +10,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -303,12 +304,12 @@ def _build_locked(
             if options.force:  # hand-edited files are kept as dated backups, never lost
                 result.backups.extend((t, back_up(t)) for t, data in targets.items()
                                       if manifest.edited(t) and not same_bytes(t, data))
-            manifest.expect(targets)
             for target, data in targets.items():
                 claimed[target.name.casefold()] = (target.name, outcome.path)
                 if not same_bytes(target, data):
                     changed.append(target)
-            for target in _write_together(targets):
+            # The hashes the targets are about to get are saved before any is replaced.
+            for target in _write_together(targets, before=partial(manifest.expect, targets)):
                 manifest.record(target, targets[target])
                 result.written.append(target)
                 if target.name in outcome.gaps:
@@ -330,22 +331,26 @@ def _build_locked(
     return result
 
 
-def _write_together(targets: dict[Path, bytes]) -> Iterator[Path]:
+def _write_together(targets: dict[Path, bytes],
+                    before: Callable[[], None] = lambda: None) -> Iterator[Path]:
     """Write a submission's documents, each atomically, as one after the other would
     (renamed into place in order; a failure stops the rest), but synced to disk at the same
-    time: the file system commits the syncs together, three files in about the time of one
-    and a half. Yields each target once it is in place."""
-    from concurrent.futures import ThreadPoolExecutor
+    time, and while `before` runs (the manifest's save): the file system commits the syncs
+    together. Yields each target once it is in place; no temporary file stays."""
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from .output import discard_staged, replace_staged, stage
 
+    futures: list[tuple[Path, Future[str]]] = []
+    done = 0
     pool = ThreadPoolExecutor(max_workers=len(targets))
     try:
-        futures = [(target, pool.submit(stage, target, data)) for target, data in targets.items()]
-    finally:
-        pool.shutdown(wait=True)  # even when interrupted: every temporary file is done
-    done = 0
-    try:
+        try:
+            for target, data in targets.items():
+                futures.append((target, pool.submit(stage, target, data)))
+            before()
+        finally:
+            pool.shutdown(wait=True)  # even when interrupted: every temporary file is done
         for target, future in futures:
             failure = future.exception()
             if failure is not None:

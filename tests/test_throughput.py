@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from test_hardening import sample_with
 
-from generator.build import build_submission
+from generator import output
+from generator.build import BuildOptions, build_files, build_submission
 from generator.loader import load_profile, load_submission
 from generator.render import Renderer, _Template
 
@@ -179,3 +181,28 @@ def test_tabs_and_breaks_resolved_as_docxtpl_does(tmp_path: Path) -> None:
     xml = "<w:body>" + "".join(paragraphs) + "</w:body>"
     assert template.finish(xml) == DocxTemplate.resolve_listing(template, xml)
     assert template.finish(xml) != xml
+
+
+def test_documents_written_together_land_in_order_after_the_manifest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A submission's documents are synced at the same time, but renamed into place one
+    after the other in their order, each once the manifest on disk expects its hash (so an
+    interrupted build leaves only files propgen knows as its own)."""
+    out = tmp_path / "out"
+    real_replace = output.os.replace
+    landed: list[tuple[str, bool]] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        if str(dst).endswith(".docx"):
+            manifest = json.loads((out / output.MANIFEST_NAME).read_text("utf-8"))
+            expected = manifest.get("pending", {}).get(Path(dst).name, [])
+            landed.append((Path(dst).name, output.sha256(Path(src).read_bytes()) in expected))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    result = build_files([PROPOSAL], BuildOptions(output_dir=out))
+    assert not result.errors
+    assert landed == [(f"proposal-lodestar.{kind}.docx", True)
+                      for kind in ("en", "ko", "bilingual")]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [output.MANIFEST_NAME, *(name for name, _ in landed)])
