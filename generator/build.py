@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .checks import check_submission, compliance_matrix
+from .checks import compliance_matrix, reviewed_findings
 from .errors import InputError, Problem, UserError
 from .fields import field_paths
 from .i18n import LANGS, N_, gettext_for, resource_dir
@@ -112,8 +112,13 @@ def build_submission(
     template_dir: Path | None = None,
     findings: list[Any] | None = None,
     gaps: dict[str, tuple[int, str]] | None = None,
+    acknowledged: list[Any] | None = None,
 ) -> dict[str, bytes]:
     """Render one submission into its three documents: {file name: DOCX bytes}.
+
+    `findings` and `acknowledged` are `reviewed_findings`' pair (found here when not given),
+    so the compliance matrix of a build, of `check --matrix` and of pull's comparison
+    build agree.
 
     `gaps`, if given, receives the number of passages marked as a missing translation in
     each document, with the marker they start with in its language (a draft's passages,
@@ -126,7 +131,7 @@ def build_submission(
     renderer = renderer_for(submission.kind, template_dir)
     author, title = document_identity(submission)
     if findings is None:
-        findings = check_submission(submission, profile)
+        findings, acknowledged = reviewed_findings(submission, profile, draft=draft)
     names = document_names(stem, public=public)
     documents = {}
     out: dict[str, bytes] = {}
@@ -134,7 +139,7 @@ def build_submission(
         with field_paths(submission):  # each field's text in a Word content control
             if isinstance(submission, Proposal):
                 ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
-                matrix = compliance_matrix(findings, profile, lang)
+                matrix = compliance_matrix(findings, profile, lang, acknowledged)
                 ctx["annex"] = annex_context(matrix, lang, status=ctx["show_status"])
             else:
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
@@ -216,7 +221,7 @@ def build_one(path: Path, options: BuildOptions) -> FileOutcome:
         outcome.documents = build_submission(
             submission, profile, stem=safe_stem(path.stem), draft=options.draft,
             public=options.public, template_dir=options.template_dir, findings=findings,
-            gaps=outcome.gaps,
+            gaps=outcome.gaps, acknowledged=checked.acknowledged,
         )
         from .context import holds_confidential
 
@@ -455,14 +460,34 @@ def _worker_signals() -> None:
 
 
 def _stop_workers(pool: Any) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(5)
+    """Kill the workers now and let the pool's thread wind down quietly. Leaving pool.map
+    cancels its pending futures, and on Python < 3.12 the pool's thread then fails to mark
+    them broken with an InvalidStateError traceback on stderr (CPython gh-107219): that
+    one error is not reported while the pool stops."""
+    import threading
+    from concurrent.futures import InvalidStateError
+
+    previous = threading.excepthook
+
+    def quiet(args: Any) -> None:
+        if not (args.exc_type and issubclass(args.exc_type, InvalidStateError)):
+            previous(args)
+
+    threading.excepthook = quiet
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(5)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(5)
+    finally:
+        threading.excepthook = previous
 
 
 def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,

@@ -8,13 +8,14 @@ is a function registered with `@rule` (see `generator/rules/__init__.py`), run o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from .acknowledge import settle
 from .errors import Diagnostic
 from .i18n import LANGS, N_, CountryCode, Msg, gettext_for, message
 from .language import is_blank
@@ -537,36 +538,59 @@ def cross_file_findings(
 
 # --- compliance matrix -------------------------------------------------------------------
 
-STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met")}
+STATUS = {"met": N_("Met"), "attention": N_("Check"), "missing": N_("Not met"),
+          "acknowledged": N_("Accepted")}
 
 
-def element_status(element: Element, findings: list[Finding], profile: Profile) -> str:
-    """met / attention / missing, from the findings of the rules that verify `element`.
+def reviewed_findings(
+    submission: Proposal | CommentLetter, profile: Profile, *, draft: bool = False,
+    structural: bool | None = None, extra: Iterable[Finding] = (),
+) -> tuple[list[Finding], list[Finding]]:
+    """(findings still open, warnings the file acknowledges): every rule run once, with a
+    `--draft` build's severities, then the `acknowledge:` list applied. The one way build,
+    `check` and pull's comparison build reach the findings, so the compliance matrix
+    shows the same status in each. `extra`: findings from outside the rules (DRIFT)."""
+    findings = check_submission(submission, profile, structural=structural)
+    findings.extend(extra)
+    return settle(draft_severity(findings, draft), submission)
 
-    A rule that verifies several elements (STACK-LAYER for each layer) counts for the
-    element whose section holds the finding; a rule of one element counts wherever it is.
-    """
+
+def _related(element: Element, findings: list[Finding], profile: Profile) -> list[Finding]:
+    """The findings of the rules that verify `element`. A rule that verifies several
+    elements (STACK-LAYER for each layer) counts for the element whose section holds the
+    finding; a rule of one element counts wherever it is."""
     prefix = tuple(element.section.split("."))
     shared = Counter(r for e in profile.proposal.required_elements for r in e.rules)
-    related = [
+    return [
         f for f in findings
         if f.rule in element.rules and (shared[f.rule] == 1 or f.loc[: len(prefix)] == prefix)
     ]
+
+
+def element_status(element: Element, findings: list[Finding], profile: Profile,
+                   acknowledged: list[Finding] | None = None) -> str:
+    """met / attention / missing / acknowledged, from the findings of the rules that
+    verify `element`: a warning the team acknowledged is neither open nor gone."""
+    related = _related(element, findings, profile)
     if any(f.severity == "error" for f in related):
         return "missing"
     if related:
         return "attention"
+    if _related(element, acknowledged or [], profile):
+        return "acknowledged"
     return "met"
 
 
 def compliance_matrix(
-    findings: list[Finding], profile: Profile, lang: str
+    findings: list[Finding], profile: Profile, lang: str,
+    acknowledged: list[Finding] | None = None,
 ) -> list[dict[str, str]]:
-    """One row per required element: requirement, citation, where addressed, status."""
+    """One row per required element: requirement, citation, where addressed, status.
+    `acknowledged`: the warnings the file settled (`reviewed_findings`)."""
     _ = gettext_for(lang)
     rows = []
     for element in profile.proposal.required_elements:
-        status = element_status(element, findings, profile)
+        status = element_status(element, findings, profile, acknowledged)
         rows.append({
             "id": element.id,
             "requirement": element.title.get(lang),

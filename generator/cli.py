@@ -199,7 +199,9 @@ def validate(
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_format_option
-@click.option("--matrix", is_flag=True, help="Also print the compliance matrix of proposals.")
+@click.option("--matrix", is_flag=True,
+              help="Also print the compliance matrix of proposals (a comment letter has "
+              "none: the rules checked on it are listed instead).")
 @click.option("--draft", is_flag=True,
               help="Missing translations and placeholders are warnings, not errors.")
 @_lang_option
@@ -236,6 +238,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             "matrix": report.matrices if matrix else {},
             "acknowledged": [{**f.as_dict(), "reason": why} for f, why in report.acknowledged],
         }
+        if matrix:
+            body["no_matrix"] = [{"file": name, "kind": "comment_letter", "rules": rules}
+                                 for name, rules in report.letters.items()]
         _echo_json(body)
     else:
         for problem in report.input_errors:
@@ -250,8 +255,13 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
             for name, rows in report.matrices.items():
                 click.echo(f"\n{name}")
                 for row in rows:
-                    click.echo(f"  {row['status']:<8} {row['citation']:<32} "
+                    click.echo(f"  {row['status']:<12} {row['citation']:<32} "
                                f"{row['section']:<40} {row['requirement']}")
+            for name, rules in report.letters.items():
+                click.echo("\n" + _(
+                    "{file}: a comment letter has no compliance matrix (proposals have one); "
+                    "check ran the rules for comment letters on it: {rules}").format(
+                        file=name, rules=", ".join(rules)))
         # A file that could not be read or validated is an error too, not "0 error(s)".
         errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)
         warnings = len(report.findings) - sum(f.severity == "error" for f in report.findings)
@@ -691,10 +701,25 @@ def profile() -> None:
     """
 
 
+def _export_options(func: F) -> F:
+    """The arguments of every `export` command: the folder, --force and --lang."""
+    func = _lang_option(func)
+    func = click.option("--force", is_flag=True, help="Overwrite files that exist.")(func)
+    return click.argument("folder", type=click.Path(path_type=Path))(func)
+
+
+def _export(export: Callable[..., list[Path]], folder: Path, force: bool,
+            lang: str | None) -> None:
+    """Copy the shipped files out with `export` and name each one written."""
+    lang = detect_lang(lang)
+    with _handle_exceptions(lang, folder):
+        written = export(folder, force=force)
+    for path in written:
+        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+
+
 @profile.command("export")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@_lang_option
+@_export_options
 def profile_export(folder: Path, force: bool, lang: str | None) -> None:
     """Copy the shipped program profile into FOLDER, to edit and pass with --program.
 
@@ -704,11 +729,7 @@ def profile_export(folder: Path, force: bool, lang: str | None) -> None:
     """
     from .exports import export_profile
 
-    lang = detect_lang(lang)
-    with _handle_exceptions(lang, folder):
-        written = export_profile(folder, force=force)
-    for path in written:
-        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+    _export(export_profile, folder, force, lang)
 
 
 @cli.group()
@@ -723,9 +744,7 @@ def templates() -> None:
 
 
 @templates.command("export")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@_lang_option
+@_export_options
 def templates_export(folder: Path, force: bool, lang: str | None) -> None:
     """Copy the shipped templates into FOLDER, to restyle in Word and pass with --template-dir.
 
@@ -736,11 +755,7 @@ def templates_export(folder: Path, force: bool, lang: str | None) -> None:
     """
     from .exports import export_templates
 
-    lang = detect_lang(lang)
-    with _handle_exceptions(lang, folder):
-        written = export_templates(folder, force=force)
-    for path in written:
-        click.echo(gettext_for(lang)("wrote {path}").format(path=path))
+    _export(export_templates, folder, force, lang)
 
 
 def _stop_on_signals() -> None:
@@ -820,7 +835,9 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
 
     Each field's text sits in the documents inside a content control; its edited text
     goes into that language of the field, with the YAML's comments and layout kept.
-    Tracked changes count as accepted. Edits outside the fields are listed, not pulled.
+    A field written in Markdown comes back as Markdown: bold, italics, lists, links and
+    footnotes. Tracked changes count as accepted. Edits outside the fields, and what
+    Markdown cannot hold (a table, an image), are listed, not pulled.
 
     \b
     Example:
@@ -842,11 +859,10 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
         click.echo(_("{file}: not pulled: {field} is shown in several places, edited "
                      "differently; make the places agree and pull again").format(
             file=edited, field=path), err=True)
-    for path in plan.rich:
-        click.echo(_("{file}: not pulled: {field} is written with formatting (Markdown "
-                     "emphasis, links, lists or footnotes), which pull does not write back; "
-                     "copy the edit into the YAML by hand").format(file=edited, field=path),
-                   err=True)
+    for path, problems in plan.unsupported:
+        click.echo(_("{file}: not pulled: {field} now holds {what}, which the YAML's "
+                     "Markdown cannot hold; copy the edit into the YAML by hand").format(
+            file=edited, field=path, what=", ".join(_(p) for p in problems)), err=True)
     for change in plan.not_pulled:
         click.echo(_("{file}: not pulled, outside any field: {change}").format(
             file=edited, change=change), err=True)
@@ -877,8 +893,9 @@ def pull(edited: Path, yaml_path: Path, yes: bool, template_dir: Path | None,
             click.echo(_("nothing written"))
             sys.exit(ExitCode.CHECK_ERRORS)
     with _handle_exceptions(lang, yaml_path):
-        apply_pull(plan)
-    click.echo(_("wrote {path}").format(path=yaml_path))
+        written = apply_pull(plan)
+    for target in written:
+        click.echo(_("wrote {path}").format(path=target))
 
 
 def main() -> None:

@@ -18,7 +18,9 @@ import gettext
 import importlib
 import inspect
 import io
-from collections.abc import Callable, Iterator
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import IO, Any
 
@@ -121,9 +123,169 @@ def lang_from_args(args: list[str]) -> str:
     return detect_lang(None)
 
 
+# --- help wrapped by display width ------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian wide and full-width characters
+    (Hangul, Hanja, ＄) two, combining marks and format characters none, others one."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _fit(word: str, columns: int) -> int:
+    """How many characters of `word` fit in `columns` (at least one, so a line advances)."""
+    used = 0
+    for count, char in enumerate(word):
+        used += display_width(char)
+        if used > columns:
+            return max(count, 1)
+    return len(word)
+
+
+def wrap_words(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """`text` in lines of at most `width` columns, broken between words (Korean breaks
+    between 어절 too), `first` before the first line and `rest` before the others; the
+    spaces between words are kept (click's "  [default: out]"), a word wider than a line
+    is cut."""
+    lines: list[str] = []
+    line, used, fresh = first, display_width(first), True
+    for match in re.finditer(r"(\s*)(\S+)", text.strip()):
+        gap, word = match.group(1).replace("\n", " "), match.group(2)
+        size = display_width(word)
+        if not fresh and used + len(gap) + size > width:
+            lines.append(line)
+            line, used, fresh = rest, display_width(rest), True
+        while fresh and used + size > width and len(word) > 1:
+            cut = _fit(word, width - used)
+            lines.append(line + word[:cut])
+            word = word[cut:]
+            size = display_width(word)
+            line, used = rest, display_width(rest)
+        if not fresh:
+            line, used = line + gap, used + len(gap)
+        line, used, fresh = line + word, used + size, False
+    lines.append(line)
+    return lines
+
+
+def _leading(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _kept_block(lines: list[str], width: int, indent: str) -> list[str]:
+    """A `\\b` block's lines as written (example commands, line by line), but a run of
+    lines at the block's own indentation is prose: refilled as a whole when one of its
+    lines would overflow the terminal. Deeper lines, the example commands, stay whole so
+    they can be copied (at 80 columns every one fits)."""
+    base = min((_leading(line) for line in lines if line.strip() not in ("", "\b")),
+               default=0)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if lines[index].strip() in ("", "\b"):  # a blank line (or `\\b`) stays a blank line
+            out.append("")
+            index += 1
+            continue
+        if _leading(lines[index]) > base:  # an example command: kept whole, to copy
+            out.append(indent + lines[index])
+            index += 1
+            continue
+        run = [lines[index]]
+        while (index + len(run) < len(lines)
+               and lines[index + len(run)].strip() not in ("", "\b")
+               and _leading(lines[index + len(run)]) == base):
+            run.append(lines[index + len(run)])
+        if any(display_width(indent + line) > width for line in run):
+            lead = indent + " " * base
+            out += wrap_words(" ".join(line.strip() for line in run), width, lead, lead)
+        else:
+            out += [indent + line for line in run]
+        index += len(run)
+    return out
+
+
+def wrap_help(text: str, width: int, indent: str = "") -> str:
+    """click's `wrap_text(..., preserve_paragraphs=True)`, measured in columns: paragraphs
+    apart by an empty line are refilled under their own indentation, and a paragraph
+    after a `\\b` line keeps its lines while they fit (`_kept_block`)."""
+    out = []
+    for block in text.expandtabs().split("\n\n"):
+        lines = [line for line in block.split("\n") if line]
+        if not lines:
+            continue
+        if lines[0].strip() == "\b":
+            out.append("\n".join(_kept_block(lines[1:], width, indent)))
+            continue
+        extra = indent + " " * _leading(lines[0])
+        out.append("\n".join(wrap_words(" ".join(lines), width, extra, extra)))
+    return "\n\n".join(out)
+
+
+class WideHelpFormatter(click.HelpFormatter):
+    """click's help formatter with widths counted in terminal columns, not characters:
+    click wraps by `len`, so a Korean help line (each syllable two columns wide) ran to
+    twice the terminal's width."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:  # click's own word (its catalog), in the language `localize` set
+            clicks_gettext = click.formatting._
+            prefix = clicks_gettext("Usage:") + " "
+        head = f"{prefix:>{self.current_indent}}{prog} "
+        if not args:
+            self.write(head.rstrip(" ") + "\n")
+            return
+        text_width = self.width - self.current_indent
+        if text_width >= display_width(head) + 20:
+            lines = wrap_words(args, text_width, head, " " * display_width(head))
+        else:
+            indent = " " * (max(self.current_indent, display_width(prefix)) + 4)
+            lines = [head, *wrap_words(args, text_width, indent, indent)]
+        self.write("\n".join(lines) + "\n")
+
+    def write_text(self, text: str) -> None:
+        self.write(wrap_help(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((display_width(term) for term, _ in rows), default=0),
+                        col_max) + col_spacing
+        for term, definition in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not definition:
+                self.write("\n")
+                continue
+            if display_width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_help(definition, max(self.width - first_col - 2, 10)).splitlines()
+            pad = " " * (first_col + self.current_indent)
+            self.write("\n".join([lines[0] if lines else "",
+                                  *(pad + line if line else "" for line in lines[1:])]) + "\n")
+
+
+class WideContext(click.Context):
+    formatter_class = WideHelpFormatter
+
+
+class WideCommand(click.Command):
+    context_class = WideContext
+
+
 class LocalizedGroup(click.Group):
     """A group that puts its help and click's messages in the user's language before
-    parsing, so usage errors and `--help` are worded in it too."""
+    parsing, so usage errors and `--help` are worded in it too; its commands' help is
+    wrapped by display width (`WideHelpFormatter`)."""
+
+    context_class = WideContext
+    command_class = WideCommand
+    group_class = type  # subgroups are LocalizedGroups too
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         lang = lang_from_args(list(args))

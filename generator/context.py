@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from babel.core import get_global
 from babel.lists import format_list
 
 from .fields import mark
 from .i18n import (
+    LANGS,
     N_,
     babel_locale,
     country_name,
@@ -440,7 +442,8 @@ def letter_context(
     ctx = base_context(lang, profile)
     contacts = " · ".join(x for x in (letter.commenter.website, letter.commenter.email,
                                        letter.commenter.phone) if x)
-    country = country_name(letter.commenter.country, lang)
+    country = letterhead_country(letter.commenter.country, letter.commenter.address, profile,
+                                 lang)
     any_confidential = any(a.confidential for a in letter.answers)
     sections = _letter_sections(letter, notice, lang, _, public)
     closing = text(letter.closing, lang)
@@ -463,29 +466,25 @@ def letter_context(
             _("Korean review copy. The English text is the version filed with the agency and "
               "governs.") if not language(lang).filed else ""
         ),
+        # One reference block: to whom, which notice, its citation and dockets, how sent;
+        # the letter's own subject follows the caption on one line (RE / 제목).
         addressee={
             "agency": notice.agency.get(lang),
             "notice": f"{notice.title.get(lang)} — {notice.kind.get(lang)}",
+            "citation": _("{fr_doc}, published {published}").format(
+                fr_doc=cite(f"FR Doc. {notice.fr_doc}", lang),
+                published=date_long(notice.published, lang)),
+            "dockets": _dockets(notice, lang, _),
             "submit_via": _submit_via(notice, lang, _),
         },
         caption=notice.caption if lang == "en" else notice.caption_ko,
-        re_line=_("{notice} ({fr_doc}, published {published}); {dockets}").format(
-            notice=f"{notice.title.get(lang)}, {notice.kind.get(lang)}",
-            fr_doc=cite(f"FR Doc. {notice.fr_doc}", lang),
-            published=date_long(notice.published, lang),
-            dockets="; ".join(
-                _("Docket No. {docket}").format(docket=d.removeprefix("Docket No. "))
-                for d in notice.docket_ids
-            ),
-        ),
         subject=text(letter.subject, lang),
         intro_heading=_numbered_heading(1, _("Introduction"), lang),
         introduction=text(letter.introduction, lang),
         sections=sections,
         closing_heading=_numbered_heading(len(sections) + 2, _("Conclusion"), lang),
         closing=closing,
-        signatory={"name": text(letter.signatory.name, lang),
-                   "title": text(letter.signatory.title, lang)},
+        signature=_letter_signature(letter, lang, _),
         redaction_notice=_("[Business confidential information has been removed from this "
                            "public version.]"),
         confidential_label=_("BUSINESS CONFIDENTIAL INFORMATION: justification for "
@@ -501,6 +500,58 @@ def letter_context(
     return ctx
 
 
+def _country_names(code: str, profile: Profile) -> list[str]:
+    """Every name a reader may know a country by: CLDR's in each document language, its
+    ISO alpha-3 code, and the profile's own names for it."""
+    names = [code, *(country_name(code, lang) for lang in LANGS)]
+    names += [alias for alias, targets in get_global("territory_aliases").items()
+              if len(alias) == 3 and alias.isalpha() and list(targets)[:1] == [code]]
+    own = profile.country_names.get(code)
+    if own is not None:
+        names += [own.name.en, own.name.ko, *own.also]
+    return names
+
+
+def letterhead_country(code: str, address: Bilingual | None, profile: Profile,
+                       lang: str) -> str:
+    """The commenter's country for the line under its address, or "" when the address
+    already names it (at the end of its last line, or at the start of its first, as Korean
+    addresses run): a letterhead names the country once, in the document's language."""
+    if address is not None:
+        shown, _gap = pick({"en": address.en, "ko": address.ko}, lang)
+        lines = [" ".join(line.split()) for line in shown.splitlines() if line.strip()]
+        if lines:
+            last = lines[-1].rstrip(" .,;").casefold()
+            first = lines[0].casefold()
+            for name in _country_names(code, profile):
+                name = name.casefold()
+                if re.search(rf"(?:^|[\s,]){re.escape(name)}$", last) or \
+                        re.match(rf"{re.escape(name)}(?:[\s,]|$)", first):
+                    return ""
+    own = profile.country_names.get(code)
+    return own.name.get(lang) if own is not None else country_name(code, lang)
+
+
+def _dockets(notice: Notice, lang: str, _: Callable[[str], str]) -> str:
+    """The notice's docket numbers under one label, as the notice words them."""
+    ids = [d.removeprefix("Docket No. ") for d in notice.docket_ids]
+    if len(ids) == 1:
+        return _("Docket No. {docket}").format(docket=ids[0])
+    return _("Docket Nos. {dockets}").format(dockets=join_names(ids, lang))
+
+
+def _letter_signature(letter: CommentLetter, lang: str,
+                      _: Callable[[str], str]) -> dict[str, Any]:
+    """The signature block: a complimentary close and the signer's name, title and company
+    in English; in Korean, after the body's "끝.", the sender (발신명의): company, then title
+    and name on one line. Each line is a list of parts, set apart by a space."""
+    name, title = text(letter.signatory.name, lang), text(letter.signatory.title, lang)
+    company = text(letter.commenter.name, lang)
+    if language(lang).closing_mark:
+        return {"close": "", "lines": [[company], [title, name]]}
+    return {"close": _("Respectfully submitted,"), "lines": [[name], [title], [company]]}
+
+
 def _md_escape(value: str) -> str:
     """`value` as literal Markdown: every ASCII punctuation mark backslash-escaped."""
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", value)
@@ -508,7 +559,7 @@ def _md_escape(value: str) -> str:
 
 def _submit_via(notice: Notice, lang: str, _: Callable[[str], str]) -> RichText | str:
     """The notice's channels; the Regulations.gov one a link to the docket's page there,
-    showing the docket id as Regulations.gov lists it (the RE line keeps the notice's)."""
+    showing the docket id as Regulations.gov lists it (the docket line keeps the notice's)."""
     channels = [channel.get(lang) for channel in notice.submit_via]
     url = notice.regulations_gov_url
     if not url:

@@ -2,7 +2,9 @@
 
 A control (`w:sdt`) is tagged with the field's path (`consortium.members[1].contribution`)
 and locked against deletion (`sdtLocked`): a reviewer edits its text in Word, cannot delete
-it by accident, and sees nothing of it in print. `propgen pull` reads the edits back.
+it by accident, and sees nothing of it, on screen or in print: `w15:appearance="hidden"`
+(Word 2013's extension, declared ignorable so Word 2010 and LibreOffice skip it) hides
+the control's border and tag. `propgen pull` reads the edits back.
 
 How the path gets from the model to the XML: while a submission's contexts are built
 (`field_paths`), `context.text` wraps each field's text in private-use marker characters
@@ -39,6 +41,10 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_P, W_R, W_T, W_SDT, W_RPR, W_PPR = (_W + n for n in ("p", "r", "t", "sdt", "rPr", "pPr"))
 W_SDTPR, W_SDTCONTENT, W_TAG, W_LOCK, W_VAL = (
     _W + n for n in ("sdtPr", "sdtContent", "tag", "lock", "val"))
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W15_APPEARANCE, W15_VAL = f"{{{W15}}}appearance", f"{{{W15}}}val"
+MC_IGNORABLE = f"{{{MC}}}Ignorable"
 
 
 def paths_of(model: Any, prefix: str = "") -> Iterator[tuple[Any, str]]:
@@ -86,7 +92,12 @@ def mark(value: Any, rendered: Any) -> Any:
 def add_content_controls(document: Any) -> None:
     """Turn every marked span of the body into content controls; drop markers elsewhere."""
     done: set[Any] = set()
-    for node in _marked_texts(document.element.body):
+    marked = _marked_texts(document.element.body)
+    if marked:
+        # First: controls added after the root declares w15 carry no declaration of their
+        # own (lxml drops one the new parent already has in scope).
+        declare_w15(document)
+    for node in marked:
         paragraph = node.getparent().getparent()
         while paragraph is not None and paragraph.tag != W_P:
             paragraph = paragraph.getparent()
@@ -232,12 +243,37 @@ def _control(path: str) -> Any:
         lock.set(W_VAL, "sdtLocked")
         properties.append(tag)
         properties.append(lock)
+        # After w:lock, before a type element, where Word writes it; hidden: no border,
+        # no tag on hover, nothing a reader sees.
+        appearance = properties.makeelement(W15_APPEARANCE, {W15_VAL: "hidden"},
+                                            nsmap={"w15": W15})
+        properties.append(appearance)
         sdt.append(properties)
         sdt.append(_element(W_SDTCONTENT))
         _PROTOTYPE.append(sdt)
     control = copy.deepcopy(_PROTOTYPE[0])
     control[0][0].set(W_VAL, path)
     return control
+
+
+def declare_w15(document: Any) -> None:
+    """Declare the w15 namespace on the document's root and list it as ignorable.
+
+    mc:Ignorable names prefixes in scope where it stands, so the declaration belongs on
+    w:document, not on each control: a consumer that predates w15 (Word 2010, LibreOffice's
+    strict readers) then skips w15:appearance instead of refusing the file. lxml cannot add
+    a namespace to an existing element, so the root is remade around its children."""
+    root = document.element
+    if root.nsmap.get("w15") != W15:
+        nsmap = {**root.nsmap, "w15": W15, "mc": root.nsmap.get("mc", MC)}
+        new = root.makeelement(root.tag, dict(root.attrib), nsmap=nsmap)
+        new.extend(list(root))
+        document._element = new
+        document.part._element = new
+        root = new
+    ignorable = (root.get(MC_IGNORABLE) or "").split()
+    if "w15" not in ignorable:
+        root.set(MC_IGNORABLE, " ".join([*ignorable, "w15"]))
 
 
 def unwrap_content_controls(element: Any) -> None:

@@ -6,20 +6,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .acknowledge import reason, settle
+from .acknowledge import reason
 from .checks import (
     Finding,
-    check_submission,
     compliance_matrix,
     cross_file_findings,
-    draft_severity,
     locate_finding,
+    reviewed_findings,
 )
 from .drift import drift_findings
 from .errors import Diagnostic, InputError
 from .loader import load_submission
 from .models import CommentLetter, Proposal
 from .program import Profile
+from .rules import rule_ids_for
 from .yaml_source import DEFAULT_MAX_BYTES, Limits, Loaded
 
 
@@ -72,9 +72,9 @@ def load_checked(
     submission, loaded = load_submission(
         path, lang=lang, draft=draft or not strict, profile=profile, structural=strict,
         limits=limits, placeholders=draft, blank_gaps=draft)
-    findings = check_submission(submission, profile, structural=False if strict else None)
-    findings.extend(drift_findings(submission, loaded.path))
-    findings, settled = settle(draft_severity(findings, draft), submission)
+    findings, settled = reviewed_findings(
+        submission, profile, draft=draft, structural=False if strict else None,
+        extra=drift_findings(submission, loaded.path))
     return Checked(submission, loaded, findings, settled)
 
 
@@ -85,6 +85,9 @@ class CheckReport:
     matrices: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Warnings settled in the file's `acknowledge:` list, with the team's reason.
     acknowledged: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Comment letters checked, with the rules run on each: they have no compliance
+    # matrix, and `check --matrix` says so.
+    letters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -112,9 +115,11 @@ def check_files(
         report.acknowledged.extend(
             (locate_finding(f, loaded, lang), reason(f, submission)) for f in checked.acknowledged)
         if isinstance(submission, Proposal):
-            report.matrices[loaded.display] = compliance_matrix(findings, profile, lang)
+            report.matrices[loaded.display] = compliance_matrix(
+                findings, profile, lang, checked.acknowledged)
         else:
             letters.append((len(loaded_files), submission))
+            report.letters[loaded.display] = rule_ids_for(submission.kind)
         loaded_files.append(loaded)
     for index, finding in cross_file_findings(letters, profile):
         report.findings.append(locate_finding(finding, loaded_files[index], lang))

@@ -189,14 +189,23 @@ class Writer:
             self._numbering = self.document.part.numbering_part.element
         return self._numbering
 
-    def link(self, url: str) -> str:
-        """The id of an external hyperlink relationship to `url`."""
-        r_id = self._links.get(url)
+    def link(self, url: str, in_note: bool = False) -> str:
+        """The id of an external hyperlink relationship to `url`: the document's, or the
+        footnotes part's for a link in a footnote (an r:id is looked up in the part that
+        holds it; Word and LibreOffice drop a link whose id that part lacks)."""
+        part = self.footnotes_part() if in_note else self.document.part
+        key = f"{'note' if in_note else 'body'}\0{url}"
+        r_id = self._links.get(key)
         if r_id is None:
-            r_id = f"rIdLink{self.lang}{len(self._links) + 1}"
-            self.document.part.rels.add_relationship(RT.HYPERLINK, url, r_id, is_external=True)
-            self._links[url] = r_id
+            r_id = f"rIdLink{self.lang}{'n' if in_note else ''}{len(self._links) + 1}"
+            part.rels.add_relationship(RT.HYPERLINK, url, r_id, is_external=True)
+            self._links[key] = r_id
         return r_id
+
+    def footnotes_part(self) -> Any:
+        self._footnotes_element()
+        return next(rel.target_part for rel in self.document.part.rels.values()
+                    if rel.reltype == RT.FOOTNOTES)
 
     def footnote(self, paragraphs: list[Any]) -> int:
         """A footnote holding `paragraphs` (already built), returning its id."""
@@ -276,8 +285,10 @@ def adopt(composed: DocumentObject, other: DocumentObject) -> None:
     mine = other.part
     links = [(r_id, rel) for r_id, rel in mine.rels.items()
              if rel.reltype == RT.HYPERLINK and r_id.startswith("rIdLink")]
-    notes = [rel.target_part.element for rel in mine.rels.values()
-             if rel.reltype == RT.FOOTNOTES]
+    note_parts = [rel.target_part for rel in mine.rels.values() if rel.reltype == RT.FOOTNOTES]
+    notes = [part.element for part in note_parts]
+    note_links = [(r_id, rel) for part in note_parts for r_id, rel in part.rels.items()
+                  if rel.reltype == RT.HYPERLINK and r_id.startswith("rIdLink")]
     own = [n for root in notes for n in root.findall(qn("w:footnote"))
            if int(n.get(qn("w:id"), "0")) >= SLOT_SIZE]
     numbering = _numbering_of(other)
@@ -298,6 +309,12 @@ def adopt(composed: DocumentObject, other: DocumentObject) -> None:
         target = footnotes_element(composed)
         for note in own:
             target.append(copy.deepcopy(note))
+        notes_part = next(rel.target_part for rel in composed.part.rels.values()
+                          if rel.reltype == RT.FOOTNOTES)
+        for r_id, rel in note_links:
+            if r_id not in notes_part.rels:
+                notes_part.rels.add_relationship(RT.HYPERLINK, rel.target_ref, r_id,
+                                                 is_external=True)
     if nums:
         target = composed.part.numbering_part.element
         for abstract in abstracts:
@@ -436,7 +453,7 @@ def _block_ppr(block: Block, base: Any, writer: Writer,
 
 
 def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: Writer,
-          korean: bool) -> list[Any]:
+          korean: bool, in_note: bool = False) -> list[Any]:
     out: list[Any] = []
     link_element: Any = None
     link_url: str | None = None
@@ -451,7 +468,7 @@ def _runs(spans: tuple[Span, ...], doc: RichDoc, base: Any, writer: Writer,
         element = break_run(props) if span.brk else text_run(span.text, props)
         if span.link:
             if link_element is None or link_url != span.link:
-                link_element = hyperlink(writer.link(span.link))
+                link_element = hyperlink(writer.link(span.link, in_note))
                 link_url = span.link
                 out.append(link_element)
             link_element.append(element)
@@ -472,7 +489,7 @@ def _footnote(doc: RichDoc, index: int, base: Any, writer: Writer, korean: bool)
         if number == 0:
             for mark in footnote_mark(base_rpr):
                 p.append(mark)
-        for element in _runs(block.spans, doc, base_rpr, writer, korean):
+        for element in _runs(block.spans, doc, base_rpr, writer, korean, in_note=True):
             p.append(element)
         paragraphs.append(p)
     return writer.footnote(paragraphs)

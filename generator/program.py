@@ -170,7 +170,7 @@ class Notice(_Data):
     published: dt.date
     docket_ids: list[Str]
     # The docket id as Regulations.gov lists it, for links; it may differ from the notice's
-    # own wording (`docket_ids`), which the RE line cites.
+    # own wording (`docket_ids`), which the letter's docket line cites.
     regulations_gov_docket: Str | None = None
     deadline: dt.date
     deadline_note: Words | None = None
@@ -216,6 +216,15 @@ class Notice(_Data):
         return ids
 
 
+class CountryName(_Data):
+    """A country's name as the agency's reader expects it where CLDR's everyday name (what
+    babel gives) differs, and other names an address may end in, so the letterhead names
+    the country once."""
+
+    name: Words
+    also: list[Str] = Field(default_factory=list)
+
+
 class Profile(_Data):
     id: Str
     as_of: dt.date
@@ -224,6 +233,8 @@ class Profile(_Data):
     sources: list[Source]
     proposal: ProposalRules
     notices: list[Notice]
+    # ISO 3166-1 alpha-2 code -> the name documents give it (the letterhead).
+    country_names: dict[Str, CountryName] = Field(default_factory=dict)
 
     @property
     def notice_ids(self) -> list[str]:

@@ -4,8 +4,10 @@ The diff runs over our own rendered documents, not over arbitrary Word files: bo
 come from one template, so paragraphs, tables and rows line up by their text, and difflib's
 SequenceMatcher (block level, then word level inside a paragraph) is enough. Every change
 is a Word revision (`w:ins` / `w:del` with author and date, `w:delText`, paragraph-mark
-revisions for whole paragraphs, `w:trPr/w:ins|w:del` for table rows), so a reviewer
-accepting every change gets NEW's text and rejecting every change gets OLD's.
+revisions for whole paragraphs, `w:trPr/w:ins|w:del` for table rows), in the body, the
+page headers and footers and the footnotes, so a reviewer accepting every change gets
+NEW's text and rejecting every change gets OLD's. A link is compared by its text and its
+target: one pointed elsewhere is deleted and inserted again.
 `accept_all` / `reject_all` apply those rules to the XML, for tests and scripts.
 """
 
@@ -32,13 +34,19 @@ from .fields import unwrap_content_controls
 from .i18n import N_
 from .keep import back_up, same_bytes
 from .loader import load_profile
+from .ooxml import footnotes_element
 from .output import Manifest, docx_bytes, safe_stem, write_atomic
 from .revisions import load_version, parse_version
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(f"w:{n}") for n in ("p", "r", "t", "tbl", "tr", "tc"))
 W_INS, W_DEL, W_PPR, W_RPR, W_TRPR = (qn(f"w:{n}") for n in ("ins", "del", "pPr", "rPr", "trPr"))
 W_DELTEXT, W_INSTR, W_DELINSTR = qn("w:delText"), qn("w:instrText"), qn("w:delInstrText")
-W_HYPERLINK = qn("w:hyperlink")
+W_HYPERLINK, W_FLDSIMPLE = qn("w:hyperlink"), qn("w:fldSimple")
+W_NOTE, W_NOTE_REF = qn("w:footnote"), qn("w:footnoteReference")
+# Each hyperlink's target, set on both documents' w:hyperlink elements while they are
+# compared (an r:id means nothing across two packages) and removed before saving. No
+# namespace: one would leave its declaration behind on every link.
+LINK_TARGET = "propgen-target"
 W_SECTPR, W_TCPR, W_TBLPREX = qn("w:sectPr"), qn("w:tcPr"), qn("w:tblPrEx")
 R_ID = qn("r:id")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -70,16 +78,42 @@ class Revision:
 
 def redline_bytes(old: bytes, new: bytes, revision: Revision) -> bytes:
     """A DOCX of `new` with tracked changes against `old` (both DOCX bytes from propgen)."""
-    old_doc, new_doc = Document(io.BytesIO(old)), Document(io.BytesIO(new))
+    old_doc, new_doc = open_document(old), open_document(new)
     redline(old_doc, new_doc, revision)
     return docx_bytes(new_doc)
 
 
+def open_document(data: bytes) -> Any:
+    """A document whose footnotes part is XML (python-docx loads it as bytes otherwise)."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.part import PartFactory, XmlPart
+
+    before = PartFactory.part_type_for.get(CT.WML_FOOTNOTES)
+    PartFactory.part_type_for[CT.WML_FOOTNOTES] = XmlPart
+    try:
+        return Document(io.BytesIO(data))
+    finally:
+        if before is None:
+            del PartFactory.part_type_for[CT.WML_FOOTNOTES]
+        else:
+            PartFactory.part_type_for[CT.WML_FOOTNOTES] = before
+
+
 def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
-    """Turn `new_doc`'s body into NEW with tracked changes against `old_doc` (in place)."""
+    """Turn `new_doc` into NEW with tracked changes against `old_doc` (in place): its body,
+    page headers and footers, and footnotes; a link whose target changed is a deleted
+    link and an inserted one."""
     old_body, new_body = old_doc.element.body, new_doc.element.body
     for body in (old_body, new_body):
         unwrap_content_controls(body)  # a redline is read, not pulled
+    pairs = _header_pairs(old_doc, new_doc)
+    for part in (old_doc.part, new_doc.part, *(p for pair in pairs for p in pair if p)):
+        _mark_targets(part, part.element)
+    old_notes, new_notes = footnotes_of(old_doc), footnotes_of(new_doc)
+    old_refs, new_refs = _references(old_body), _references(new_body)
+    for notes, document in ((old_notes, old_doc), (new_notes, new_doc)):
+        if notes is not None:
+            _mark_targets(_footnotes_part(document), notes)
     differ = _Differ(revision, old_doc.part, new_doc.part)
     section = new_body.find(W_SECTPR)
     merged = differ.blocks(_blocks_of(old_body), _blocks_of(new_body))
@@ -88,8 +122,86 @@ def redline(old_doc: Any, new_doc: Any, revision: Revision) -> None:
     new_body.extend(merged)
     if section is not None:
         new_body.append(section)
-    for number, mark in enumerate(new_body.iter(W_INS, W_DEL), start=1):
-        mark.set(qn("w:id"), str(number))
+    roots = [new_body]
+    for old_part, new_part in pairs:
+        part_differ = _Differ(revision, old_part or new_part, new_part)
+        root = new_part.element
+        before = _blocks_of(old_part.element) if old_part is not None else []
+        merged = part_differ.blocks(before, _blocks_of(root))
+        for child in _blocks_of(root):
+            root.remove(child)
+        root.extend(merged)
+        roots.append(root)
+    if old_notes is not None and new_notes is None and _references(new_body):
+        # NEW has no footnotes left, but OLD's references stand deleted in its body.
+        new_notes = footnotes_element(new_doc)
+    if new_notes is not None and old_notes is not None:
+        # A footnote's links are relationships of the footnotes part.
+        notes_differ = _Differ(revision, _footnotes_part(old_doc), _footnotes_part(new_doc))
+        notes_differ.footnotes(old_notes, new_notes, old_refs, new_refs, new_body)
+        roots.append(new_notes)
+    number = 0
+    for root in roots:
+        for link in root.iter(W_HYPERLINK):
+            link.attrib.pop(LINK_TARGET, None)
+        for mark in root.iter(W_INS, W_DEL):
+            number += 1
+            mark.set(qn("w:id"), str(number))
+
+
+def footnotes_of(document: Any) -> Any:
+    """The footnotes part's root (w:footnotes), or None."""
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES:
+            return getattr(rel.target_part, "element", None)
+    return None
+
+
+def _footnotes_part(document: Any) -> Any:
+    return next(rel.target_part for rel in document.part.rels.values()
+                if rel.reltype == RT.FOOTNOTES)
+
+
+def _references(body: Any) -> list[str]:
+    return [ref.get(qn("w:id"), "") for ref in body.iter(W_NOTE_REF)]
+
+
+def _header_pairs(old_doc: Any, new_doc: Any) -> list[tuple[Any | None, Any]]:
+    """(OLD's part, NEW's part) of each page header and footer, paired by section and
+    kind (default, first page, even pages)."""
+    def parts(document: Any) -> dict[tuple[int, str, str], Any]:
+        out = {}
+        for index, sect in enumerate(document.element.body.iter(W_SECTPR)):
+            for ref in sect:
+                if ref.tag in (qn("w:headerReference"), qn("w:footerReference")):
+                    rid = ref.get(R_ID)
+                    if rid in document.part.rels:
+                        out[(index, ref.tag, ref.get(qn("w:type"), "default"))] = (
+                            document.part.related_parts[rid])
+        return out
+
+    old, new = parts(old_doc), parts(new_doc)
+    # A header NEW has and OLD had not is paired with nothing (None): all of it inserted.
+    # One OLD had and NEW has not stays out: NEW's sections name no part to show it in.
+    return [(old.get(key), new[key]) for key in new]
+
+
+def _mark_targets(part: Any, root: Any) -> None:
+    for link in root.iter(W_HYPERLINK):
+        rid = link.get(R_ID)
+        if rid and rid in part.rels and part.rels[rid].is_external:
+            link.set(LINK_TARGET, part.rels[rid].target_ref)
+        elif link.get(qn("w:anchor")):
+            link.set(LINK_TARGET, "#" + link.get(qn("w:anchor")))
+
+
+def _links(element: Any) -> str:
+    """The targets of an element's links and fields, and its footnote marks, in order:
+    what a reader sees change that is not text."""
+    return "\x02".join(
+        link.get(LINK_TARGET, "") if link.tag == W_HYPERLINK else
+        "^" if link.tag == W_NOTE_REF else link.get(qn("w:instr"), "")
+        for link in element.iter(W_HYPERLINK, W_FLDSIMPLE, W_NOTE_REF))
 
 
 def _blocks_of(container: Any) -> list[Any]:
@@ -110,11 +222,12 @@ def _key(block: Any) -> tuple[str, str]:
         grid = block.find(qn("w:tblGrid"))
         return ("tbl", str(len(grid) if grid is not None else 0))
     style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return ("p", f"{style.get(qn('w:val')) if style is not None else ''}\x00{text_of(block)}")
+    return ("p", f"{style.get(qn('w:val')) if style is not None else ''}\x00{text_of(block)}"
+                 f"\x01{_links(block)}")
 
 
 def _row_key(row: Any) -> tuple[str, ...]:
-    return tuple(text_of(cell) for cell in row.iter(W_TC))
+    return tuple(text_of(cell) + "\x01" + _links(cell) for cell in row.iter(W_TC))
 
 
 def _ratio(a: str, b: str) -> float:
@@ -188,6 +301,52 @@ class _Differ:
                 target = self.old_part.rels[rid].target_ref
                 link.set(R_ID, self.new_part.relate_to(target, RT.HYPERLINK, is_external=True))
         return element
+
+    # --- footnotes -----------------------------------------------------------------
+
+    def footnotes(self, old_root: Any, new_root: Any, old_refs: list[str],
+                  new_refs: list[str], body: Any) -> None:
+        """NEW's footnotes with tracked changes against OLD's, and a deleted copy of OLD's
+        footnote for each reference the body now shows deleted."""
+        old_by_id = {n.get(qn("w:id")): n for n in old_root.findall(W_NOTE)}
+        new_by_id = {n.get(qn("w:id")): n for n in new_root.findall(W_NOTE)}
+        olds = [old_by_id[i] for i in old_refs if i in old_by_id]
+        news = [new_by_id[i] for i in new_refs if i in new_by_id]
+        matcher = SequenceMatcher(None, [text_of(n) + _links(n) for n in olds],
+                                  [text_of(n) + _links(n) for n in news], autojunk=False)
+        paired: dict[int, Any] = {}  # id(new footnote) -> its OLD footnote
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op in ("equal", "replace"):
+                for before, after in zip(olds[i1:i2], news[j1:j2], strict=False):
+                    paired[id(after)] = before
+        for note in news:
+            before = paired.get(id(note))
+            if before is None:
+                for paragraph in note.findall(W_P):
+                    self._mark_content(paragraph, W_INS)
+                continue
+            merged = self.blocks([self._from_old(p) for p in before.findall(W_P)],
+                                 note.findall(W_P))
+            for child in note.findall(W_P):
+                note.remove(child)
+            note.extend(merged)
+        # A reference inside a deletion came from OLD: it points at OLD's footnote, which
+        # joins NEW's footnotes under a new id, its text deleted with the reference.
+        next_id = max([int(i) for i in (*old_by_id, *new_by_id) if i and i.lstrip("-").isdigit()]
+                      + [0]) + 1
+        for ref in list(body.iter(W_NOTE_REF)):
+            if not any(a.tag == W_DEL for a in ref.iterancestors()):
+                continue
+            before = old_by_id.get(ref.get(qn("w:id")))
+            if before is None:
+                continue
+            copy_ = self._from_old(before)
+            copy_.set(qn("w:id"), str(next_id))
+            for paragraph in copy_.findall(W_P):
+                self._mark_content(paragraph, W_DEL)
+            new_root.append(copy_)
+            ref.set(qn("w:id"), str(next_id))
+            next_id += 1
 
     # --- blocks --------------------------------------------------------------------
 
@@ -332,10 +491,10 @@ class _Differ:
 
     def _paragraph(self, old: Any, new: Any) -> Any:
         """NEW's paragraph with the words added and removed against OLD's."""
-        if text_of(old) == text_of(new):
+        if text_of(old) == text_of(new) and _links(old) == _links(new):
             return new
         before, after = list(_tokens(old)), list(_tokens(new))
-        matcher = SequenceMatcher(None, [t.key for t in before], [t.key for t in after],
+        matcher = SequenceMatcher(None, [t.match for t in before], [t.match for t in after],
                                   autojunk=False)
         pieces: list[tuple[str, list[_Token]]] = []
         for op, i1, i2, j1, j2 in _readable(matcher.get_opcodes(), after):
@@ -386,9 +545,14 @@ def _to_deleted(run: Any) -> None:
 class _Token:
     key: str
     run_props: Any  # the w:rPr of the run it came from, or None
-    wrapper: Any  # the w:hyperlink it sits in, or None
+    wrapper: Any  # the w:hyperlink (or simple field) it sits in, or None
     node: Any  # a non-text run child (tab, break), or None for text
     source: int  # which run it came from, so formatting boundaries survive
+
+    @property
+    def match(self) -> tuple[str, str]:
+        """What must agree for a token to be unchanged: its text and its link's target."""
+        return self.key, _links(self.wrapper) if self.wrapper is not None else ""
 
 
 def _tokens(paragraph: Any) -> Iterator[_Token]:
@@ -409,7 +573,7 @@ def _runs(paragraph: Any) -> Iterator[tuple[Any, Any]]:
     for child in paragraph:
         if child.tag == W_R:
             yield child, None
-        elif child.tag == W_HYPERLINK:
+        elif child.tag in (W_HYPERLINK, W_FLDSIMPLE):
             for run in child.iter(W_R):
                 yield run, child
 

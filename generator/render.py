@@ -794,10 +794,38 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
         else:
             pairs = [([e for u in en_units for e in u], [e for u in ko_units for e in u])]
         for en_unit, ko_unit in pairs:
-            row = _row([en_unit, ko_unit], column)
-            _upright_korean(row.findall(qn("w:tc"))[1], italic)
-            table.append(row)
+            for cells in _lead_rows([en_unit, ko_unit], column):
+                row = _row(cells, column)
+                _upright_korean(row.findall(qn("w:tc"))[1], italic)
+                table.append(row)
     return table
+
+
+def _lead_rows(cells: list[list[Any]], column: int) -> list[list[list[Any]]]:
+    """A long row as up to three: its headings and prompt in a short row of their own, kept
+    with the next; the text, which may break across pages; a signature block at its end in a
+    row kept whole. LibreOffice honours no keep inside a cell: within one row a page could
+    fall between a prompt and its answer, or a signer's name and title."""
+    if all(_lines(c, column) <= SHORT_ROW_LINES for c in cells):
+        return [cells]
+
+    def lead(e: Any) -> bool:
+        return bool(e.tag == qn("w:p") and _style_id(e).startswith(_LEADS))
+
+    def signature(e: Any) -> bool:
+        return bool(e.tag == qn("w:p") and _style_id(e).startswith("Signature"))
+
+    heads = [next((i for i, e in enumerate(c) if not lead(e)), len(c)) for c in cells]
+    tails = [len(c) - next((i for i, e in enumerate(reversed(c)) if not signature(e)), len(c))
+             for c in cells]
+    if min(heads) == 0 or any(h >= t for h, t in zip(heads, tails, strict=True)):
+        heads = [0] * len(cells)
+    if min(len(c) - t for c, t in zip(cells, tails, strict=True)) == 0:
+        tails = [len(c) for c in cells]
+    rows = [[c[:h] for c, h in zip(cells, heads, strict=True)],
+            [c[h:t] for c, h, t in zip(cells, heads, tails, strict=True)],
+            [c[t:] for c, t in zip(cells, tails, strict=True)]]
+    return [row for row in rows if all(row)]
 
 
 def _italic_styles(document: DocumentObject) -> set[str]:
@@ -889,6 +917,23 @@ def _drop_keeps(element: Any) -> None:
 
 # A row with a table of at most this many paragraphs is kept on one page.
 SHORT_ROW_PARAGRAPHS = 16
+# A row of text of at most about this many lines is kept on one page: moved whole, it leaves
+# at most some 40 % of a landscape page empty. A longer row breaks across pages, its
+# headings and prompts kept with the first lines after them.
+SHORT_ROW_LINES = 12
+
+
+def _lines(content: list[Any], column: int) -> int:
+    """About how many lines `content` takes in a cell `column` twips wide, at the body
+    size: a Latin character about half an em wide, a Hangul one a full em."""
+    per_line = max(1, column // (BODY_PT * 10))
+    total = 0
+    for element in content:
+        for paragraph in element.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+            width = sum(2 if ord(c) >= 0x1100 else 1 for c in text)
+            total += max(1, -(-width // per_line))
+    return total
 
 
 def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
@@ -900,18 +945,27 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-    elif all(all(e.tag == qn("w:p") for e in content)
-             or sum(1 for e in content for _p in e.iter(qn("w:p"))) <= SHORT_ROW_PARAGRAPHS
+    elif all(_lines(content, column) <= SHORT_ROW_LINES
+             if all(e.tag == qn("w:p") for e in content)
+             else sum(1 for e in content for _p in e.iter(qn("w:p"))) <= SHORT_ROW_PARAGRAPHS
              for content in cells):
         # Headings and a prompt stay on the page of the paragraph they introduce, a lead-in
-        # with its short table; rows that hold a long table, or a whole section, may break.
+        # with its short table; rows that hold a long text or table, or a whole section,
+        # may break.
         row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    # A row of headings and a prompt only stays with the row after it (Word and LibreOffice
+    # keep a row whose paragraphs all keep with the next).
+    leads_only = not header and all(
+        e.tag == qn("w:p") and _style_id(e).startswith(_LEADS) for c in cells for e in c)
     for content in cells:
         cell = parse_xml(
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
         )
         for element in content:
             cell.append(_fit(copy.deepcopy(element), column))
+        if leads_only:
+            for paragraph in cell.iterchildren(qn("w:p")):
+                set_child(paragraph.find(qn("w:pPr")), parse_xml(f'<w:keepNext {nsdecls("w")}/>'))
         if not len(cell) or cell[-1].tag != qn("w:p"):
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)

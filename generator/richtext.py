@@ -18,6 +18,8 @@ style (so inside table cells too), numbered list items, hyperlinks and footnotes
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -318,3 +320,281 @@ class RichText:
 
     def __repr__(self) -> str:
         return f"RichText({self.source!r})"
+
+
+# --- back to Markdown ----------------------------------------------------------------------
+# `propgen pull` reads a field's paragraphs, list items, emphasis, links and footnotes out
+# of an edited Word document as a RichDoc (generator/readback.py) and writes it into the
+# YAML as this subset again. `serialise` is the inverse of `parse` up to `canonical`:
+# canonical(parse(serialise(doc))) == canonical(doc) for the documents the subset can say,
+# and pull checks exactly that before it writes anything.
+
+
+def canonical(doc: RichDoc) -> RichDoc:
+    """`doc` as it renders: adjacent spans of one format merged, empty ones dropped, lists
+    numbered by first appearance; two documents that render alike compare equal."""
+    numbers: dict[int, int] = {}
+
+    def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
+        out: list[Span] = []
+        items = _trimmed(items)
+        for span in items:
+            if span.note is None and not span.brk and not span.text:
+                continue
+            last = out[-1] if out else None
+            if (last is not None and span.note is None and not span.brk
+                    and last.note is None and not last.brk
+                    and (last.bold, last.italic, last.link) == (
+                        span.bold, span.italic, span.link)):
+                out[-1] = Span(last.text + span.text, span.bold, span.italic, span.link)
+            else:
+                out.append(span)
+        return tuple(out)
+
+    blocks = []
+    for block in doc.blocks:
+        if block.kind is None and not _trimmed(block.spans):
+            continue  # an empty paragraph: spacing, which Markdown has no words for
+        index = -1
+        if block.kind is not None:
+            index = numbers.setdefault(block.list_index, len(numbers))
+        blocks.append(Block(spans(block.spans), block.kind, block.level if block.kind else 0,
+                            index, block.start if block.kind == "decimal" else 1,
+                            block.item and block.kind is not None))
+    notes = tuple(tuple(Block(spans(b.spans)) for b in note) for note in doc.notes)
+    return RichDoc(tuple(blocks), notes)
+
+
+def _trimmed(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Spaces at a paragraph's start or end are not shown (Markdown drops them)."""
+    items = list(spans)
+    for index in (0, -1):
+        while items and items[index].note is None and not items[index].brk:
+            span = items[index]
+            text = span.text.lstrip(" \t") if index == 0 else span.text.rstrip(" \t")
+            if text:
+                items[index] = Span(text, span.bold, span.italic, span.link)
+                break
+            items.pop(index)
+    return tuple(items)
+
+
+def reference_labels(source: str) -> list[str]:
+    """The label of each footnote reference in `source`, in the order `parse` numbers
+    its notes (`[^eo]` -> "eo")."""
+    labels: list[str] = []
+    for token in markdown().parse(source, {}):
+        for child in token.children or ():
+            if child.type == "footnote_ref":
+                labels.append(str(child.meta["label"]))
+    return labels
+
+
+_ESCAPED = frozenset("\\*_[]<`")
+
+
+# A scheme typed as text would become a link (linkify): its colon escaped, it stays text.
+_SCHEME = re.compile(r"(?i)(?<!\w)(https?|ftp|mailto):")
+
+
+def _escape(text: str) -> str:
+    escaped = "".join("\\" + c if c in _ESCAPED else c for c in text)
+    return _SCHEME.sub(r"\1\\:", escaped) if ":" in escaped else escaped
+
+
+def _inline(spans: tuple[Span, ...], labels: list[str]) -> str:
+    """One paragraph's spans as Markdown on one line (hard breaks as backslash-newline)."""
+    out: list[str] = []
+    opened: list[str] = []  # "**" and "*", innermost last
+
+    def set_format(bold: bool, italic: bool) -> None:
+        want = [m for m, on in (("**", bold), ("*", italic)) if on]
+        keep = 0
+        while keep < min(len(opened), len(want)) and opened[keep] == want[keep]:
+            keep += 1
+        if len(opened) > keep:
+            # Closing marks go before trailing spaces: "**a** b", not "**a **b".
+            text = "".join(out)
+            body = text.rstrip(" ")
+            out[:] = [body]
+            while len(opened) > keep:
+                out.append(opened.pop())
+            out.append(text[len(body):])
+        for mark in want[keep:]:
+            opened.append(mark)
+            out.append(mark)
+
+    index = 0
+    while index < len(spans):
+        span = spans[index]
+        if span.note is not None:
+            set_format(False, False)
+            out.append(f"[^{labels[span.note]}]")
+            index += 1
+        elif span.link is not None:
+            group = []
+            while (index < len(spans) and spans[index].link == span.link
+                   and spans[index].note is None):
+                group.append(spans[index])
+                index += 1
+            set_format(False, False)
+            target = span.link
+            if (len(group) == 1 and not (group[0].bold or group[0].italic or group[0].brk)
+                    and group[0].text == target and target.startswith(("http://", "https://"))):
+                out.append(target)  # a bare URL: linkify makes it the same link
+                continue
+            inner = _inline(tuple(Span(s.text, s.bold, s.italic, brk=s.brk) for s in group),
+                            labels)
+            target = target.replace("(", "%28").replace(")", "%29")
+            if any(c in target for c in " <>"):
+                target = "<" + target.replace("<", "%3C").replace(">", "%3E") + ">"
+            out.append(f"[{inner}]({target})")
+        elif span.brk:
+            set_format(False, False)
+            out.append("\\\n")
+            index += 1
+        else:
+            text = span.text
+            body = text.strip(" ")
+            if (span.bold or span.italic) and body:
+                lead, tail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")):]
+                if lead:
+                    set_format(False, False)
+                    out.append(lead)
+                set_format(span.bold, span.italic)
+                out.append(_escape(body))
+                if tail:
+                    set_format(False, False)
+                    out.append(tail)
+            else:
+                set_format(False, False)
+                out.append(_escape(text))
+            index += 1
+    set_format(False, False)
+    return "".join(out)
+
+
+_OPENS_BLOCK = re.compile(r"( *)([-+](?= |$)|\d{1,9}(?=[.)](?: |$)))")
+_OPENS_WORD = re.compile(r"(?:[-+]|\d{1,9}[.)])$|\[\^")
+
+
+def _block_start(line: str) -> str:
+    """Escape what would open a list at a line's start ("- x", "1. x")."""
+    found = _OPENS_BLOCK.match(line)
+    if found is None:
+        return line
+    spaces, mark = found.group(1), found.group(2)
+    if mark in "-+":
+        return spaces + "\\" + line[len(spaces):]
+    return line[: found.end()] + "\\" + line[found.end():]
+
+
+def _wrap(text: str, first: str, rest: str, width: int) -> list[str]:
+    """`text` after `first` (then `rest`) in lines of about `width`, broken only at single
+    spaces before a word that opens no block (a list mark, a footnote definition)."""
+    lines: list[str] = []
+    for hard in text.split("\n"):
+        prefix = rest if lines else first
+        hard = _block_start(hard)
+        words = re.split(r"(?<! ) (?! )", hard)
+        current = words[0]
+        for word in words[1:]:
+            if (width and current and _columns(prefix + current + " " + word) > width
+                    and not _OPENS_WORD.match(word)):
+                lines.append(prefix + current)
+                prefix = rest
+                current = word
+            else:
+                current += " " + word
+        lines.append(prefix + current)
+    return lines
+
+
+def _columns(text: str) -> int:
+    """Columns a line takes in an editor: Hangul and other wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def serialise(doc: RichDoc, labels: list[str] | None = None, width: int = 0) -> str:
+    """`doc` in the Markdown subset; footnotes under `labels` (one per reference; numbers
+    where none is given) defined after the text; lines wrapped at `width` (0: not)."""
+    names = _note_labels(doc, labels or [])
+    chunks: list[list[str]] = []  # groups of lines, a blank line between groups
+    previous: Block | None = None
+    marks: dict[int, str] = {}  # the mark last used at each level
+    counts: dict[int, int] = {}  # items so far in each list
+    last_items: dict[int, Block] = {}  # the last item at each level, in the lists open
+    for block in doc.blocks:
+        text = _inline(block.spans, names)
+        if block.kind is None:
+            chunks.append(_wrap(text, "", "", width))
+            previous = block
+            last_items.clear()  # a paragraph ends every list
+            continue
+        indent = " " * len(marks.get(0, "- ")) if block.level else ""
+        if block.item:
+            mark = _marker(block, last_items.get(block.level), marks, counts)
+            last_items[block.level] = block
+            for deeper in [level for level in last_items if level > block.level]:
+                del last_items[deeper]  # a nested list under a new item starts afresh
+            lines = _wrap(text, indent + mark, indent + " " * len(mark), width)
+        else:
+            inside = indent + " " * len(marks.get(block.level, "- "))
+            lines = _wrap(text, inside, inside, width)
+        same_list = (previous is not None and previous.kind is not None and block.item
+                     and (previous.list_index == block.list_index
+                          or previous.level != block.level))
+        if same_list and chunks:
+            chunks[-1].extend(lines)
+        else:
+            chunks.append(lines)
+        previous = block
+    seen: dict[str, tuple[Block, ...]] = {}
+    for number, label in enumerate(names):
+        seen.setdefault(label, doc.notes[number] if number < len(doc.notes) else ())
+    for label, note in seen.items():
+        for number, block in enumerate(note or (Block(()),)):
+            text = _inline(block.spans, names)
+            first = f"[^{label}]: " if number == 0 else "    "
+            chunks.append(_wrap(text, first, "    ", width))
+    return "\n\n".join("\n".join(line if line.endswith("\\") else line.rstrip(" ")
+                                  for line in lines) for lines in chunks)
+
+
+def _note_labels(doc: RichDoc, labels: list[str]) -> list[str]:
+    """A label for each footnote reference: the one given, or the next free number; two
+    references share a label (one definition) only when their notes agree."""
+    refs = len(doc.notes)
+    names = list(labels[:refs])
+    used = set(names)
+    fresh = (str(n) for n in range(1, 2 * refs + 2 + len(used)) if str(n) not in used)
+    names += [next(fresh) for _ in range(refs - len(names))]
+    seen: dict[str, tuple[Block, ...]] = {}
+    for number, label in enumerate(names):
+        if label in seen and seen[label] != doc.notes[number]:
+            names[number] = label = next(fresh)
+        seen.setdefault(label, doc.notes[number])
+    return names
+
+
+def _marker(block: Block, previous: Block | None, marks: dict[int, str],
+            counts: dict[int, int]) -> str:
+    """A list item's mark (with its space). A list right after another of its kind at its
+    level takes the other mark (`-`/`*`, `.`/`)`), or Markdown would join the two; its
+    later items keep the mark its first took."""
+    number = counts.get(block.list_index, 0)
+    counts[block.list_index] = number + 1
+    last = marks.get(block.level, "")
+    if number:
+        symbol = "*" if last.startswith("*") else ")" if last.rstrip().endswith(")") else ""
+    else:
+        other = (previous is not None and previous.kind == block.kind
+                 and previous.level == block.level and previous.list_index != block.list_index)
+        symbol = ("*" if last.startswith("-") else ")" if last.rstrip().endswith(".")
+                  else "") if other else ""
+    if block.kind == "bullet":
+        mark = "* " if symbol == "*" else "- "
+    else:
+        mark = f"{block.start + number}{')' if symbol == ')' else '.'} "
+    marks[block.level] = mark
+    return mark

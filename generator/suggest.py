@@ -45,29 +45,59 @@ def question_id(value: str) -> str | None:
     return suggestion if suggestion != value else None
 
 
+# Names people write for a country that are not CLDR's display name of it (babel's
+# `territories`, which gives "South Korea" / "대한민국", "United States", "Czechia"): short
+# and official forms, former names, and the everyday Korean names. Add a row when a user
+# types one that gets no suggestion.
+COMMON_NAMES: dict[str, str] = {
+    "Korea": "KR", "Republic of Korea": "KR", "Korea, Republic of": "KR", "ROK": "KR",
+    "Korea, South": "KR", "한국": "KR", "남한": "KR", "DPRK": "KP", "Korea, North": "KP",
+    "북조선": "KP",
+    "America": "US", "United States of America": "US", "미합중국": "US",
+    "Britain": "GB", "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
+    "Holland": "NL", "Czech Republic": "CZ", "Turkey": "TR", "Ivory Coast": "CI",
+    "UAE": "AE", "Macedonia": "MK", "Swaziland": "SZ", "PRC": "CN",
+    "People's Republic of China": "CN", "Mainland China": "CN", "Russian Federation": "RU",
+    "호주": "AU", "타이완": "TW",
+}
+
+
 @cache
 def _country_names() -> dict[str, str]:
-    """Every English and Korean country name (case-folded, and without spaces) -> code."""
-    names: dict[str, str] = {}
+    """Every English and Korean country name (case-folded, and without spaces) -> code:
+    the common names above, CLDR's names, and a name's parts around a parenthesis
+    ("Myanmar (Burma)", "홍콩(중국 특별행정구)")."""
+    names = {_squash(name): code for name, code in COMMON_NAMES.items()}
     for lang in ("en_US", "ko_KR"):
         for code, name in Locale.parse(lang).territories.items():
             if re.fullmatch(r"[A-Z]{2}", str(code)) and code != "ZZ":
-                names.setdefault(_squash(str(name)), str(code))
+                for form in (name, *re.split(r"\s*[()]\s*", str(name))):
+                    if _squash(form):
+                        names.setdefault(_squash(form), str(code))
     return names
+
+
+def country_named(value: str) -> str | None:
+    """The code of the country `value` names in English or Korean (`Korea`, `한국`,
+    `United States`), as against a mistyped code: such a value is worded as a name."""
+    return _country_names().get(_squash(value))
 
 
 def country(value: str, known: Iterable[str]) -> str | None:
     """The two-letter code a mistyped country most likely means: `UK` -> `GB`, `KOR` -> `KR`,
-    `Korea` / `대한민국` -> `KR` (CLDR's territory aliases and names, through babel)."""
+    `Korea` / `한국` / `대한민국` -> `KR` (CLDR's territory aliases and names, through babel,
+    and `COMMON_NAMES`)."""
     codes = set(known)
-    upper = value.strip().upper()
-    aliases = get_global("territory_aliases").get(upper)
-    if aliases and aliases[0] in codes:
-        return str(aliases[0])
     names = _country_names()
     squashed = _squash(value)
-    if squashed in names:
+    if squashed in names:  # a name, before an alias: "Korea" is not an ISO code
         return names[squashed]
+    for upper in (value.strip().upper(), squashed.upper()):  # "U.S.A." as "USA"
+        if upper in codes and upper != value:
+            return upper
+        aliases = get_global("territory_aliases").get(upper)
+        if aliases and aliases[0] in codes:
+            return str(aliases[0])
     prefixed = [code for name, code in names.items() if len(squashed) >= 4
                 and name.startswith(squashed)]
     if len(set(prefixed)) == 1:

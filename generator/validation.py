@@ -137,6 +137,9 @@ def _value_hint(kind: str, ctx: dict[str, Any], lang: str) -> str:
     """"; did you mean 'GB' (United Kingdom)?" for a value that is close to a valid one."""
     if kind == "country_code" and isinstance(ctx.get("value"), str):
         code = suggest.country(ctx["value"], _ALPHA2)
+        if code and suggest.country_named(ctx["value"]) == code:  # a name, not a typo
+            return message("hint", N_("; the code of {country} is '{name}'"),
+                           {"name": code, "country": country_name(code, lang)}, lang)
         if code:
             return message("hint", N_("; did you mean '{name}' ({country})?"),
                            {"name": code, "country": country_name(code, lang)}, lang)

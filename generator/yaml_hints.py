@@ -10,8 +10,11 @@ phrase is kept only as a last resort, and then inside a sentence that says what 
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .i18n import N_
@@ -281,3 +284,90 @@ def comment_cuts_text(text: str) -> list[Hint]:
                 "key": match.group(2).strip(), "kept": match.group(3).strip(),
                 "dropped": match.group(4).strip()}))
     return hints
+
+
+# --- a document given where the YAML file is expected -------------------------------------
+
+WORD_BUILT = N_(
+    "this is a Word document propgen built, not its YAML file; validate, check and build "
+    "read the YAML file it was built from. To bring the edits made in it into that file, "
+    "use 'propgen pull {file} --into {yaml}'"
+)
+WORD_OTHER = N_(
+    "this is a Word document (DOCX), not a YAML file; propgen reads a submission written in "
+    "YAML: start one with 'propgen init proposal FILE.yaml' (or 'propgen init letter')"
+)
+PDF = N_(
+    "this is a PDF document, not a YAML file; give the YAML file it was built from (edits "
+    "made in the Word copy come back with 'propgen pull FILE.docx --into FILE.yaml')"
+)
+WORKBOOK = N_(
+    "this is an Excel workbook (xlsx), not a YAML file; if it is a translation sheet, bring "
+    "its texts into the YAML files with 'propgen translate import {file}'"
+)
+XLIFF = N_(
+    "this is an XLIFF translation file, not a YAML file; bring its texts into the YAML "
+    "files with 'propgen translate import {file}'"
+)
+ARCHIVE = N_(
+    "this is a ZIP archive or an Office document, not a YAML file; give propgen the YAML "
+    "file of a submission"
+)
+OLD_OFFICE = N_(
+    "this is a Microsoft Office file in the old binary format (.doc, .xls), not a YAML file; "
+    "give propgen the YAML file of a submission"
+)
+
+# Read at most this much of a document's main part to tell whether propgen built it.
+_SNIFF_BYTES = 8 * 1024 * 1024
+
+
+def other_format(head: bytes, path: Path, display: str) -> Hint | None:
+    """A Word, PDF, Excel or XLIFF file given where YAML is expected, told by its content
+    (the zip signature and the package's parts, %PDF, <xliff), not its name: the one thing
+    to say is what the file is and which command takes it. `head` is the file's first bytes
+    (all of them when it is small); a zip's directory, at its end, is read from `path`."""
+    if head.startswith(b"%PDF-"):
+        return Hint(0, 0, "not_yaml", PDF)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return Hint(0, 0, "not_yaml", OLD_OFFICE)
+    if head.startswith(b"PK\x03\x04"):
+        return _package(head, path, display)
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<") and re.search(rb"<(?:\w+:)?xliff[\s>]", start):
+        return Hint(0, 0, "not_yaml", XLIFF, {"file": display})
+    return None
+
+
+def _package(head: bytes, path: Path, display: str) -> Hint:
+    """What an Office package (a zip with [Content_Types].xml) holds: Word or Excel."""
+    try:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(head))
+        except zipfile.BadZipFile:  # only the file's start was read
+            archive = zipfile.ZipFile(path)
+        with archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names:
+                return Hint(0, 0, "not_yaml", ARCHIVE)
+            if "xl/workbook.xml" in names:
+                return Hint(0, 0, "not_yaml", WORKBOOK, {"file": display})
+            if "word/document.xml" not in names:
+                return Hint(0, 0, "not_yaml", ARCHIVE)
+            with archive.open("word/document.xml") as part:
+                body = part.read(_SNIFF_BYTES)
+    except (OSError, zipfile.BadZipFile, RuntimeError):  # damaged, or encrypted
+        return Hint(0, 0, "not_yaml", ARCHIVE)
+    if re.search(rb"<w:sdt[\s>]", body) and re.search(rb"<w:tag\s", body):
+        # Its fields sit in content controls tagged with their paths (fields.py).
+        return Hint(0, 0, "not_yaml", WORD_BUILT, {"file": display, "yaml": _source_name(path)})
+    return Hint(0, 0, "not_yaml", WORD_OTHER)
+
+
+def _source_name(path: Path) -> str:
+    """The YAML file a document was most likely built from: `x.public.en.docx` -> `x.yaml`
+    (build names its documents `<stem>[.public][.redline].<en|ko|bilingual>.docx`)."""
+    stem = path.name
+    for suffix in (".docx", ".en", ".ko", ".bilingual", ".redline", ".public"):
+        stem = stem.removesuffix(suffix)
+    return f"{stem or 'FILE'}.yaml"

@@ -190,6 +190,9 @@ def read_yaml(path: Path, lang: str = "en", limits: Limits | None = None) -> Loa
         # Read one byte past the limit rather than trusting the size the file system gives;
         # and only a regular file: opening a FIFO waits for a writer, /dev/zero never ends.
         raw, size = read_regular(path, limits.max_bytes + 1)
+        other = yaml_hints.other_format(raw, path, display)
+        if other is not None:  # a Word, PDF or Excel file: say what it is, not "not UTF-8"
+            raise _hinted(display, other, lang)
         if size > limits.max_bytes:
             raise _single(
                 display,

@@ -4,10 +4,13 @@ listed by `check`; errors and stale entries are not silently accepted."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from test_pdf import needs_libreoffice
 
 Invoke = Callable[..., Result]
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +102,79 @@ def test_an_error_cannot_be_acknowledged(tmp_path: Path, invoke: Invoke) -> None
     assert result.exit_code == 1
     assert " error [COUNTRY-OF-CONCERN] consortium.members[1].controlled_from" in result.output
     assert "an error cannot be acknowledged; fix COUNTRY-OF-CONCERN" in result.output
+
+
+def _shortfall_acknowledged(folder: Path) -> Path:
+    """The proposal with its U.S. content under the threshold (a US-CONTENT warning, which
+    the matrix's U.S.-content row follows) and that warning acknowledged."""
+    text = PROPOSAL.read_text("utf-8").replace("us_origin_percent: 62", "us_origin_percent: 40")
+    assert text.rstrip().endswith("reviewed case by case.")
+    text += ("  - rule: US-CONTENT\n    field: stack.hardware.us_origin_percent\n"
+             "    reason: The hardware section explains the shortfall.\n")
+    path = folder / "proposal.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _annex_statuses(docx: Path, requirements: list[str]) -> list[str]:
+    """The status cell of each requirement's row of the annex, as a reader sees it (the
+    side-by-side copy nests the annex in its cells: every table row is looked at)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    rows: dict[str, str] = {}
+    for tr in Document(str(docx)).element.body.iter(qn("w:tr")):
+        cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+        if len(cells) == 4:
+            rows.setdefault(cells[0], cells[3])
+    return [rows.get(r, "") for r in requirements]
+
+
+def test_an_acknowledged_warning_has_one_status_in_build_check_and_pull(
+        tmp_path: Path, invoke: Invoke) -> None:
+    from generator.pull import plan_pull
+
+    source = _shortfall_acknowledged(tmp_path)
+    for lang, word in (("en", "Accepted"), ("ko", "확인됨")):
+        data = json.loads(invoke("check", "--matrix", "--format", "json", "--lang", lang,
+                                 source).output)
+        rows = data["matrix"][str(source)]
+        row = next(r for r in rows if r["id"] == "us-content")
+        assert (row["status_key"], row["status"]) == ("acknowledged", word)
+        assert {r["status_key"] for r in rows if r["id"] != "us-content"} == {"met"}
+        assert data["findings"] == []
+        built = invoke("build", source, "-o", tmp_path / "out")
+        assert built.exit_code == 0, built.output
+        # The side-by-side copy shows the status column; each row as check gave it.
+        shown = _annex_statuses(tmp_path / "out" / "proposal.bilingual.docx",
+                                [r["requirement"] for r in rows])
+        assert shown == [r["status"] for r in rows]
+        assert "Check" not in shown and "확인 필요" not in shown
+    # Pull rebuilds the document to tell the reviewer's edits from the template's text:
+    # an unedited copy differs from that rebuild nowhere, the annex's status included.
+    for name in ("proposal.bilingual.docx", "proposal.en.docx", "proposal.ko.docx"):
+        plan = plan_pull(tmp_path / "out" / name, source)
+        assert (plan.edits, plan.not_pulled, plan.conflicts) == ([], [], []), name
+    english = json.loads(invoke("check", "--matrix", "--format", "json", source).output)
+    requirement = next(r["requirement"] for r in english["matrix"][str(source)]
+                       if r["id"] == "us-content")
+    draft = invoke("build", source, "-o", tmp_path / "draft", "--draft")
+    assert draft.exit_code == 0, draft.output
+    assert _annex_statuses(tmp_path / "draft" / "proposal.en.docx",
+                           [requirement]) == ["Accepted"]
+    assert plan_pull(tmp_path / "draft" / "proposal.en.docx", source).not_pulled == []
+
+
+@needs_libreoffice
+def test_the_acknowledged_status_is_set_whole_in_the_pdfs(tmp_path: Path, invoke: Invoke) -> None:
+    """The status column is narrow (2.5 cm, less in the side-by-side copy): the word a
+    reader meets there is one a line holds ("Acknowledged" broke as "Acknowled" / "ged")."""
+    source = _shortfall_acknowledged(tmp_path)
+    result = invoke("build", source, "-o", tmp_path / "out", "--draft", "--pdf")
+    assert result.exit_code == 0, result.output
+    for name, words in (("proposal.en.pdf", ["Accepted"]), ("proposal.ko.pdf", ["확인됨"]),
+                        ("proposal.bilingual.pdf", ["Accepted", "확인됨"])):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "out" / name), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        for word in words:
+            assert re.search(rf"\s{word}(\s|$)", text, re.M), (name, word)

@@ -12,7 +12,7 @@ from docx import Document
 from generator.build import BuildOptions, build_files
 from generator.cli import cli
 
-from helpers import LETTER, PROFILE, PROPOSAL
+from helpers import LETTER, PROFILE, PROPOSAL, Invoke
 
 
 def run_check(*args: str) -> tuple[int, list[dict[str, object]]]:
@@ -270,3 +270,30 @@ def test_check_prints_findings_in_the_order_of_the_file(tmp_path: Path) -> None:
                if line.startswith(str(path) + ":") and " acknowledged [" not in line]
     assert len(numbers) >= 3, result.output
     assert numbers == sorted(numbers), result.output
+
+
+def test_matrix_of_a_letter_says_why_there_is_none(invoke: Invoke) -> None:
+    """A letter has no compliance matrix: `check --matrix` says so and names the rules it
+    ran on the letter, rather than printing nothing; not an error (exit 0)."""
+    from generator.rules import rule_ids_for
+
+    rules = rule_ids_for("comment_letter")
+    assert {"QUESTION-ID", "NOTICE-DEADLINE", "SECTION-TITLE"} <= set(rules)
+    assert "STACK-LAYER" not in rules
+    result = invoke("check", "--matrix", LETTER)
+    assert result.exit_code == 0, result.output
+    assert (f"{LETTER}: a comment letter has no compliance matrix (proposals have one); "
+            f"check ran the rules for comment letters on it: {', '.join(rules)}"
+            in result.output)
+    korean = invoke("check", "--matrix", "--lang", "ko", LETTER)
+    assert korean.exit_code == 0
+    assert (f"{LETTER}: 의견서에는 요건 준수 대조표가 없습니다(대조표는 제안서에만 있습니다). "
+            f"이 파일에는 의견서 점검 규칙을 적용했습니다: {', '.join(rules)}" in korean.output)
+    data = json.loads(invoke("check", "--matrix", "--format", "json", LETTER).output)
+    assert data["matrix"] == {}
+    assert data["no_matrix"] == [{"file": str(LETTER), "kind": "comment_letter",
+                                  "rules": rules}]
+    # Without --matrix nothing about it; a proposal beside the letter keeps its matrix.
+    assert "no compliance matrix" not in invoke("check", LETTER).output
+    both = invoke("check", "--matrix", LETTER, PROPOSAL).output
+    assert "no compliance matrix" in both and f"\n{PROPOSAL}\n  Met" in both

@@ -89,3 +89,56 @@ def test_clicks_own_catalog_covers_its_usage_messages() -> None:
                   "Missing argument", "Try '{command} {option}' for help.",
                   "Show this message and exit.", "Invalid value for {param_hint}: {message}"):
         assert ko(msgid) != msgid, msgid
+
+
+def every_command(group: click.Command = cli, path: tuple[str, ...] = ()
+                  ) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in sorted(getattr(group, "commands", {}).items()):
+        yield from every_command(sub, (*path, name))
+
+
+def columns(line: str) -> int:
+    """Terminal columns: an East Asian wide character (Hangul) takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_help_line_is_wider_than_the_terminal(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """click wraps help by characters, and a Korean line ran to 120 columns; it is wrapped
+    by display width now, in every command and subcommand (COLUMNS=80)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    if lang == "ko":  # a locale rather than --lang, which groups do not take
+        monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    paths = list(every_command())
+    assert ("translate", "import") in paths and len(paths) > 15
+    for path in paths:
+        result = invoke(*path, "--help")
+        assert result.exit_code == 0, (path, result.output)
+        assert ("사용법: " in result.output) == (lang == "ko")
+        wide = [line for line in result.output.splitlines() if columns(line) > 80]
+        assert wide == [], (path, wide)
+    out = invoke("pull", "--help").output
+    # Prose is refilled, between words; an example command stays whole on its line.
+    assert "\n    propgen pull reviewed/proposal.ko.docx --into proposal.yaml\n" in out
+    if lang == "ko":
+        assert "반영할 변경 내용을 보여 주고, 저장하기 전에 확인을\n  받습니다" in out
+        assert "[필수]" in out and "[required]" not in out
+
+
+def test_help_follows_a_narrow_terminal_in_korean() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "60", "LANG": "ko_KR.UTF-8"}
+    out = subprocess.run([sys.executable, "-m", "generator", "pull", "--help"], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "사용법: " in out
+    prose = [line for line in out.splitlines() if "propgen pull reviewed" not in line]
+    assert max(columns(line) for line in prose) <= 60
+    assert max(columns(line) for line in prose) > 50  # filled, not cut short

@@ -55,9 +55,9 @@ def test_a_bloc_without_its_countries_is_an_error(tmp_path: Path, invoke: Invoke
             "under 'bloc_countries'") in result.output
 
 
-def test_regulations_gov_links_use_its_own_docket_id_while_the_re_line_cites_the_notice() -> None:
+def test_regulations_gov_links_use_its_own_docket_id_while_the_letter_cites_the_notice() -> None:
     from generator.loader import load_profile
 
     notice = load_profile().notice("rfi-2025")
     assert notice.regulations_gov_url == "https://www.regulations.gov/docket/ITA-2025-0070"
-    assert notice.docket_ids[0] == "ITA-ITA-2025-0070"  # the notice's wording, for the RE line
+    assert notice.docket_ids[0] == "ITA-ITA-2025-0070"  # the notice's wording, for the docket line

@@ -101,9 +101,13 @@ def test_proposal_names_its_point_of_contact_on_the_cover_and_by_the_signature(
 
 def test_letterhead_carries_the_commenters_country_and_contacts(built: Path) -> None:
     en = body_text(built / "letter-onnuri.en.docx").splitlines()
-    assert en[:4] == ["Onnuri Semiconductor Co., Ltd.", en[1], "South Korea",
+    # The English address ends in the country: it is not printed again on the next line.
+    assert en[:3] == ["Onnuri Semiconductor Co., Ltd.",
+                      "88 Teheran-ro, Gangnam-gu, Seoul 06164, Republic of Korea",
                       "www.onnuri-semi.example · ga@onnuri-semi.example · +82 2 555 0188"]
-    assert "대한민국" in body_text(built / "letter-onnuri.ko.docx").splitlines()[:4]
+    # The Korean one does not: the country follows it, once.
+    ko = body_text(built / "letter-onnuri.ko.docx").splitlines()
+    assert ko[:3] == ["온누리반도체", "서울특별시 강남구 테헤란로 88 (우 06164)", "대한민국"]
 
 
 def test_cover_says_to_whom_under_what_and_the_calls_citation(built: Path) -> None:
@@ -289,17 +293,33 @@ def test_proposal_has_a_table_of_contents_field_with_its_entries(built: Path) ->
 def test_korean_letter_caption_and_citations_are_korean(built: Path) -> None:
     text = body_text(built / "letter-onnuri.ko.docx")
     assert "미국산 AI 수출 프로그램 의견" in text.splitlines()
-    re_line = next(line for line in text.splitlines() if line.startswith("건명: "))
-    assert re_line == (
-        "건명: 미국산 AI 수출 프로그램, 정보요청서(RFI), 연방관보 문서 제2025-19674호"
-        "(2025년 10월 28일 게재); 문서 번호(Docket No.) ITA-ITA-2025-0070; "
-        "문서 번호(Docket No.) 251023-0165")
+    lines = text.splitlines()
+    agency = lines.index("미국 상무부 국제무역청(ITA)")
+    # One reference block; "문서 번호(Docket No.)" once, before both docket numbers.
+    assert lines[agency + 1:agency + 4] == [
+        "미국산 AI 수출 프로그램 — 정보요청서(RFI)",
+        "연방관보 문서 제2025-19674호(2025년 10월 28일 게재)",
+        "문서 번호(Docket No.) ITA-ITA-2025-0070 및 251023-0165"]
+    assert text.count("문서 번호(Docket No.)") == 1
     # The company's own number has another name than the government's docket.
     assert "당사 관리번호: ONR-GA-2025-117" in text.splitlines()
-    en = body_text(built / "letter-onnuri.en.docx")
-    assert "RE: American AI Exports Program, Request for information (FR Doc. 2025-19674, " \
-           "published October 28, 2025); Docket No. ITA-ITA-2025-0070; Docket No. " \
-           "251023-0165" in en.splitlines()
+
+
+def test_a_letter_has_one_subject_line(built: Path) -> None:
+    """"RE:" and "Subject:" (건명, 제목) read as one line twice; the notice and its dockets
+    are in the reference block, not in the subject."""
+    for lang, label, subject in (
+            ("en", "RE: ", "Participation of allied companies as trusted partners in AI "
+                           "export consortia"),
+            ("ko", "제목: ", "미국산 AI 수출 프로그램 컨소시엄에 동맹국 기업의 신뢰하는 파트너 "
+                           "참여 요청")):
+        lines = body_text(built / f"letter-onnuri.{lang}.docx").splitlines()
+        labelled = [line for line in lines
+                    if line.startswith(("RE:", "Subject:", "건명:", "제목:"))]
+        assert labelled == [label + subject], lang
+        # Right after the caption, which the notice asks every submission to carry.
+        assert lines[lines.index(labelled[0]) - 1] in (
+            "American AI Exports Program Comments", "미국산 AI 수출 프로그램 의견")
 
 
 def test_no_back_to_back_parentheses_in_korean(built: Path) -> None:

@@ -97,18 +97,23 @@ def test_a_header_row_is_never_alone_at_the_foot_of_a_page(long_tables: Path) ->
 def letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample letter with introductions of growing length, so that its questions fall
     at different places on their pages, once near a page's foot."""
-    out = tmp_path_factory.mktemp("letters")
-    text = LETTER.read_text("utf-8")
     sentence = ("We add this sentence to move the questions down the page, as a longer "
                 "introduction would. ")
-    ko_sentence = "질문의 위치를 아래로 옮기기 위해 이 문장을 덧붙입니다. "
+    return longer_introductions(tmp_path_factory.mktemp("letters"), "letter", range(0, 14, 2),
+                                sentence, "질문의 위치를 아래로 옮기기 위해 이 문장을 덧붙입니다. ")
+
+
+def longer_introductions(out: Path, stem: str, counts: range, en: str, ko: str) -> Path:
+    """PDFs of the sample letter with `en` and `ko` put `n` times before its introduction,
+    for each `n` of `counts`."""
+    text = LETTER.read_text("utf-8")
     inputs = []
-    for n in range(0, 14, 2):
+    for n in counts:
         variant = text.replace("  en: >-\n    Onnuri Semiconductor welcomes",
-                               f"  en: >-\n    {sentence * n}Onnuri Semiconductor welcomes", 1)
+                               f"  en: >-\n    {en * n}Onnuri Semiconductor welcomes", 1)
         variant = variant.replace("  ko: >-\n    온누리반도체는 미국산",
-                                  f"  ko: >-\n    {ko_sentence * n}온누리반도체는 미국산", 1)
-        source = out / f"letter-{n:02d}.yaml"
+                                  f"  ko: >-\n    {ko * n}온누리반도체는 미국산", 1)
+        source = out / f"{stem}-{n:02d}.yaml"
         source.write_text(variant, "utf-8")
         inputs.append(source)
     build_pdfs(out, *inputs)
@@ -204,3 +209,127 @@ def test_korean_counters_stay_with_their_number(korean_units: Path) -> None:
     lines = [line for page in pages(korean_units / "units.ko.pdf") for line in page]
     assert not [(a, b) for a, b in itertools.pairwise(lines)
                 if re.search(r"[0-9]$", a) and b.startswith("개사가")]
+
+
+SIGNATURES = {
+    "en": ("Respectfully submitted,", "Park Seo-yeon", "Onnuri Semiconductor Co., Ltd."),
+    "ko": ("끝.", "온누리반도체", "글로벌대외협력 부사장 박서연"),
+}
+
+
+@pytest.fixture(scope="module")
+def signatures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample letter with introductions of growing length, so that the signature
+    block slides down its page and past the foot of it."""
+    return longer_introductions(
+        tmp_path_factory.mktemp("signatures"), "sign", range(24, 44, 2),
+        "We would be glad to discuss these comments with the agency at any time. ",
+        "당사는 언제든지 이 의견을 국제무역청(ITA)과 논의할 준비가 되어 있습니다. ")
+
+
+def test_the_signature_stays_on_the_page_of_the_closing(signatures: Path) -> None:
+    """Room to sign, the name, title and company on one page with the closing, wherever
+    the letter's length puts them."""
+    seen = set()
+    for pdf in sorted(signatures.glob("sign-*.*.pdf")):
+        page_list = pages(pdf)
+        langs = ("en", "ko") if ".bilingual." in pdf.name else (
+            ("ko",) if ".ko." in pdf.name else ("en",))
+        for lang in langs:
+            needles: tuple[str, ...] = SIGNATURES[lang]
+            if lang == "ko" and ".bilingual." in pdf.name:
+                # The review copy sets the block in a row of its own: the body's 끝. ends
+                # the row before, which may break across pages.
+                needles = needles[1:]
+            # The last page that shows each line: the company also heads the letter.
+            found = [max(n for n, page in enumerate(page_list)
+                         if any(line.endswith(needle) or f"{needle} " in f"{line} "
+                                for line in page))
+                     for needle in needles]
+            assert len(set(found)) == 1, (pdf.name, lang, found)
+            seen.add(found[0])
+    assert len(seen) >= 2  # the block fell on more than one page number across variants
+
+
+def _fullness(pdf: Path, tmp: Path) -> list[float]:
+    """For each page, how far down its text area the lowest ink reaches (0 to 1), read from
+    greyscale renderings (PGM: a header, then one byte a pixel)."""
+    dpi, margin_in = 30, 1.0  # the templates' 2.54 cm margins
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), str(tmp / "p")],
+                   check=True)
+    out = []
+    for image in sorted(tmp.glob("p-*.pgm")):
+        _magic, width, height, _depth, pixels = image.read_bytes().split(maxsplit=4)
+        w, h = int(width), int(height)
+        top, bottom = int(margin_in * dpi), h - int(margin_in * dpi)
+        inked = [y for y in range(top, bottom) if min(pixels[y * w:(y + 1) * w]) < 160]
+        out.append((max(inked, default=top) - top) / (bottom - top))
+        image.unlink()
+    return out
+
+
+LONG_EN = ("Data pipelines and labeling systems are the layer where allied providers add the "
+           "most value, because local data must be collected, cleaned and labeled under the "
+           "laws of the target country. ") * 10
+LONG_KO = ("데이터 파이프라인과 레이블링 시스템은 대상 국가의 법령에 따라 현지 데이터를 수집하고 "
+           "정제하며 레이블링해야 하므로 동맹국 기업이 가장 큰 가치를 더하는 계층입니다. ") * 10
+
+
+@pytest.fixture(scope="module")
+def long_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample letter with answers of many lines each, one answered in three English and
+    two Korean paragraphs (paired as a whole section), at three places on their pages."""
+    out = tmp_path_factory.mktemp("long-letters")
+    # No footnote: at a page's foot it would pass for a full page in `_fullness`.
+    text = LETTER.read_text("utf-8").replace("[^eo]", "")
+    edits = [
+        ("        We represent Onnuri", f"        {LONG_EN}We represent Onnuri"),
+        ("        당사는 온누리반도체와 미국", f"        {LONG_KO}당사는 온누리반도체와 미국"),
+        ("        High-bandwidth memory,", f"        {LONG_EN}High-bandwidth memory,"),
+        ("        고대역폭 메모리(HBM),", f"        {LONG_KO}고대역폭 메모리(HBM),"),
+        ("        Yes. Memory and advanced", f"        {LONG_EN}\n\n        {LONG_EN}\n\n"
+                                             "        Yes. Memory and advanced"),
+        ("        그렇습니다. 미국산", f"        {LONG_KO}\n\n        그렇습니다. 미국산"),
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    inputs = []
+    for n in (0, 4, 8):
+        variant = text.replace("We represent Onnuri",
+                               f"{'We add this sentence to move the answers down. ' * n}"
+                               "We represent Onnuri", 1)
+        source = out / f"long-{n}.yaml"
+        source.write_text(variant, "utf-8")
+        inputs.append(source)
+    build_pdfs(out, *inputs)
+    return out
+
+
+def test_side_by_side_pages_are_full_and_long_answers_break(long_letters: Path,
+                                                           tmp_path: Path) -> None:
+    """Rows kept whole left pages half empty (a third full, before); a long row now breaks
+    across pages. Only the last page may be short, and a page before it by at most one row
+    kept whole (some 12 lines, the signature block with its room to sign), about 40 %."""
+    for pdf in sorted(long_letters.glob("long-*.bilingual.pdf")):
+        fullness = _fullness(pdf, tmp_path)
+        assert len(fullness) >= 5, pdf.name
+        assert min(fullness[:-1]) >= 0.55, (pdf.name, [round(f, 2) for f in fullness])
+
+
+def test_long_answers_start_on_the_page_of_their_prompt(long_letters: Path) -> None:
+    """A prompt and the first line of its answer on one page, though the answer's row may
+    break: pdftotext without -layout reads each column of the page in turn."""
+    prompts = [("Identify and describe who you represent", "Data pipelines and labeling"),
+               ("what goods or services does your organization offer?",
+                "Data pipelines and labeling"),
+               ("be clarified or expanded upon?", "Data pipelines and labeling")]
+    for pdf in sorted([*long_letters.glob("long-*.en.pdf"),
+                       *long_letters.glob("long-*.bilingual.pdf")]):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        page_list = [" ".join(page.split()) for page in text.split("\f")]
+        for prompt, answer in prompts:
+            holding = [n for n, page in enumerate(page_list) if prompt in page]
+            assert len(holding) == 1, (pdf.name, prompt)  # the prompt is not cut by a page
+            assert answer in page_list[holding[0]].split(prompt, 1)[1], (pdf.name, prompt)

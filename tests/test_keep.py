@@ -13,9 +13,7 @@ from test_pdf import needs_libreoffice
 
 from generator.output import MANIFEST_NAME
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, PROPOSAL
 
 
 def changed_copy(folder: Path, source: Path = LETTER) -> Path:
@@ -27,6 +25,14 @@ def changed_copy(folder: Path, source: Path = LETTER) -> Path:
         "utf-8")
     assert path.read_text("utf-8") != source.read_text("utf-8")
     return path
+
+
+def hand_edited(invoke: Invoke, folder: Path, name: str, content: bytes) -> Path:
+    """The letter built into `folder`/out, then its document `name` replaced by hand."""
+    out = folder / "out"
+    assert invoke("build", LETTER, "-o", out).exit_code == 0
+    (out / name).write_bytes(content)
+    return out
 
 
 def test_force_keeps_the_hand_edited_bytes_in_a_dated_backup(invoke: Invoke,
@@ -67,9 +73,7 @@ def test_force_without_edits_makes_no_backup(invoke: Invoke, tmp_path: Path) -> 
 
 
 def test_backup_message_in_korean(invoke: Invoke, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert invoke("build", LETTER, "-o", out).exit_code == 0
-    (out / "letter-onnuri.ko.docx").write_bytes(b"hand-made")
+    out = hand_edited(invoke, tmp_path, "letter-onnuri.ko.docx", b"hand-made")
     result = invoke("build", LETTER, "-o", out, "--force", "--lang", "ko")
     assert result.exit_code == 0, result.output
     assert "백업" in result.output
@@ -179,9 +183,7 @@ def test_pdfs_of_a_real_build_are_known_and_cleared(invoke: Invoke, tmp_path: Pa
 
 
 def test_json_build_reports_backups(invoke: Invoke, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert invoke("build", LETTER, "-o", out).exit_code == 0
-    (out / "letter-onnuri.en.docx").write_bytes(b"counsel")
+    out = hand_edited(invoke, tmp_path, "letter-onnuri.en.docx", b"counsel")
     result = invoke("build", LETTER, "-o", out, "--force", "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)

@@ -28,9 +28,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # matrix; warnings the team acknowledged
     ("loader",),  # loading: read, validate, structural rules; the profile
     ("context", "explain", "fields"),  # render context; a file in words; field controls
-    ("output", "layout", "render", "ooxml", "pdf", "gaps", "template_checks", "budget", "keep"),
-    # OOXML, writes, contents and Korean justification, docxtpl, rich text as Word markup,
-    # PDF; a custom template's budgets; backups and stale PDFs
+    ("output", "layout", "render", "ooxml", "readback", "pdf", "gaps", "template_checks",
+     "budget", "keep"),
+    # OOXML, writes, contents and Korean justification, docxtpl, rich text as Word markup
+    # and read back from it, PDF; a custom template's budgets; backups and stale PDFs
     ("office",),  # a LibreOffice kept running (UNO bridge), on pdf's profile and macro
     ("inputs", "drift"),  # find files, load and check each once; the review sidecar
     ("build", "starters", "translate", "exports"),  # the pipeline; starter files;

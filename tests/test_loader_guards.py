@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -29,27 +28,7 @@ from generator.errors import InputError
 from generator.loader import Limits, load_submission, read_yaml
 from generator.models import CommentLetter, Proposal
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-PROFILE = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
-BOUND = 5.0
-posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX links and FIFOs")
-
-
-def assert_clean(result: Result, *needles: str, code: int = 2) -> None:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in result.output, result.output
-
-
-def variant(tmp_path: Path, source: Path, old: str, new: str, name: str = "x.yaml") -> Path:
-    text = source.read_text(encoding="utf-8")
-    assert old in text, old
-    target = tmp_path / name
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return target
+from helpers import BOUND, LETTER, PROFILE, PROPOSAL, assert_clean, posix_only, variant
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -16,16 +16,17 @@ import pytest
 from conftest import Invoke
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 from ruamel.yaml import YAML
+from test_pdf import needs_libreoffice
 
 from generator.build import BuildOptions, build_files
-from generator.fields import END, SEP, START, paths_of
+from generator.fields import END, MC, SEP, START, W15, W15_APPEARANCE, paths_of
 from generator.loader import load_submission
 from generator.pull import field_texts
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
+from helpers import LETTER, PROPOSAL, built_document
+
 COMMENTS = (
     ("executive_summary:\n", "# Summary: keep it under 200 words\nexecutive_summary:  # 요약\n"),
     ("  members:\n", "  members:  # anchor first\n"),
@@ -107,6 +108,23 @@ def test_every_field_is_a_locked_control_tagged_with_its_path(built: Path, lang:
             # Nothing a reader would see: no title, no placeholder text.
             assert properties.find(qn("w:alias")) is None
             assert properties.find(qn("w:showingPlcHdr")) is None
+            # Hidden in Word too: no border, no tag on hover.
+            assert [c.tag for c in properties] == [qn("w:tag"), qn("w:lock"), W15_APPEARANCE]
+            assert properties[-1].get(f"{{{W15}}}val") == "hidden"
+
+
+@pytest.mark.parametrize("name", ["proposal-lodestar.en.docx", "letter-onnuri.bilingual.docx"])
+def test_w15_is_declared_once_and_ignorable(built: Path, name: str) -> None:
+    """Word 2010 and LibreOffice skip w15:appearance only where the root lists w15 in
+    mc:Ignorable; a prefix it names must be declared there, not on each control."""
+    with zipfile.ZipFile(built / name) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    root = etree.fromstring(xml.encode("utf-8"))
+    assert root.nsmap["w15"] == W15
+    assert "w15" in root.get(f"{{{MC}}}Ignorable").split()
+    assert {"w14", "wp14"} <= set(root.get(f"{{{MC}}}Ignorable").split())  # kept
+    assert xml.count("xmlns:w15=") == 1
+    assert xml.count('<w15:appearance w15:val="hidden"/>') == xml.count("<w:sdt>") > 10
 
 
 def test_no_marker_is_left_in_any_part(built: Path) -> None:
@@ -153,8 +171,7 @@ def test_pull_round_trip(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path)
     kept = comments(yaml_path)
     before = plain(yaml_path)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.en.docx")
     edit_field(document, "executive_summary", "complete, secure AI stack",
                "complete and secure AI stack")
     outside = edit_outside(document, "The package covers the five layers")
@@ -184,8 +201,7 @@ def test_pull_from_the_korean_document_changes_the_korean_text(tmp_path: Path,
                                                                 invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path)
     before = plain(yaml_path)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.ko.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.ko.docx")
     edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
     document.save(str(tmp_path / "검토.ko.docx"))
     result = invoke("pull", tmp_path / "검토.ko.docx", "--into", yaml_path, "--yes",
@@ -200,8 +216,7 @@ def test_pull_from_the_korean_document_changes_the_korean_text(tmp_path: Path,
 
 def test_pull_from_the_side_by_side_copy(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.bilingual.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.bilingual.docx")
     edit_field(document, "closing", "기꺼이", "언제든 기꺼이")
     document.save(str(tmp_path / "letter-onnuri.bilingual.docx"))
     result = invoke("pull", tmp_path / "letter-onnuri.bilingual.docx", "--into", yaml_path,
@@ -213,8 +228,7 @@ def test_pull_from_the_side_by_side_copy(tmp_path: Path, invoke: Invoke) -> None
 
 def test_tracked_changes_count_as_accepted(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     sdt = controls(document)["closing"][0]
     run = sdt.find(f"{qn('w:sdtContent')}/{qn('w:r')}")
     deleted = run.makeelement(qn("w:del"), {qn("w:id"): "1", qn("w:author"): "counsel"})
@@ -257,8 +271,7 @@ def test_a_field_shown_twice_and_edited_once(tmp_path: Path, invoke: Invoke) -> 
     """The commenter's name heads the letter and closes it: an edit of either is pulled;
     two different edits are reported, not guessed between."""
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     first, last = controls(document)["commenter.name"]
     last.find(f".//{qn('w:t')}").text = "Onnuri Semiconductor Company Ltd."
     document.save(str(tmp_path / "once.en.docx"))
@@ -288,8 +301,7 @@ def test_declining_or_not_answering_the_question_writes_nothing(
 
     yaml_path = commented_copy(tmp_path, LETTER)
     data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
     result = CliRunner().invoke(cli, ["pull", str(tmp_path / "e.en.docx"), "--into",
@@ -315,8 +327,7 @@ def test_pulled_field_flags_the_other_language_with_the_drift_record(
     submission, _ = load_submission(yaml_path)
     mark_reviewed(yaml_path, submission)  # both languages agree, as a reviewer said
     assert "DRIFT" not in invoke("check", yaml_path).output
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "proposal-lodestar.ko.docx"))
+    document = built_document(yaml_path, tmp_path / "out", "proposal-lodestar.ko.docx")
     edit_field(document, "consortium.members[1].contribution", "고성능", "초고성능")
     document.save(str(tmp_path / "edited.ko.docx"))
 
@@ -330,17 +341,44 @@ def test_pulled_field_flags_the_other_language_with_the_drift_record(
     assert len(drift) == 1 and "consortium.members[1].contribution.ko" in drift[0]
 
 
-def test_without_a_record_the_other_language_is_still_named(tmp_path: Path,
-                                                             invoke: Invoke) -> None:
+def test_without_a_record_the_pull_starts_one_and_check_flags_the_other_language(
+        tmp_path: Path, invoke: Invoke) -> None:
+    """No field was marked reviewed: the pull records the texts the document was built
+    from as agreeing, so the edited language shows as changed and the other as DRIFT."""
+    from generator.drift import read_record, sidecar_path
+
     yaml_path = commented_copy(tmp_path, LETTER)
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter-onnuri.en.docx"))
+    assert "DRIFT" not in invoke("check", yaml_path).output
+    document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     edit_field(document, "closing", "glad", "happy")
     document.save(str(tmp_path / "e.en.docx"))
     result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes",
                     "--lang", "ko")
     assert result.exit_code == 0, result.output
-    assert "closing: 국문 내용이 수정된 내용과 여전히 맞는지 확인하십시오" in result.output
+    assert "closing: 국문 내용이 더 이상 맞지 않을 수 있습니다" in result.output
+    assert f"{sidecar_path(yaml_path)}" in result.output  # the record written is named
+    assert list(read_record(yaml_path)) == ["closing"]  # only the pulled field
+    drift = [line for line in invoke("check", yaml_path).output.splitlines()
+             if "[DRIFT]" in line]
+    assert len(drift) == 1 and "closing.en" in drift[0], drift
+
+
+def test_a_field_in_one_language_only_is_named_not_recorded(tmp_path: Path,
+                                                            invoke: Invoke) -> None:
+    from generator.drift import sidecar_path
+
+    text = LETTER.read_text("utf-8")
+    start = text.index("closing:")
+    yaml_path = tmp_path / "letter.yaml"
+    yaml_path.write_text(text[:start] + "closing:\n  en: We are glad to help.\n", "utf-8")
+    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out", draft=True))
+    document = Document(str(tmp_path / "out" / "letter.en.docx"))
+    edit_field(document, "closing", "glad", "happy")
+    document.save(str(tmp_path / "e.en.docx"))
+    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "closing: check that the Korean text still matches" in result.output
+    assert not sidecar_path(yaml_path).exists()
 
 
 def test_a_drafts_stand_in_text_is_not_pulled_but_its_translation_is(
@@ -369,23 +407,6 @@ def test_a_drafts_stand_in_text_is_not_pulled_but_its_translation_is(
     assert result.exit_code == 0, result.output
     assert plain(yaml_path)["closing"] == {"en": "We thank you.", "ko": "감사합니다."}
     assert "# no Korean yet" in yaml_path.read_text("utf-8")
-
-
-def test_a_field_written_in_markdown_is_left_to_the_hand(tmp_path: Path,
-                                                          invoke: Invoke) -> None:
-    """Plain text from Word over a field with emphasis or links would lose them."""
-    text = LETTER.read_text("utf-8").replace(
-        "would\n    be glad", "would\n    be **very** glad")
-    yaml_path = tmp_path / "letter.yaml"
-    yaml_path.write_text(text, "utf-8")
-    data = yaml_path.read_bytes()
-    build_files([yaml_path], BuildOptions(output_dir=tmp_path / "out"))
-    document = Document(str(tmp_path / "out" / "letter.en.docx"))
-    edit_field(document, "closing", "We thank", "We warmly thank")
-    document.save(str(tmp_path / "e.en.docx"))
-    result = invoke("pull", tmp_path / "e.en.docx", "--into", yaml_path, "--yes")
-    assert "closing.en is written with formatting" in result.output
-    assert yaml_path.read_bytes() == data
 
 
 def test_a_rich_text_is_marked_through_its_prefix_and_suffix() -> None:
@@ -422,3 +443,23 @@ def test_a_document_of_another_submission_is_refused(
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
     assert other.read_bytes() == data
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_the_pdfs_show_nothing_of_the_controls(tmp_path: Path) -> None:
+    """LibreOffice (7.4 and later) can export content controls as PDF form fields, boxes a
+    reader could type in: the filed PDFs hold none, and a field reads as plain text with
+    no placeholder."""
+    import subprocess
+
+    from test_pdf_build import pdf_text
+
+    build_files([LETTER], BuildOptions(output_dir=tmp_path, pdf=True))
+    for lang, name in (("en", "Onnuri Semiconductor Co., Ltd."), ("ko", "온누리반도체")):
+        pdf = tmp_path / f"letter-onnuri.{lang}.pdf"
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                              text=True).stdout
+        assert re.search(r"^Form:\s+none$", info, re.MULTILINE), info
+        first = pdf_text(pdf, 1)
+        assert name in first and "Click or tap" not in first, first

@@ -8,10 +8,12 @@ build, rejecting all gives OLD's, in both languages, and LibreOffice converts th
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Invoke
@@ -22,12 +24,21 @@ from test_pdf import needs_libreoffice
 from test_pdf_build import pdf_text
 
 from generator.build import BuildOptions, build_files
-from generator.redline import accept_all, paragraph_texts, reject_all
+from generator.redline import (
+    accept_all,
+    footnotes_of,
+    open_document,
+    paragraph_texts,
+    redline_versions,
+    reject_all,
+    text_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 NEW_MEMBER = """    - id: pinecrest
       name: {en: "Pinecrest Labeling LLC", ko: 파인크레스트 레이블링}
       role: member
@@ -38,6 +49,14 @@ NEW_MEMBER = """    - id: pinecrest
 """
 
 
+def version(folder: Path, source: Path, text: str) -> Path:
+    """`text` written as a version of `source` (same name) in `folder`."""
+    path = folder / source.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
 def edited_proposal(folder: Path) -> Path:
     """The proposal with one sentence changed in each language and one member added."""
     text = PROPOSAL.read_text("utf-8")
@@ -45,20 +64,60 @@ def edited_proposal(folder: Path) -> Path:
     text = text.replace("3년간 120MW", "4년간 120MW")
     text = text.replace("    - id: hanul\n", NEW_MEMBER + "    - id: hanul\n", 1)
     assert text.count("four years") == 1 and "4년간" in text and "pinecrest" in text
-    path = folder / "new" / PROPOSAL.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
+    return version(folder / "new", PROPOSAL, text)
 
 
 def edited_letter(folder: Path) -> Path:
     """The letter without its answer to B.1."""
     text = LETTER.read_text("utf-8")
     start, end = text.index("  - question: B.1"), text.index("  - question: C")
-    path = folder / "new" / LETTER.name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text[:start] + text[end:], "utf-8")
-    return path
+    return version(folder / "new", LETTER, text[:start] + text[end:])
+
+
+def visibly_edited_letter(folder: Path) -> Path:
+    """The letter with what the body's text alone does not show: no confidential answer
+    (so no marking in the page header), a footnote reworded, the docket link retargeted."""
+    text = LETTER.read_text("utf-8").replace("    confidential: true\n", "", 1)
+    text = text.replace("docket/ITA-2025-0070)", "docket/ITA-2025-0071)")
+    text = text.replace("signed July 23, 2025", "signed on July 23, 2025")
+    text = text.replace("2025년 7월 23일 서명", "2025년 7월 23일 대통령 서명")
+    assert text.count("ITA-2025-0071") == 2 and "signed on" in text and "대통령 서명" in text
+    return version(folder / "visible", LETTER, text)
+
+
+def letter_without_notes(folder: Path) -> Path:
+    """The letter with its one footnote taken out, in both languages."""
+    text = LETTER.read_text("utf-8").replace("[^eo]", "")
+    text = re.sub(r"\n\n    : [^\n]*\n[^\n]*\n", "\n", text)  # the definitions
+    assert "[^" not in text and ": Executive Order" not in text
+    return version(folder / "nonotes", LETTER, text)
+
+
+def reader_view(path: Path, resolve: Any = None) -> dict[str, list[str]]:
+    """What a reader meets, part by part: the body's paragraphs, its links' targets, the
+    page headers' and footers' text, and each referenced footnote's text in order;
+    `resolve` (accept_all / reject_all) applied to every part first."""
+    document = open_document(path.read_bytes())
+    body = document.element.body
+    margins = []
+    for ref in body.find(W + "sectPr"):
+        if ref.tag in (W + "headerReference", W + "footerReference"):
+            margins.append(document.part.related_parts[ref.get(R_ID)].element)
+    notes = footnotes_of(document)
+    for root in (body, *margins, *([notes] if notes is not None else [])):
+        if resolve is not None:
+            resolve(root)
+    by_id = {n.get(W + "id"): n for n in notes.iter(W + "footnote")} if notes is not None \
+        else {}
+    return {
+        "body": paragraph_texts(body),
+        "links": [document.part.rels[link.get(R_ID)].target_ref if link.get(R_ID)
+                  else "#" + link.get(W + "anchor", "")
+                  for link in body.iter(W + "hyperlink") if text_of(link)],
+        "margins": [text for root in margins for text in paragraph_texts(root)],
+        "notes": [text_of(by_id[ref.get(W + "id")]).strip()
+                  for ref in body.iter(W + "footnoteReference")],
+    }
 
 
 def body_of(path: Path) -> etree._Element:
@@ -89,11 +148,17 @@ def redlines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         result = CliRunner().invoke(cli, ["redline", str(old), str(new), "-o", str(out),
                                           "--author", "Jane Reviewer", "--date", "2026-07-01"])
         assert result.exit_code == 0, result.output
-    return {path.name: path for path in out.glob("*.docx")}
+    result = CliRunner().invoke(cli, ["redline", str(LETTER), str(visibly_edited_letter(folder)),
+                                      "-o", str(folder / "visible-out")])
+    assert result.exit_code == 0, result.output
+    redlines = {path.name: path for path in out.glob("*.docx")}
+    for path in (folder / "visible-out").glob("*.docx"):
+        redlines["visible." + path.name] = path
+    return redlines
 
 
 def test_a_redline_per_language(redlines: dict[str, Path]) -> None:
-    assert sorted(redlines) == [
+    assert sorted(name for name in redlines if not name.startswith("visible.")) == [
         "letter-onnuri.redline.en.docx", "letter-onnuri.redline.ko.docx",
         "proposal-lodestar.redline.en.docx", "proposal-lodestar.redline.ko.docx",
     ]
@@ -148,6 +213,63 @@ def test_accept_all_gives_new_and_reject_all_gives_old(
     assert old_texts != new_texts
     assert paragraph_texts(accept_all(copy.deepcopy(body))) == new_texts
     assert paragraph_texts(reject_all(copy.deepcopy(body))) == old_texts
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("source", ["proposal", "letter", "visible", "nonotes"])
+def test_accept_and_reject_give_each_versions_headers_links_and_footnotes(
+        redlines: dict[str, Path], tmp_path: Path, lang: str, source: str) -> None:
+    """Not only the body's text: what a reader sees in the page headers, the links'
+    targets and the footnotes is NEW's after accepting every change, OLD's after
+    rejecting every change."""
+    old = PROPOSAL if source == "proposal" else LETTER
+    new = {"proposal": edited_proposal, "letter": edited_letter, "nonotes": letter_without_notes,
+           "visible": visibly_edited_letter}[source](tmp_path)
+    name = f"{old.stem}.redline.{lang}.docx"
+    if source == "nonotes":  # NEW has no footnotes part at all
+        redline_versions(str(old), str(new), tmp_path / "nonotes-out")
+        redline = tmp_path / "nonotes-out" / name
+    else:
+        redline = redlines[("visible." if source == "visible" else "") + name]
+    build_files([old], BuildOptions(output_dir=tmp_path / "old"))
+    build_files([new], BuildOptions(output_dir=tmp_path / "new-out"))
+    old_view = reader_view(tmp_path / "old" / f"{old.stem}.{lang}.docx")
+    new_view = reader_view(tmp_path / "new-out" / f"{old.stem}.{lang}.docx")
+    assert reader_view(redline, accept_all) == new_view
+    assert reader_view(redline, reject_all) == old_view
+    if source == "nonotes":
+        assert new_view["notes"] == [] and old_view["notes"]
+    if source == "visible":
+        for part in ("margins", "links", "notes"):
+            assert old_view[part] != new_view[part], part
+
+
+@pytest.mark.parametrize(("lang", "marking", "inserted"), [
+    ("en", "BUSINESS CONFIDENTIAL", "on "), ("ko", "영업 기밀", "대통령 ")])
+def test_header_footnote_and_link_changes_are_tracked(
+        redlines: dict[str, Path], lang: str, marking: str, inserted: str) -> None:
+    path = redlines[f"visible.letter-onnuri.redline.{lang}.docx"]
+    document = open_document(path.read_bytes())
+    header = next(document.part.related_parts[ref.get(R_ID)].element
+                  for ref in document.element.body.find(W + "sectPr")
+                  if ref.tag == W + "headerReference")
+    assert marking in changes(header, "del")
+    notes = footnotes_of(document)
+    assert inserted in changes(notes, "ins")
+    # The retargeted link: the old link's run deleted, the new one's inserted, same text.
+    body = document.element.body
+    rels = document.part.rels
+    deleted = [rels[link.get(R_ID)].target_ref for link in body.iter(W + "hyperlink")
+               if link.find(f"{W}del") is not None]
+    added = [rels[link.get(R_ID)].target_ref for link in body.iter(W + "hyperlink")
+             if link.find(f"{W}ins") is not None]
+    assert deleted == ["https://www.regulations.gov/docket/ITA-2025-0070"]
+    assert added == ["https://www.regulations.gov/docket/ITA-2025-0071"]
+    ids = [mark.get(W + "id") for root in (body, header, notes)
+           for mark in root.iter(W + "ins", W + "del")]
+    assert len(ids) == len(set(ids))  # unique across the parts
+    with zipfile.ZipFile(path) as package:  # nothing of the comparison is left behind
+        assert b"propgen-target" not in package.read("word/document.xml")
 
 
 def test_accept_and_reject_helpers_follow_words_rules() -> None:
@@ -253,9 +375,32 @@ def test_redlines_convert_in_libreoffice(redlines: dict[str, Path], tmp_path: Pa
 
     docx = [shutil.copy(path, tmp_path / name) for name, path in sorted(redlines.items())]
     pdfs = convert_to_pdf([Path(p) for p in docx])
-    assert len(pdfs) == 4
+    assert len(pdfs) == 6
     english = " ".join(pdf_text(tmp_path / "proposal-lodestar.redline.en.pdf").split())
     # LibreOffice shows tracked changes: the deleted word stays visible beside the new one.
     assert "threefour years" in english and "Pinecrest Labeling" in english
     korean = " ".join(pdf_text(tmp_path / "letter-onnuri.redline.ko.pdf").split())
     assert "AI 최적화" in korean
+    # Changes in the page header and a footnote convert too, and show.
+    visible = " ".join(pdf_text(tmp_path / "visible.letter-onnuri.redline.en.pdf").split())
+    assert "BUSINESS CONFIDENTIAL" in visible and "signed on July 23, 2025" in visible
+    visible_ko = " ".join(pdf_text(tmp_path / "visible.letter-onnuri.redline.ko.pdf").split())
+    assert "대통령 서명" in visible_ko
+
+
+def test_a_header_only_new_has_is_inserted_whole() -> None:
+    import datetime as dt
+
+    from generator.redline import Revision, redline
+
+    old, new = Document(), Document()
+    for document in (old, new):
+        document.add_paragraph("Body text.")
+    header = new.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "DRAFT FOR REVIEW"
+    redline(old, new, Revision("A. Reviewer", dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc)))
+    root = header.part.element
+    assert changes(root, "ins") == ["DRAFT FOR REVIEW"]
+    assert paragraph_texts(accept_all(copy.deepcopy(root))) == ["DRAFT FOR REVIEW"]
+    assert "".join(paragraph_texts(reject_all(copy.deepcopy(root)))) == ""

@@ -178,7 +178,7 @@ def test_links_are_hyperlinks_to_the_url(letter: dict[str, DocumentObject]) -> N
 
 def test_submitted_via_links_the_docket_as_regulations_gov_lists_it(
         letter: dict[str, DocumentObject]) -> None:
-    """The notice's wording (ITA-ITA-2025-0070) stays in the RE line; the "Submitted via"
+    """The notice's wording (ITA-ITA-2025-0070) stays in the docket line; the "Submitted via"
     line links to the docket's page under the id Regulations.gov uses (ITA-2025-0070)."""
     notice = PROFILE.notice("rfi-2025")
     url = notice.regulations_gov_url
@@ -201,9 +201,10 @@ def test_submitted_via_links_the_docket_as_regulations_gov_lists_it(
             assert links[0].find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "Hyperlink"
             # The other channel stays plain text after the link.
             assert _text(p).endswith("또는 aiexports.gov" if ko else "or aiexports.gov")
-        re_lines = [_text(p) for p in paragraphs if _text(p).startswith(("RE: ", "건명: "))]
-        assert len(re_lines) == (2 if lang == "bilingual" else 1), lang
-        for line in re_lines:
+        dockets = [_text(p) for p in paragraphs
+                   if _text(p).startswith(("Docket No", "문서 번호(Docket No.) "))]
+        assert len(dockets) == (2 if lang == "bilingual" else 1), lang
+        for line in dockets:
             assert "ITA-ITA-2025-0070" in line
             assert "ITA-2025-0070" not in line.replace("ITA-ITA-2025-0070", "")
 

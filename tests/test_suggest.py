@@ -29,7 +29,10 @@ def variant(tmp_path: Path, source: Path, old: str, new: str, count: int = 1) ->
 
 @pytest.mark.parametrize(("typed", "meant"), [
     ("UK", "GB"), ("KOR", "KR"), ("usa", "US"), ("Germany", "DE"), ("대한민국", "KR"),
-    ("South Korea", "KR"),
+    ("South Korea", "KR"), ("Korea", "KR"), ("한국", "KR"), ("Republic of Korea", "KR"),
+    ("Korea (South)", "KR"), ("Korea, North", "KP"),
+    ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("America", "US"),
+    ("UK", "GB"), ("U.K.", "GB"), ("Viet Nam", "VN"), ("Burma", "MM"), ("홍콩", "HK"),
 ])
 def test_country_suggestions(typed: str, meant: str) -> None:
     assert suggest.country(typed, _ALPHA2) == meant
@@ -66,6 +69,31 @@ def test_a_mistyped_value_names_what_it_likely_means(
     result = invoke("validate", variant(tmp_path, source, old, new))
     assert result.exit_code == 2, result.output
     assert expected in result.output, result.output
+
+
+@pytest.mark.parametrize(("typed", "english", "korean"), [
+    ("Korea", "the code of South Korea is 'KR'", "대한민국의 국가 코드는 'KR'입니다"),
+    ("한국", "the code of South Korea is 'KR'", "대한민국의 국가 코드는 'KR'입니다"),
+    ("대한민국", "the code of South Korea is 'KR'", "대한민국의 국가 코드는 'KR'입니다"),
+    ("South Korea", "the code of South Korea is 'KR'", "대한민국의 국가 코드는 'KR'입니다"),
+    ("United States", "the code of United States is 'US'", "미국의 국가 코드는 'US'입니다"),
+    ("USA", "did you mean 'US' (United States)?", "'US'(미국)의 오타가 아닌지 확인하십시오"),
+    ("UK", "did you mean 'GB' (United Kingdom)?", "'GB'(영국)의 오타가 아닌지 확인하십시오"),
+    ("Viet Nam", "the code of Vietnam is 'VN'", "베트남의 국가 코드는 'VN'입니다"),
+])
+def test_a_country_written_as_a_name_gets_its_code_at_the_field(
+    tmp_path: Path, invoke: Invoke, typed: str, english: str, korean: str
+) -> None:
+    path = variant(tmp_path, PROPOSAL, "      country: KR", f"      country: {typed}")
+    result = invoke("validate", path)
+    assert result.exit_code == 2, result.output
+    [line] = [x for x in result.output.splitlines() if "consortium.members[1].country" in x]
+    assert line.startswith(f"{path}:33:16: consortium.members[1].country: '{typed}' is not")
+    assert line.endswith(english), line
+    assert invoke("validate", "--lang", "ko", path).output.rstrip().endswith(korean)
+    # The same in a list of countries (a proposal's targets).
+    path = variant(tmp_path, PROPOSAL, "  - country: VN", f"  - country: {typed}")
+    assert "targets[0].country: " in invoke("validate", path).output
 
 
 def test_suggestions_in_korean(tmp_path: Path, invoke: Invoke) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from docx import Document
 
 from generator import budget, output, pdf
@@ -27,20 +26,17 @@ from generator.build import BuildOptions, build_files
 from generator.output import LOCK_NAME, MANIFEST_NAME, Manifest, folder_lock
 from generator.pdf import ConversionError, render_previews
 
-ROOT = Path(__file__).resolve().parent.parent
-PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
-LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-TEMPLATES = ROOT / "templates"
-PROFILE = ROOT / "generator" / "profiles" / "ai-exports-2026.yaml"
-posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX signals, links and FIFOs")
-BOUND = 5.0  # seconds: generous, a hang or a blow-up is minutes
-
-
-def assert_clean(result: Result, *needles: str, code: int = 2) -> None:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in result.output, result.output
+from helpers import (
+    BOUND,
+    LETTER,
+    MALFORMED,
+    PROFILE,
+    PROPOSAL,
+    SAMPLES_DIR,
+    TEMPLATES,
+    assert_clean,
+    posix_only,
+)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -346,10 +342,9 @@ def _alive(pid: int) -> bool:
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
 
 
-@needs_proc
-def test_sigterm_to_a_parallel_build_ends_its_workers_and_keeps_a_true_manifest(
-    tmp_path: Path,
-) -> None:
+def _parallel_build_under_way(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """`propgen build --jobs 2` of 24 files in a subprocess, once its first document is
+    written (its workers are running then); the process and its output folder."""
     batch = tmp_path / "batch"
     batch.mkdir()
     for number in range(24):
@@ -361,6 +356,15 @@ def test_sigterm_to_a_parallel_build_ends_its_workers_and_keeps_a_true_manifest(
     deadline = time.monotonic() + 60
     while not list(out.glob("*.docx")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return run, out
+
+
+@needs_proc
+def test_sigterm_to_a_parallel_build_ends_its_workers_and_keeps_a_true_manifest(
+    tmp_path: Path,
+) -> None:
+    run, out = _parallel_build_under_way(tmp_path)
+    batch = tmp_path / "batch"
     workers = _children(run.pid)
     assert workers, "the build had no workers"
     run.send_signal(signal.SIGTERM)
@@ -454,8 +458,8 @@ def test_the_next_run_cleans_up_after_a_killed_one(tmp_path: Path) -> None:
 
 def test_parallel_build_prints_the_messages_of_a_serial_one(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
-    shutil.copytree(ROOT / "tests" / "malformed", batch)
-    for sample in (ROOT / "samples").glob("*.yaml"):
+    shutil.copytree(MALFORMED, batch)
+    for sample in SAMPLES_DIR.glob("*.yaml"):
         shutil.copy(sample, batch)
     printed = []
     for jobs in ("1", "2"):
@@ -663,17 +667,8 @@ def test_real_libreoffice_killed_with_propgen_does_not_break_the_next_build(
 
 @needs_proc
 def test_a_worker_killed_from_outside_is_a_message(tmp_path: Path) -> None:
+    run, out = _parallel_build_under_way(tmp_path)
     batch = tmp_path / "batch"
-    batch.mkdir()
-    for number in range(24):
-        shutil.copy(PROPOSAL if number % 2 else LETTER, batch / f"s{number:02d}.yaml")
-    out = tmp_path / "out"
-    run = subprocess.Popen([sys.executable, "-m", "generator", "build", str(batch), "-o",
-                            str(out), "--jobs", "2"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not list(out.glob("*.docx")) and time.monotonic() < deadline:
-        time.sleep(0.05)
     workers = _children(run.pid)
     assert workers
     os.kill(workers[0], signal.SIGKILL)

@@ -100,3 +100,85 @@ def test_the_hash_warning_is_labelled_in_every_command(tmp_path: Path, invoke: A
     korean = invoke("validate", "--lang", "ko", path)
     assert korean.exit_code == 0
     assert f"{path}:8:16: 경고 [YAML-COMMENT] YAML에서 ' #'은 주석의 시작이므로" in korean.output
+
+
+# --- a document given where the YAML file is expected ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A propgen-built DOCX, a plain Word file, an xlsx and an XLIFF sheet, a PDF, each
+    also under a .yaml name (the file is told by its content, not its name)."""
+    from docx import Document
+    from openpyxl import Workbook
+
+    from generator.build import BuildOptions, build_files
+
+    from helpers import PROPOSAL
+
+    folder = tmp_path_factory.mktemp("documents")
+    build_files([PROPOSAL], BuildOptions(output_dir=folder / "out"))
+    Document().save(str(folder / "memo.docx"))
+    Workbook().save(str(folder / "sheet.xlsx"))
+    (folder / "sheet.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
+        'xmlns="urn:oasis:names:tc:xliff:document:1.2"><file/></xliff>\n', "utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    files = {"built": folder / "out" / "proposal-lodestar.en.docx",
+             "word": folder / "memo.docx", "xlsx": folder / "sheet.xlsx",
+             "xlf": folder / "sheet.xlf", "pdf": folder / "scan.pdf"}
+    for key, path in list(files.items()):
+        renamed = folder / f"{key}-renamed.yaml"
+        renamed.write_bytes(path.read_bytes())
+        files[key + " as yaml"] = renamed
+    return files
+
+
+# kind: (English fragments, Korean fragments); {file} is the path given.
+NOT_YAML = {
+    "built": (("this is a Word document propgen built", "propgen pull {file} --into "),
+              ("propgen이 만든 Word 문서이며 YAML 파일이 아닙니다", "'propgen pull {file} --into ")),
+    "word": (("this is a Word document (DOCX)", "propgen init proposal FILE.yaml"),
+             ("Word 문서(DOCX)이며", "propgen init proposal FILE.yaml")),
+    "xlsx": (("Excel workbook (xlsx)", "'propgen translate import {file}'"),
+             ("Excel 통합 문서(xlsx)", "'propgen translate import {file}'")),
+    "xlf": (("XLIFF translation file", "'propgen translate import {file}'"),
+            ("XLIFF 번역 파일", "'propgen translate import {file}'")),
+    "pdf": (("this is a PDF document", "propgen pull FILE.docx --into FILE.yaml"),
+            ("PDF 문서이며", "propgen pull FILE.docx --into FILE.yaml")),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "build"])
+@pytest.mark.parametrize("key", [*NOT_YAML, *(k + " as yaml" for k in NOT_YAML)])
+def test_a_document_given_for_yaml_is_named_with_the_command_that_takes_it(
+        documents: dict[str, Path], key: str, command: str, invoke: Any,
+        tmp_path: Path) -> None:
+    path = documents[key]
+    english, korean = NOT_YAML[key.removesuffix(" as yaml")]
+    extra = ["-o", str(tmp_path / "out")] if command == "build" else []
+    for lang, fragments in (("en", english), ("ko", korean)):
+        result = invoke(command, path, "--lang", lang, *extra)
+        assert result.exit_code == 2, result.output
+        line = next(x for x in result.output.splitlines() if x.startswith(f"{path}: "))
+        for fragment in fragments:
+            assert fragment.format(file=path) in line
+        assert "UTF-8" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.docx"))
+
+
+def test_the_pull_command_names_the_yaml_the_document_was_built_from(
+        documents: dict[str, Path], invoke: Any) -> None:
+    result = invoke("validate", documents["built"])
+    assert (f"'propgen pull {documents['built']} --into proposal-lodestar.yaml'"
+            in result.output)
+
+
+def test_a_document_over_the_size_limit_is_named_too(
+        documents: dict[str, Path], invoke: Any) -> None:
+    """Only the file's start is read when it is over --max-bytes; the zip's directory is at
+    its end, read from the file."""
+    result = invoke("validate", documents["built"], "--max-bytes", "1000")
+    assert result.exit_code == 2
+    assert "this is a Word document propgen built" in result.output
+    assert "more than the limit" not in result.output

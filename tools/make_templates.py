@@ -22,7 +22,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -154,7 +154,15 @@ def _setup_styles(doc: DocumentObject) -> None:
             f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:leader="dot" w:pos="9020"/>'
             '</w:tabs>'))
     para_style("Redaction", size=12, italic=True, color=RGBColor(0x55, 0x55, 0x55))
+    # A letter's last paragraph stays on the page of the signature block after it.
+    para_style("Closing", keep_next=True)
     para_style("Signature", after=0, keep_next=True)
+    doc.styles["Signature"].paragraph_format.keep_together = True
+    # The blank a wet or electronic signature goes in: one line exactly 36 pt high.
+    para_style("Signature Space", base="Signature", after=0, keep_next=True)
+    space = doc.styles["Signature Space"].paragraph_format
+    space.line_spacing, space.line_spacing_rule = Pt(36), WD_LINE_SPACING.EXACTLY
+    space.keep_together = True
     para_style("Table Text", after=0)
     para_style("Provider Line", bold=True, after=4, keep_next=True)
     para_style("Page Header", size=12, bold=True, color=RGBColor(0x8B, 0x1A, 0x1A),
@@ -487,7 +495,9 @@ def make_letter() -> DocumentObject:
     _p(doc, "{%p if commenter.address %}")
     _p(doc, "{{ commenter.address }}", "Letterhead Detail")
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p if commenter.country %}")
     _p(doc, "{{ commenter.country }}", "Letterhead Detail")
+    _p(doc, "{%p endif %}")
     _p(doc, "{{ commenter.contacts }}", "Letterhead Detail")
     _p(doc, "")
     _p(doc, "{%p if governing_note %}")
@@ -498,13 +508,16 @@ def make_letter() -> DocumentObject:
     _p(doc, "{{ _('Our reference') }}: {{ reference }}")
     _p(doc, "{%p endif %}")
     _p(doc, "")
+    # One reference block (agency, notice, its FR Doc. citation and dockets, how sent),
+    # the caption the notice asks for, and one subject line.
     _p(doc, "{{ addressee.agency }}", "Signature")
     _p(doc, "{{ addressee.notice }}", "Signature")
+    _p(doc, "{{ addressee.citation }}", "Signature")
+    _p(doc, "{{ addressee.dockets }}", "Signature")
     _p(doc, "{{ _('Submitted via') }}: {{ addressee.submit_via }}", "Signature")
     _p(doc, "{{ caption }}", "Caption Line")
-    _p(doc, "{{ _('RE') }}: {{ re_line }}", "Reference Line")
     _p(doc, "{%p if subject %}")
-    _p(doc, "{{ _('Subject') }}: {{ subject }}", "Reference Line")
+    _p(doc, "{{ _('RE') }}: {{ subject }}", "Reference Line")
     _p(doc, "{%p endif %}")
 
     _p(doc, "{{ intro_heading }}", "Heading 1")
@@ -538,13 +551,17 @@ def make_letter() -> DocumentObject:
     _p(doc, "{%p endfor %}")
 
     _p(doc, "{{ closing_heading }}", "Heading 1")
-    _p(doc, "{{ closing }}")
+    _p(doc, "{{ closing }}", "Closing")
     _p(doc, "", "Signature")
-    _p(doc, "{{ _('Respectfully submitted,') }}", "Signature")
-    _p(doc, "", "Signature")
-    _p(doc, "{{ signatory.name }}", "Signature")
-    _p(doc, "{{ signatory.title }}", "Signature")
-    _p(doc, "{{ commenter.name }}", "Signature")
+    _p(doc, "{%p if signature.close %}")
+    _p(doc, "{{ signature.close }}", "Signature")
+    _p(doc, "{%p endif %}")
+    # Room to sign (about three lines), kept on the page of the name, title and company.
+    _p(doc, "", "Signature Space")
+    _p(doc, "{%p for line in signature.lines %}")
+    _p(doc, "{% for part in line %}{{ part }}{% if not loop.last %} {% endif %}{% endfor %}",
+       "Signature")
+    _p(doc, "{%p endfor %}")
     return doc
 
 

@@ -99,6 +99,11 @@ def registered_rules() -> dict[str, Rule]:
     return _RULES
 
 
+def rule_ids_for(kind: str) -> list[str]:
+    """The rules `check` runs on a submission of `kind`, in the order it reports them."""
+    return [r.id for r in registered_rules().values() if r.applies_to(kind)]
+
+
 def known_rule_ids() -> set[str]:
     """The ids a profile's `rules` lists may name."""
     return set(registered_rules()) | OTHER_RULE_IDS
