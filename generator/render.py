@@ -361,7 +361,7 @@ def _swap_tail(document: DocumentObject, shell: tuple[str, str, dict[str, str]] 
     start = len(body) - len(before)
     if start < 0:
         return None
-    text = [[etree.tostring(e) for e in before], [etree.tostring(e) for e in after]]
+    text = [[_serialised(e) for e in before], [_serialised(e) for e in after]]
     same_start = 0
     while (same_start < min(len(before), len(after))
            and text[0][same_start] == text[1][same_start]):
@@ -372,7 +372,7 @@ def _swap_tail(document: DocumentObject, shell: tuple[str, str, dict[str, str]] 
         same_end += 1
     gone = list(body)[start + same_start:len(body) - same_end]
     coming = after[same_start:len(after) - same_end]
-    if [etree.tostring(e) for e in gone] != text[0][same_start:len(before) - same_end]:
+    if [_serialised(e) for e in gone] != text[0][same_start:len(before) - same_end]:
         return None
     for element in gone + coming:
         if (element.tag == qn("w:sectPr") or TOC_PARAGRAPHS(element)
@@ -387,6 +387,17 @@ def _swap_tail(document: DocumentObject, shell: tuple[str, str, dict[str, str]] 
     for offset, element in enumerate(coming):
         body.insert(index + offset, element)
     return document
+
+
+def _serialised(element: Any) -> bytes:
+    """An element's XML without the namespace declarations of its start tag, which hold
+    whatever its document's root declares (a later pass may add one there)."""
+    xml = etree.tostring(element)
+    end = xml.index(b">")
+    return _XMLNS.sub(b"", xml[:end]) + xml[end:]
+
+
+_XMLNS = re.compile(rb'\s+xmlns(?::[^\s=]+)?="[^"]*"')
 
 
 class Renderer:
