@@ -348,14 +348,17 @@ def _write_together(targets: dict[Path, bytes],
 
     futures: list[tuple[Path, Future[str]]] = []
     done = 0
-    pool = ThreadPoolExecutor(max_workers=len(targets))
     try:
-        try:
-            for target, data in targets.items():
-                futures.append((target, pool.submit(stage, target, data)))
-            before()
-        finally:
-            pool.shutdown(wait=True)  # even when interrupted: every temporary file is done
+        # Ctrl-C or SIGTERM waits the few milliseconds until the files are staged, and
+        # stops the build before the first is renamed: never inside the threads' machinery.
+        with _signals_held():
+            pool = ThreadPoolExecutor(max_workers=len(targets))
+            try:
+                for target, data in targets.items():
+                    futures.append((target, pool.submit(stage, target, data)))
+                before()
+            finally:
+                pool.shutdown(wait=True)
         for target, future in futures:
             failure = future.exception()
             if failure is not None:
@@ -367,6 +370,26 @@ def _write_together(targets: dict[Path, bytes],
         for _target, future in futures[done:]:  # not put in place: removed
             if future.exception() is None:
                 discard_staged(future.result())
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP in this block (POSIX, main thread): they are
+    handled, as usual, right after it."""
+    import signal
+    import threading
+
+    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+            if hasattr(signal, name)}
+    if (not hasattr(signal, "pthread_sigmask")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def place_outputs(options: BuildOptions, staged: dict[Path, Path]) -> tuple[list[Path],
