@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -276,8 +276,11 @@ def _build_locked(
     manifest = Manifest(options.output_dir)
     # Output names already written, case-folded: Windows and macOS ignore case.
     claimed: dict[str, tuple[str, Path]] = {}
+    # Closed on the way out, so that workers stop at once however the loop ends (a SIGTERM
+    # while files are written would otherwise leave the pool to finish the batch at exit).
+    outcomes = _outcomes(inputs, options, jobs)
     try:
-        for outcome in _outcomes(inputs, options, jobs):
+        for outcome in outcomes:
             if progress is not None:
                 progress(outcome)
             result.errors.extend(outcome.problems)
@@ -329,6 +332,7 @@ def _build_locked(
                 result.tool_error = result.tool_error or error
         result.stale = clear_stale(changed, manifest, set(result.written))
     finally:
+        outcomes.close()
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.
         if result.written or (result.stale is not None and result.stale.removed):
@@ -348,17 +352,14 @@ def _write_together(targets: dict[Path, bytes],
 
     futures: list[tuple[Path, Future[str]]] = []
     done = 0
+    pool = ThreadPoolExecutor(max_workers=len(targets))
     try:
-        # Ctrl-C or SIGTERM waits the few milliseconds until the files are staged, and
-        # stops the build before the first is renamed: never inside the threads' machinery.
-        with _signals_held():
-            pool = ThreadPoolExecutor(max_workers=len(targets))
-            try:
-                for target, data in targets.items():
-                    futures.append((target, pool.submit(stage, target, data)))
-                before()
-            finally:
-                pool.shutdown(wait=True)
+        try:
+            for target, data in targets.items():
+                futures.append((target, pool.submit(stage, target, data)))
+            before()
+        finally:
+            pool.shutdown(wait=True)  # even when interrupted: every temporary file is done
         for target, future in futures:
             failure = future.exception()
             if failure is not None:
@@ -370,26 +371,6 @@ def _write_together(targets: dict[Path, bytes],
         for _target, future in futures[done:]:  # not put in place: removed
             if future.exception() is None:
                 discard_staged(future.result())
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold back Ctrl-C, SIGTERM and SIGHUP in this block (POSIX, main thread): they are
-    handled, as usual, right after it."""
-    import signal
-    import threading
-
-    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-            if hasattr(signal, name)}
-    if (not hasattr(signal, "pthread_sigmask")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def place_outputs(options: BuildOptions, staged: dict[Path, Path]) -> tuple[list[Path],
@@ -433,7 +414,8 @@ def _clash_message(name: str, other_name: str, other: Path, lang: str) -> str:
 MIN_FILES_PER_JOB = 3
 
 
-def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[FileOutcome]:
+def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int
+              ) -> Generator[FileOutcome, None, None]:
     jobs = min(jobs, len(inputs) // MIN_FILES_PER_JOB)
     if jobs <= 1:
         for path in inputs:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -208,23 +206,3 @@ def test_documents_written_together_land_in_order_after_the_manifest(
                       for kind in ("en", "ko", "bilingual")]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [output.MANIFEST_NAME, *(name for name, _ in landed)])
-
-
-@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
-def test_ctrl_c_while_documents_are_staged_places_none_of_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A signal that comes while the staging threads write is handled once they are done,
-    before the first rename: no document of the submission is placed, no temporary file
-    stays."""
-    real_stage = output.stage
-
-    def stage(path: Path, data: bytes) -> str:
-        name = real_stage(path, data)
-        os.kill(os.getpid(), signal.SIGINT)
-        return name
-
-    monkeypatch.setattr(output, "stage", stage)
-    out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
-        build_files([PROPOSAL], BuildOptions(output_dir=out))
-    assert [p.name for p in out.iterdir()] == [output.MANIFEST_NAME]
