@@ -41,9 +41,9 @@ from .budget import (
 from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .fields import END as FIELD_END
+from .fields import MC, W15, add_content_controls
 from .fields import SEP as FIELD_SEP
 from .fields import START as FIELD_START
-from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
 from .language import GAP_END, GAP_START
 from .layout import TOC_PARAGRAPHS, fill_toc, justify_korean
@@ -168,7 +168,7 @@ class _Template(DocxTemplate):
 
     def __init__(self, data: bytes, parsed: Callable[[], DocumentObject],
                  patched: dict[str | tuple[str, str], str],
-                 shell: Callable[[], tuple[str, str, dict[str, str]] | None]) -> None:
+                 shell: Callable[[bool], tuple[str, str, dict[str, str]] | None]) -> None:
         super().__init__(io.BytesIO(data))
         self._parsed = parsed
         self._patched = patched
@@ -232,7 +232,9 @@ class _Template(DocxTemplate):
         # Parsed once, strictly, straight into a copy of the document's root (`map_tree`):
         # docxtpl's own way parses twice and then moves the body into the document, which
         # makes lxml re-link the namespaces of every element (together about 3 ms).
-        shell = self._shell()
+        # A body with field marks gets content controls, whose w15 namespace the root
+        # declares (fields.declare_w15): declared here already, the root is not remade.
+        shell = self._shell(_MARKED.search(xml) is not None)
         body = _parse_body(shell, xml) if shell is not None else None
         if body is not None and not _tables_need_fixing(body):
             return body
@@ -253,6 +255,8 @@ class _Template(DocxTemplate):
         self.docx._Document__body = None  # python-docx's proxy of the old body
 
 
+# A field mark in a text of the body: content controls will be made (`add_content_controls`).
+_MARKED = re.compile(f"<w:t(?: [^>]*)?>[^<]*[{FIELD_START}{FIELD_END}]")
 # The start tag of a rendered body: its attributes (namespace declarations) and whether it
 # is empty.
 _BODY_TAG = re.compile(r'<w:body((?:\s+[^\s=/>]+="[^"]*")*)\s*(/?)>')
@@ -262,14 +266,21 @@ _BODY_PARSER = etree.XMLParser()
 _BODY_PARSER.set_element_class_lookup(element_class_lookup)
 
 
-def _document_shell(document: DocumentObject) -> tuple[str, str, dict[str, str]] | None:
+def _document_shell(document: DocumentObject, w15: bool = False
+                    ) -> tuple[str, str, dict[str, str]] | None:
     """The document part's XML before and after its body, and the namespaces its root
-    declares; None if the root holds more than the body (then docxtpl's way is taken)."""
+    declares (with `w15`, as `fields.declare_w15` remakes the root); None if the root holds
+    more than the body (then docxtpl's way is taken)."""
     root = document.element
     if len(root) != 1 or root[0].tag != qn("w:body"):
         return None
-    shell = copy.deepcopy(root)
-    shell.replace(shell[0], shell.makeelement(qn("w:body")))
+    if w15:
+        shell = root.makeelement(root.tag, dict(root.attrib), nsmap={
+            **root.nsmap, "w15": W15, "mc": root.nsmap.get("mc", MC)})
+        shell.append(shell.makeelement(qn("w:body")))
+    else:
+        shell = copy.deepcopy(root)
+        shell.replace(shell[0], shell.makeelement(qn("w:body")))
     head, _, tail = etree.tostring(shell, encoding="unicode").partition("<w:body/>")
     return head, tail, {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
 
@@ -424,10 +435,11 @@ class Renderer:
             drop_attached_template(self._parsed)
         return self._parsed
 
-    def _shell(self) -> tuple[str, str, dict[str, str]] | None:
+    def _shell(self, w15: bool = False) -> tuple[str, str, dict[str, str]] | None:
         if not self._shells:
-            self._shells.append(_document_shell(self._parsed_template()))
-        return self._shells[0]
+            parsed = self._parsed_template()
+            self._shells.extend([_document_shell(parsed), _document_shell(parsed, w15=True)])
+        return self._shells[1 if w15 else 0]
 
     def _problem(self, template: str, reason: str) -> TemplateProblem:
         return TemplateProblem(template=template, ctx={"reason": reason},
