@@ -71,7 +71,7 @@ def _proposal(proposal: Proposal, profile: Profile, lang: str) -> list[str]:
 
 
 def _parties(proposal: Proposal, lang: str) -> dict[str, str]:
-    """Names by id: the members', then the business model's external entities'."""
+    """Names by id: the members' and the business model's external entities'."""
     outside = {e.id: inline(e.name, lang) for e in proposal.business_model.external_entities}
     return {**outside, **{m.id: inline(m.name, lang) for m in proposal.consortium.members}}
 
