@@ -438,8 +438,16 @@ def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(inputs)), mp_context=context,
                                initializer=_worker_signals)
     try:
+        # Chunks submitted by hand rather than pool.map: leaving map's iterator cancels its
+        # pending futures from this thread while the pool's own thread marks them broken,
+        # and on Python < 3.12 that race kills the pool's thread half-way (CPython
+        # gh-107219): an InvalidStateError traceback, and a queue thread left writing to a
+        # pipe nobody reads, which hangs the exit of a stopped build.
         chunk = max(1, len(inputs) // (jobs * 8))
-        yield from pool.map(build_one, inputs, [options] * len(inputs), chunksize=chunk)
+        futures = [pool.submit(_build_chunk, inputs[start:start + chunk], options)
+                   for start in range(0, len(inputs), chunk)]
+        for future in futures:
+            yield from future.result()
     except BrokenProcessPool as error:
         # A worker died (killed from outside, or a crash propgen's guards did not foresee):
         # a message, not the pool's traceback; the files already written stay propgen's.
@@ -464,35 +472,25 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _build_chunk(paths: list[Path], options: BuildOptions) -> list[FileOutcome]:
+    """A worker's share of a batch: several files per round trip to the pool."""
+    return [build_one(path, options) for path in paths]
+
+
 def _stop_workers(pool: Any) -> None:
-    """Kill the workers now and let the pool's thread wind down quietly. Leaving pool.map
-    cancels its pending futures, and on Python < 3.12 the pool's thread then fails to mark
-    them broken with an InvalidStateError traceback on stderr (CPython gh-107219): that
-    one error is not reported while the pool stops."""
-    import threading
-    from concurrent.futures import InvalidStateError
-
-    previous = threading.excepthook
-
-    def quiet(args: Any) -> None:
-        if not (args.exc_type and issubclass(args.exc_type, InvalidStateError)):
-            previous(args)
-
-    threading.excepthook = quiet
-    try:
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.join(5)
-        manager = getattr(pool, "_executor_manager_thread", None)
-        if manager is not None:
-            manager.join(5)
-    finally:
-        threading.excepthook = previous
+    """Kill the workers now; the pool's thread marks what was pending as broken and winds
+    down, joined here so nothing of the pool outlives the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(5)
 
 
 def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
@@ -503,7 +501,7 @@ def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
     import shutil
     import tempfile
 
-    from .output import STAGING_PREFIX, place_file
+    from .output import STAGING_PREFIX, place_file, write_atomic
     from .pdf import convert_to_pdf, render_previews
 
     folder = options.output_dir
@@ -522,15 +520,34 @@ def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
         return []
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
-        pdfs = convert_to_pdf(wanted, outdir=staging)
+        pages: dict[Path, list[str]] = {}
+        pdfs = convert_to_pdf(wanted, outdir=staging, pages=pages)
         made = [*pdfs, *(render_previews(pdfs) if options.preview else [])]
         targets = {folder / path.name: path.read_bytes() for path in made}
+        targets.update(_with_contents_pages(folder, pages))
         manifest.expect(targets)
         placed: list[Path] = []
-        for path, (target, data) in zip(made, targets.items(), strict=True):
+        for path, (target, data) in zip(made, targets.items(), strict=False):
             place_file(path, target)
             manifest.record(target, data)
             placed.append(target)
+        for target, data in list(targets.items())[len(made):]:
+            write_atomic(target, data)
+            manifest.record(target, data)
         return placed
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _with_contents_pages(folder: Path, pages: dict[Path, list[str]]) -> dict[Path, bytes]:
+    """The DOCX files whose table of contents now shows the page numbers of the PDF just
+    made from them (Word shows a field's last result until fields are updated)."""
+    from .render import with_toc_pages
+
+    updated = {}
+    for pdf, numbers in sorted(pages.items()):
+        docx = folder / f"{pdf.stem}.docx"
+        data = with_toc_pages(docx.read_bytes(), numbers)
+        if data is not None:
+            updated[docx] = data
+    return updated

@@ -170,7 +170,7 @@ def test_tabs_and_breaks_resolved_as_docxtpl_does(tmp_path: Path) -> None:
     """Only paragraphs holding a tab or break go through docxtpl's resolve_listing; the
     result is what it gives for the whole part."""
     path = _template(tmp_path / "t.docx", [("x", None)])
-    template = _Template(path.read_bytes(), lambda: Document(str(path)), {}, lambda: None)
+    template = _Template(path.read_bytes(), lambda: Document(str(path)), {}, lambda _w15: None)
     paragraphs = [
         '<w:p><w:r><w:t>plain</w:t></w:r></w:p>',
         '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
