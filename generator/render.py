@@ -1051,19 +1051,26 @@ def _height(element: Any, width: int, after: int = _AFTER) -> int:
     """An estimate of the height in twips of a paragraph or table set `width` twips wide
     (generous, like `text_width`)."""
     if element.tag == _qn("w:p"):
-        words = [text_width(w) + 60 for w in "".join(
+        return _wrapped_lines("".join(
             "-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
-            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))).split()]
-        lines, used = 1, 0
-        for word in words:
-            if used and used + word > width - _CELL_PADDING:
-                lines, used = lines + 1, 0
-            used += word
-        return lines * _LINE + after
+            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))), width) * _LINE + after
     if element.tag != _qn("w:tbl"):
         return 0
     grid = _grid_widths(element)
     return sum(_row_height(row, grid, width) for row in element.findall(_qn("w:tr")))
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped_lines(text: str, width: int) -> int:
+    """The lines `text` takes wrapped at word boundaries in `width` twips (cached: a table
+    is measured to cut it in parts, then again to keep its row whole)."""
+    lines, used = 1, 0
+    for word in text.split():
+        size = text_width(word) + 60
+        if used and used + size > width - _CELL_PADDING:
+            lines, used = lines + 1, 0
+        used += size
+    return lines
 
 
 def _grid_widths(table: Any) -> list[int]:
