@@ -1169,12 +1169,13 @@ def _fit(element: Any, column: int) -> Any:
     otherwise moves a whole row to the next page when a heading inside it asks to stay
     with what follows.
     """
-    _drop_keeps(element)
-    for br in list(element.iter(_qn("w:br"))):
-        if br.get(_qn("w:type")) == "page":
-            br.getparent().remove(br)
-    tables = [element] if element.tag == _qn("w:tbl") else []
-    tables += list(element.iter(_qn("w:tbl")))[len(tables):]
+    tbl_tag, br_tag = _qn("w:tbl"), _qn("w:br")
+    tables = []
+    for node in list(element.iter(*_KEEPS, br_tag, tbl_tag)):  # one walk, in C
+        if node.tag == tbl_tag:
+            tables.append(node)
+        elif node.tag != br_tag or node.get(_qn("w:type")) == "page":
+            node.getparent().remove(node)
     for tbl in tables:
         grid = tbl.find(_qn("w:tblGrid"))
         if grid is None:
