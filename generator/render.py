@@ -55,6 +55,12 @@ from .richtext import PLACEHOLDER_NS, collecting
 # Clark names of the tags this module looks up, computed once each: the side-by-side copy
 # asks for them some 20,000 times a submission.
 _qn = functools.lru_cache(maxsize=None)(qn)
+# Child paths looked up for every paragraph, run or cell.
+_PPR_PSTYLE = f"{_qn('w:pPr')}/{_qn('w:pStyle')}"
+_RPR_B = f"{_qn('w:rPr')}/{_qn('w:b')}"
+_TCPR_GRIDSPAN = f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}"
+_TCPR_TCW = f"{_qn('w:tcPr')}/{_qn('w:tcW')}"
+_TRPR_TBLHEADER = f"{_qn('w:trPr')}/{_qn('w:tblHeader')}"
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -327,7 +333,7 @@ class _LxmlXPath:
 def _tables_need_fixing(body: Any) -> bool:
     """Whether docxtpl's fix_tables would change a table of `body`: a row with more cells
     than the grid has columns, or a grid wider than its widest row (spans counted)."""
-    tr, tc, span_path = _qn("w:tr"), _qn("w:tc"), f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}"
+    tr, tc, span_path = _qn("w:tr"), _qn("w:tc"), _TCPR_GRIDSPAN
     for table in body.iter(_qn("w:tbl")):
         grid = table.find(_qn("w:tblGrid"))
         if grid is None:
@@ -691,7 +697,7 @@ def _blocks(document: DocumentObject) -> list[list[Any]]:
     for element in document.element.body.iterchildren():
         if element.tag == _qn("w:sectPr"):
             continue
-        style = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        style = element.find(_PPR_PSTYLE)
         if style is not None and style.get(_qn("w:val")) == "Heading1":
             blocks.append([])
         blocks[-1].append(element)
@@ -702,7 +708,7 @@ def section_headings(document: DocumentObject) -> list[tuple[str, str]]:
     """(style id, text) of every heading, for comparing document structure."""
     out = []
     for paragraph in _iter_paragraphs(document.element.body):
-        style = paragraph.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        style = paragraph.find(_PPR_PSTYLE)
         if style is not None and style.get(_qn("w:val")).startswith("Heading"):
             texts = paragraph.findall(f".//{_qn('w:t')}")
             out.append((style.get(_qn("w:val")), "".join(t.text or "" for t in texts)))
@@ -777,7 +783,7 @@ _SKIPPED = ("TOCHeading", "toc1", "toc2")
 
 
 def _style_id(element: Any) -> str:
-    node = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+    node = element.find(_PPR_PSTYLE)
     return "" if node is None else str(node.get(_qn("w:val")))
 
 
@@ -1081,7 +1087,7 @@ def _row_height(row: Any, grid: list[int], width: int) -> int:
     """An estimate of the height of a row of a table whose columns are `grid` wide."""
     at, tallest = 0, 0
     for cell in row.findall(_qn("w:tc")):
-        span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+        span = cell.find(_TCPR_GRIDSPAN)
         count = int(span.get(_qn("w:val"))) if span is not None else 1
         cell_width = sum(grid[at:at + count]) or width
         tallest = max(tallest, sum(_height(e, cell_width, 0) for e in cell))
@@ -1108,7 +1114,7 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
         tables.append((at, _fitted_copy(unit[at], column, keep=True)))
     rows = [table.findall(_qn("w:tr")) for _at, table in tables]
     if len(rows[0]) != len(rows[1]) or len(rows[0]) < 3 or any(
-            r[0].find(f"{_qn('w:trPr')}/{_qn('w:tblHeader')}") is None for r in rows):
+            r[0].find(_TRPR_TBLHEADER) is None for r in rows):
         return whole
     budget = page * PART_SHARE
     grids = [_grid_widths(table) for _at, table in tables]
@@ -1191,9 +1197,9 @@ def _fit(element: Any, column: int) -> Any:
         for row in tbl.findall(_qn("w:tr")):
             at = 0
             for cell in row.findall(_qn("w:tc")):
-                span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+                span = cell.find(_TCPR_GRIDSPAN)
                 count = int(span.get(_qn("w:val"))) if span is not None else 1
-                width = cell.find(f"{_qn('w:tcPr')}/{_qn('w:tcW')}")
+                width = cell.find(_TCPR_TCW)
                 if width is not None and width.get(_qn("w:type")) == "dxa":
                     width.set(_qn("w:w"), str(sum(fitted[at:at + count])))
                 at += count
@@ -1246,11 +1252,11 @@ def _longest_words(tbl: Any, count: int) -> list[int]:
     for row in tbl.findall(_qn("w:tr")):
         at = 0
         for cell in row.findall(_qn("w:tc")):
-            span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+            span = cell.find(_TCPR_GRIDSPAN)
             width = int(span.get(_qn("w:val"))) if span is not None else 1
             if width == 1 and at < count:
                 for run in cell.iter(_qn("w:r")):
-                    bold = run.find(f"{_qn('w:rPr')}/{_qn('w:b')}") is not None
+                    bold = run.find(_RPR_B) is not None
                     text = "".join("-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
                                    for n in run.iter(_qn("w:t"), _qn("w:noBreakHyphen")))
                     for word in text.split():
