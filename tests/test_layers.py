@@ -59,6 +59,8 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     ("checks", "richtext"), ("render", "ooxml"),
     # a `>` block holding list lines is parsed only when a file has one (scalars.py)
     ("scalars", "richtext"),
+    # markdown-it only when a text holds a list mark (rules/text.py)
+    ("rules", "richtext"),
 })
 
 

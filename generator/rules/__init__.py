@@ -53,6 +53,9 @@ class Finding:
     template: str
     ctx: dict[str, Any] = field(default_factory=dict)
     citation: str = ""
+    # Words of the text the finding is about: located at the line of the field's text that
+    # holds them (a list item, a number), not at the field, when that line is found.
+    needle: str = ""
 
     @property
     def structural(self) -> bool:
