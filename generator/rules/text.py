@@ -35,11 +35,15 @@ def misindented_items(text: str) -> list[tuple[str, int, int, str]]:
     lines = text.split("\n")
     found: list[tuple[str, int, int, str]] = []
     previous: list[tuple[int, int, str] | None] = []  # per open list: the last item
+    closed: tuple[int, int, str] | None = None  # the last item of a list just ended
     for token in markdown().parse(text, {}):
+        # A list right after another (the mark changed, "1." to "-") is its sibling: an
+        # item there is compared with the last item of the list before.
+        just_closed, closed = closed, None
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            previous.append(None)
+            previous.append(just_closed)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            previous.pop()
+            closed = previous.pop()
         elif token.type == "list_item_open" and token.map and previous:
             line = lines[token.map[0]]
             item = _ITEM.match(line)
