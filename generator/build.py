@@ -461,7 +461,7 @@ def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
     import shutil
     import tempfile
 
-    from .output import STAGING_PREFIX, place_file
+    from .output import STAGING_PREFIX, place_file, write_atomic
     from .pdf import convert_to_pdf, render_previews
 
     folder = options.output_dir
@@ -480,15 +480,34 @@ def _convert(docx_paths: list[Path], options: BuildOptions, manifest: Any,
         return []
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
-        pdfs = convert_to_pdf(wanted, outdir=staging)
+        pages: dict[Path, list[str]] = {}
+        pdfs = convert_to_pdf(wanted, outdir=staging, pages=pages)
         made = [*pdfs, *(render_previews(pdfs) if options.preview else [])]
         targets = {folder / path.name: path.read_bytes() for path in made}
+        targets.update(_with_contents_pages(folder, pages))
         manifest.expect(targets)
         placed: list[Path] = []
-        for path, (target, data) in zip(made, targets.items(), strict=True):
+        for path, (target, data) in zip(made, targets.items(), strict=False):
             place_file(path, target)
             manifest.record(target, data)
             placed.append(target)
+        for target, data in list(targets.items())[len(made):]:
+            write_atomic(target, data)
+            manifest.record(target, data)
         return placed
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _with_contents_pages(folder: Path, pages: dict[Path, list[str]]) -> dict[Path, bytes]:
+    """The DOCX files whose table of contents now shows the page numbers of the PDF just
+    made from them (Word shows a field's last result until fields are updated)."""
+    from .render import with_toc_pages
+
+    updated = {}
+    for pdf, numbers in sorted(pages.items()):
+        docx = folder / f"{pdf.stem}.docx"
+        data = with_toc_pages(docx.read_bytes(), numbers)
+        if data is not None:
+            updated[docx] = data
+    return updated

@@ -1,4 +1,5 @@
-"""Layout a reader meets after rendering: the table of contents, Korean justification.
+"""Layout a reader meets after rendering: the table of contents, Korean justification,
+ids that do not break at their hyphens.
 
 Both work on the rendered document's XML, so they apply to a team's own templates too:
 a template that has no "TOC Heading" paragraph gets no table of contents.
@@ -6,6 +7,8 @@ a template that has no "TOC Heading" paragraph gets no table of contents.
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
 from docx.document import Document as DocumentObject
@@ -77,6 +80,35 @@ def fill_toc(document: DocumentObject) -> None:
         anchor.addnext(entry)
 
 
+def fill_toc_pages(document: DocumentObject, pages: list[str]) -> bool:
+    """Write a laid-out page number into each contents entry's PAGEREF result, so that Word
+    shows the numbers before anyone updates fields (F9 recomputes them from Word's own
+    layout). `pages` are LibreOffice's, one per entry in order; a list that does not match
+    the entries changes nothing. True if anything changed."""
+    results = []
+    for paragraph in document.element.body.iter(qn("w:p")):
+        if _style(paragraph) not in TOC_LEVELS.values():
+            continue
+        instructions = [node for node in paragraph.iter(qn("w:instrText"))
+                        if (node.text or "").strip().startswith("PAGEREF ")]
+        if len(instructions) != 1:
+            continue
+        run = instructions[0].getparent().getnext()  # the separate run, then the result
+        result = run.getnext() if run is not None else None
+        text = result.find(qn("w:t")) if result is not None else None
+        if text is None:
+            return False
+        results.append(text)
+    if not results or len(results) != len(pages):
+        return False
+    changed = False
+    for text, page in zip(results, pages, strict=True):
+        if text.text != page:
+            text.text = page
+            changed = True
+    return changed
+
+
 def justify_korean(document: DocumentObject) -> None:
     """Korean body text justified (양쪽 정렬), as Korean business documents are set;
     table cells and lines set apart stay left-aligned, where justification opens wide
@@ -91,3 +123,44 @@ def justify_korean(document: DocumentObject) -> None:
                  "Redaction"):
         if name in styles and styles[name].paragraph_format.alignment is None:
             styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+# An id: capitals and digits joined by hyphens, with a digit ("2025-16044", "ITA-2025-0070",
+# "251023-0165"; not "FILL-IN" or "AI-Optimized").
+ID = re.compile(r"(?<![0-9A-Za-z-])[0-9A-Z]+(?:-[0-9A-Z]+)+(?![0-9A-Za-z-])")
+_PARTS = ("/header", "/footer", "/footnotes")
+
+
+def keep_ids_whole(document: DocumentObject) -> None:
+    """FR Doc. numbers and docket ids never break at a hyphen: each hyphen inside one (a
+    run of capitals and digits joined by hyphens, with a digit) becomes Word's
+    non-breaking hyphen (w:noBreakHyphen), in the body, headers, footers and footnotes.
+    LibreOffice reads it as its own non-breaking hyphen (U+2011) and prints and extracts
+    it as "-", so a PDF is still searchable for "2025-16044"."""
+    roots = [document.element.body] + [
+        rel.target_part.element for rel in document.part.rels.values()
+        if rel.reltype.endswith(_PARTS) and hasattr(rel.target_part, "element")]
+    hyphen = qn("w:noBreakHyphen")
+    for root in roots:
+        for node in list(root.iter(qn("w:t"))):
+            text = node.text or ""
+            if "-" not in text:
+                continue
+            cuts = [m.start() + i for m in ID.finditer(text) if any(c.isdigit() for c in m[0])
+                    for i, char in enumerate(m[0]) if char == "-"]
+            if not cuts:
+                continue
+            pieces = [text[a + 1:b] for a, b in itertools.pairwise([-1, *cuts, len(text)])]
+            run = node.getparent()
+            at = run.index(node)
+            run.remove(node)
+            for number, piece in enumerate(pieces):
+                if number:
+                    run.insert(at, run.makeelement(hyphen, {}))
+                    at += 1
+                if piece:
+                    element = run.makeelement(qn("w:t"), {})
+                    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    element.text = piece
+                    run.insert(at, element)
+                    at += 1

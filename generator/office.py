@@ -217,6 +217,7 @@ class WarmOffice:
             self._send({"source": docx.as_uri(), "target": staged.as_uri(),
                         "nogap": no_autospace(docx), "errors": errors.as_uri()})
             answer = self._answer(self.timeout, "LibreOffice")
+            staged.with_name(staged.name + ".pages").unlink(missing_ok=True)  # not used here
             if answer.get("ok") and _looks_like(staged, b"%PDF-"):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _move_into_place(staged, target)

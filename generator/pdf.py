@@ -312,13 +312,16 @@ def _tail(text: str, lines: int = 8) -> str:
 
 
 def convert_to_pdf(
-    docx_paths: list[Path], outdir: Path | None = None, timeout: float = 600
+    docx_paths: list[Path], outdir: Path | None = None, timeout: float = 600,
+    pages: dict[Path, list[str]] | None = None,
 ) -> list[Path]:
     """Convert DOCX files to PDF with one LibreOffice process; return the PDFs in input order.
 
     Each PDF goes beside its DOCX (`x.en.docx` -> `x.en.pdf`), or into `outdir` when given.
     LibreOffice writes into a private temporary folder first and each finished PDF is then
     moved into place, so a failed run never leaves a half-written or stale PDF looking new.
+    `pages`, if given, receives for each PDF that has a table of contents the page number
+    of each entry, in order, as LibreOffice laid the pages out.
     """
     sources = [Path(p).absolute() for p in docx_paths]
     if not sources:
@@ -387,9 +390,26 @@ def convert_to_pdf(
                     f"(exit code {result.returncode}).\n{reason}".rstrip()
                 )
         for target, pdf in produced.items():
+            if pages is not None:
+                numbers = contents_pages(pdf)
+                if numbers:
+                    pages[target] = numbers
             target.parent.mkdir(parents=True, exist_ok=True)
             _move_into_place(pdf, target)
     return targets
+
+
+def contents_pages(pdf: Path) -> list[str]:
+    """The page numbers of the contents' entries the export macro reported beside `pdf`
+    (`x.pdf.pages`, removed), or none."""
+    report = pdf.with_name(pdf.name + ".pages")
+    try:
+        lines = report.read_text("ascii", errors="replace").split()
+    except OSError:
+        return []
+    with contextlib.suppress(OSError):
+        report.unlink()
+    return [line for line in lines if line.isdigit()]
 
 
 def _prepare_profile(profile: Path) -> None:

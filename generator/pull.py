@@ -42,7 +42,8 @@ _RICH = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\w)|\[[^\]]*\]\(|\^\[|\[\^|^\s*(?:
                    re.MULTILINE)
 SIDE_BY_SIDE_LABELS = ("English", "한국어")  # render._side_by_side's header row
 W_P, W_T, W_SDT, W_TBL = qn("w:p"), qn("w:t"), qn("w:sdt"), qn("w:tbl")
-_BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+# An id's non-breaking hyphen (layout.keep_ids_whole) is the "-" the YAML has.
+_BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 
 
 @dataclass(frozen=True)

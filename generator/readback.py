@@ -126,7 +126,8 @@ class Reader:
             elif tag in (W_BR, W_CR):
                 out.append(Span(brk=True, bold=bold, italic=italic, link=link))
             elif tag == qn("w:noBreakHyphen"):
-                out.append(Span("\u2011", bold, italic, link))
+                # The "-" of an id, which the build makes non-breaking (layout.keep_ids_whole).
+                out.append(Span("-", bold, italic, link))
             elif tag == W_NOTE_REF:
                 out.append(Span(note=len(notes)))
                 notes.append(self._note(child.get(qn("w:id"), ""), problems))

@@ -41,7 +41,7 @@ from .budget import lipsum as budget_lipsum
 from .errors import UserError
 from .fields import add_content_controls
 from .i18n import LANGUAGES, N_, language
-from .layout import fill_toc, justify_korean
+from .layout import fill_toc, fill_toc_pages, justify_korean, keep_ids_whole
 from .output import docx_bytes
 from .richtext import collecting
 
@@ -285,6 +285,7 @@ class Renderer:
             for fonts in document.styles.element.iter(qn("w:rFonts")):
                 fonts.set(qn("w:hint"), "eastAsia")
         fill_toc(document)
+        keep_ids_whole(document)
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
         return document
@@ -361,6 +362,13 @@ def to_bytes(document: DocumentObject) -> bytes:
     return docx_bytes(document)
 
 
+def with_toc_pages(data: bytes, pages: list[str]) -> bytes | None:
+    """A written DOCX whose table of contents shows `pages` (layout.fill_toc_pages), or
+    None when that changes nothing."""
+    document = Document(io.BytesIO(data))
+    return docx_bytes(document) if fill_toc_pages(document, pages) else None
+
+
 # --- side-by-side review copy ----------------------------------------------------------
 
 
@@ -410,7 +418,9 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
     _drop_keeps(composed.styles.element)
     usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(
         section.right_margin or 0)
-    table = _side_by_side(english, korean, Emu(usable // 2).twips)
+    page = int(section.page_height or 0) - int(section.top_margin or 0) - int(
+        section.bottom_margin or 0)
+    table = _side_by_side(english, korean, Emu(usable // 2).twips, Emu(page).twips)
     body = composed.element.body
     section_properties = body.find(qn("w:sectPr"))
     if section_properties is not None:
@@ -491,7 +501,8 @@ def _table_style(document: DocumentObject) -> str:
     return "FilingTable"
 
 
-def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) -> Any:
+def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int,
+                  page: int = 9000) -> Any:
     """The two-column table, of copies: the originals are left alone (and freed quickly)."""
     en_blocks, ko_blocks = _blocks(english), _blocks(korean)
     if len(en_blocks) != len(ko_blocks):
@@ -519,9 +530,10 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int) 
             pairs = list(zip(en_units, ko_units, strict=True))
         else:
             pairs = [([e for u in en_units for e in u], [e for u in ko_units for e in u])]
-        for en_unit, ko_unit in pairs:
+        for en_unit, ko_unit in (part for pair in pairs
+                                 for part in _page_parts(*pair, column, page)):
             for cells in _lead_rows([en_unit, ko_unit], column):
-                row = _row(cells, column)
+                row = _row(cells, column, page=page)
                 _upright_korean(row.findall(qn("w:tc"))[1], italic)
                 table.append(row)
     return table
@@ -633,8 +645,10 @@ def _drop_keeps(element: Any) -> None:
         keep.getparent().remove(keep)
 
 
-# A row with a table of at most this many paragraphs is kept on one page.
-SHORT_ROW_PARAGRAPHS = 16
+# A row with a table whose estimated height is at most this share of the page's is kept on
+# one page; a long table is cut into parts of at most the smaller share, leaving room for
+# error.
+SHORT_ROW_SHARE, PART_SHARE = 0.95, 0.85
 # A row of text of at most about this many lines is kept on one page: moved whole, it leaves
 # at most some 40 % of a landscape page empty. A longer row breaks across pages, its
 # headings and prompts kept with the first lines after them.
@@ -654,33 +668,37 @@ def _lines(content: list[Any], column: int) -> int:
     return total
 
 
-def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
+def _row(cells: list[list[Any]], column: int, header: bool = False,
+         page: int = 9000) -> Any:
     """A table row of copies of `cells`' elements.
 
     Copies, because moving an element out of its document re-declares namespaces
     throughout it: 30 times slower than copying for a 1,000-member table.
     """
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
+    fitted = [[_fit(copy.deepcopy(element), column) for element in content]
+              for content in cells]
     if header:
         row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     elif all(_lines(content, column) <= SHORT_ROW_LINES
              if all(e.tag == qn("w:p") for e in content)
-             else sum(1 for e in content for _p in e.iter(qn("w:p"))) <= SHORT_ROW_PARAGRAPHS
-             for content in cells):
+             else sum(_height(e, column) for e in content) <= page * SHORT_ROW_SHARE
+             for content in fitted):
         # Headings and a prompt stay on the page of the paragraph they introduce, a lead-in
-        # with its short table; rows that hold a long text or table, or a whole section,
-        # may break.
+        # with its table when the row fits on a page (rather than leaving the table's
+        # header row alone at the foot of one); rows that hold a long text or table may
+        # break (a long table is in parts that fit, `_page_parts`).
         row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
     # A row of headings and a prompt only stays with the row after it (Word and LibreOffice
     # keep a row whose paragraphs all keep with the next).
     leads_only = not header and all(
         e.tag == qn("w:p") and _style_id(e).startswith(_LEADS) for c in cells for e in c)
-    for content in cells:
+    for content in fitted:
         cell = parse_xml(
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
         )
         for element in content:
-            cell.append(_fit(copy.deepcopy(element), column))
+            cell.append(element)
         if leads_only:
             for paragraph in cell.iterchildren(qn("w:p")):
                 set_child(paragraph.find(qn("w:pPr")), parse_xml(f'<w:keepNext {nsdecls("w")}/>'))
@@ -688,6 +706,101 @@ def _row(cells: list[list[Any]], column: int, header: bool = False) -> Any:
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
     return row
+
+
+# Twips a line of the side-by-side body takes, the space after a paragraph outside a table
+# and the padding of a table row, roughly.
+_LINE, _AFTER, _ROW_PADDING = 250, 120, 150
+
+
+def _height(element: Any, width: int, after: int = _AFTER) -> int:
+    """An estimate of the height in twips of a paragraph or table set `width` twips wide
+    (generous, like `text_width`)."""
+    if element.tag == qn("w:p"):
+        words = [text_width(w) + 60 for w in "".join(
+            "-" if n.tag == qn("w:noBreakHyphen") else n.text or ""
+            for n in element.iter(qn("w:t"), qn("w:noBreakHyphen"))).split()]
+        lines, used = 1, 0
+        for word in words:
+            if used and used + word > width - _CELL_PADDING:
+                lines, used = lines + 1, 0
+            used += word
+        return lines * _LINE + after
+    if element.tag != qn("w:tbl"):
+        return 0
+    grid = _grid_widths(element)
+    return sum(_row_height(row, grid, width) for row in element.findall(qn("w:tr")))
+
+
+def _grid_widths(table: Any) -> list[int]:
+    return [int(c.get(qn("w:w"), "0")) for c in table.iter(qn("w:gridCol"))]
+
+
+def _row_height(row: Any, grid: list[int], width: int) -> int:
+    """An estimate of the height of a row of a table whose columns are `grid` wide."""
+    at, tallest = 0, 0
+    for cell in row.findall(qn("w:tc")):
+        span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        count = int(span.get(qn("w:val"))) if span is not None else 1
+        cell_width = sum(grid[at:at + count]) or width
+        tallest = max(tallest, sum(_height(e, cell_width, 0) for e in cell))
+        at += count
+    return tallest + _ROW_PADDING
+
+
+def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
+                page: int) -> list[tuple[list[Any], list[Any]]]:
+    """A pair of units ending in a table too tall for a page, as pairs that each fit one:
+    the table's rows in runs, each run a table of its own under a copy of the header row.
+
+    LibreOffice does not always repeat the header row of a table inside a table cell that
+    runs over pages (and Word never does), and may leave it alone at a page's foot; so the
+    side-by-side copy repeats it itself, and keeps each part on one page. The two
+    languages' rows stay level, the same rows in each part. Units whose tables differ in
+    rows, or have no header row, stay whole."""
+    whole = [(en_unit, ko_unit)]
+    tables = []
+    for unit in (en_unit, ko_unit):
+        at = next((i for i in range(len(unit) - 1, -1, -1) if unit[i].tag == qn("w:tbl")), None)
+        if at is None or any(e.tag != qn("w:p") for e in unit[at + 1:]):
+            return whole
+        tables.append((at, _fit(copy.deepcopy(unit[at]), column)))
+    rows = [table.findall(qn("w:tr")) for _at, table in tables]
+    if len(rows[0]) != len(rows[1]) or len(rows[0]) < 3 or any(
+            r[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for r in rows):
+        return whole
+    budget = page * PART_SHARE
+    grids = [_grid_widths(table) for _at, table in tables]
+    heights = [max(_row_height(en, grids[0], column), _row_height(ko, grids[1], column))
+               for en, ko in zip(rows[0], rows[1], strict=True)]
+    leads = max(sum(_height(e, column) for e in unit[:at])
+                for unit, (at, _t) in zip((en_unit, ko_unit), tables, strict=True))
+    if leads + sum(heights) <= budget:
+        return whole
+    runs: list[list[int]] = [[]]
+    used = leads + heights[0]
+    for index in range(1, len(heights)):
+        if runs[-1] and used + heights[index] > budget:
+            runs.append([])
+            used = heights[0]
+        runs[-1].append(index)
+        used += heights[index]
+    if len(runs) > 1 and len(runs[-1]) == 1 and len(runs[-2]) > 2:
+        runs[-1].insert(0, runs[-2].pop())  # no last row (a total) alone under a header
+    parts: list[tuple[list[Any], list[Any]]] = []
+    for number, run in enumerate(runs):
+        sides = []
+        for unit, (at, table), side_rows in zip((en_unit, ko_unit), tables, rows, strict=True):
+            part = copy.deepcopy(table)
+            for row in part.findall(qn("w:tr"))[1:]:
+                part.remove(row)
+            for index in run:
+                part.append(copy.deepcopy(side_rows[index]))
+            before = unit[:at] if number == 0 else []
+            after = unit[at + 1:] if number == len(runs) - 1 else []
+            sides.append([*before, part, *after])
+        parts.append((sides[0], sides[1]))
+    return parts
 
 
 def _fit(element: Any, column: int) -> Any:
@@ -708,14 +821,95 @@ def _fit(element: Any, column: int) -> Any:
         if grid is None:
             continue
         cols = grid.findall(qn("w:gridCol"))
-        total = sum(int(c.get(qn("w:w"), "0")) for c in cols)
+        widths = [int(c.get(qn("w:w"), "0")) for c in cols]
         limit = column - 200
-        if total <= limit or total == 0:
+        if sum(widths) <= limit or not sum(widths):
             continue
-        factor = limit / total
-        for col in cols:
-            col.set(qn("w:w"), str(int(int(col.get(qn("w:w"))) * factor)))
-        for width in tbl.iter(qn("w:tcW")):
-            if width.get(qn("w:type")) == "dxa":
-                width.set(qn("w:w"), str(int(int(width.get(qn("w:w"))) * factor)))
+        fitted = fit_columns(widths, _longest_words(tbl, len(cols)), limit)
+        for col, width in zip(cols, fitted, strict=True):
+            col.set(qn("w:w"), str(width))
+        for row in tbl.findall(qn("w:tr")):
+            at = 0
+            for cell in row.findall(qn("w:tc")):
+                span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                count = int(span.get(qn("w:val"))) if span is not None else 1
+                width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if width is not None and width.get(qn("w:type")) == "dxa":
+                    width.set(qn("w:w"), str(sum(fitted[at:at + count])))
+                at += count
     return element
+
+
+# Twips a character takes at 10 pt, roughly, in the documents' sans-serif faces (Arial,
+# Liberation Sans, Malgun Gothic): Hangul and other wide characters a full em, capitals
+# two thirds, narrow letters and punctuation a third, the rest (digits too) a little over
+# half; bold a twelfth more. Rough, and generous rather than tight.
+_EM = 200
+_NARROW = frozenset("fijlrtI.,;:'!|-\u2011 ")
+# Brackets: in Korean text they take the wider East Asian face.
+_BRACKETS = frozenset("()[]")
+_WIDE = frozenset("mwMW@%")
+# Cell margins, left and right, and a little slack.
+_CELL_PADDING = 260
+
+
+def text_width(word: str, bold: bool = False) -> int:
+    """An estimate of the width of `word` in twips at the side-by-side body size."""
+    import unicodedata
+
+    total = 0.0
+    for char in word:
+        if unicodedata.east_asian_width(char) in "WF":
+            total += 1.0
+        elif char in _NARROW:
+            total += 0.34
+        elif char in _BRACKETS:
+            total += 0.45
+        elif char in _WIDE:
+            total += 0.9
+        elif char.isupper():
+            total += 0.68
+        else:
+            total += 0.56
+    return int(total * _EM * (1.09 if bold else 1.0))
+
+
+def _longest_words(tbl: Any, count: int) -> list[int]:
+    """For each grid column, the width of the widest word (text between spaces, an id's
+    non-breaking hyphens included) in a cell of that column alone."""
+    longest = [0] * count
+    for row in tbl.findall(qn("w:tr")):
+        at = 0
+        for cell in row.findall(qn("w:tc")):
+            span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            width = int(span.get(qn("w:val"))) if span is not None else 1
+            if width == 1 and at < count:
+                for run in cell.iter(qn("w:r")):
+                    bold = run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+                    text = "".join("-" if n.tag == qn("w:noBreakHyphen") else n.text or ""
+                                   for n in run.iter(qn("w:t"), qn("w:noBreakHyphen")))
+                    for word in text.split():
+                        longest[at] = max(longest[at], text_width(word, bold))
+            at += width
+    return longest
+
+
+def fit_columns(widths: list[int], longest: list[int], limit: int) -> list[int]:
+    """Column widths that add up to `limit`, in the proportions of `widths`, but each at
+    least as wide as its longest word, so that no word breaks inside ("Consortiu|m"):
+    the room comes from the columns with more than their words need. When the words
+    cannot all fit (by the estimate, which is generous), the proportions stay: narrowing
+    the columns of running text instead would set them a word a line."""
+    scaled = [int(w * limit / sum(widths)) for w in widths]
+    needs = [word + _CELL_PADDING if word else 0 for word in longest]
+    if all(s >= n for n, s in zip(needs, scaled, strict=True)):
+        return scaled
+    if sum(needs) > limit:
+        return scaled
+    fitted = [max(n, s) for n, s in zip(needs, scaled, strict=True)]
+    excess = sum(fitted) - limit
+    slack = [f - n for f, n in zip(fitted, needs, strict=True)]
+    total_slack = sum(slack)
+    fitted = [f - excess * room // total_slack for f, room in zip(fitted, slack, strict=True)]
+    fitted[max(range(len(fitted)), key=lambda i: slack[i])] -= sum(fitted) - limit
+    return fitted

@@ -51,3 +51,13 @@ def built_document(source: Path, out: Path, name: str, **options: Any) -> Any:
 
     build_files([source], BuildOptions(output_dir=out, **options))
     return Document(str(out / name))
+
+_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_NO_BREAK_HYPHEN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}noBreakHyphen"
+
+
+def text_of(element: Any) -> str:
+    """The text a reader sees in a DOCX element: its w:t, and the "-" an id's non-breaking
+    hyphen (w:noBreakHyphen, layout.keep_ids_whole) prints."""
+    return "".join("-" if node.tag == _NO_BREAK_HYPHEN else node.text or ""
+                   for node in element.iter(_T, _NO_BREAK_HYPHEN))

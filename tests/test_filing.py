@@ -20,6 +20,8 @@ from generator.cli import cli
 from generator.context import cite, join_names
 from generator.richtext import RichText
 
+from helpers import text_of
+
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
@@ -52,7 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def body_text(path: Path) -> str:
     """Every paragraph of the body, tables included, one per line."""
     document = Document(str(path))
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+    return "\n".join(text_of(p)
                      for p in document.element.body.iter(qn("w:p")))
 
 
@@ -275,7 +277,7 @@ def test_proposal_has_a_table_of_contents_field_with_its_entries(built: Path) ->
     entries = [p for p in body.iter(qn("w:p"))
                if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
                and s.get(qn("w:val")) in ("toc1", "toc2")]
-    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in entries]
+    texts = [text_of(p) for p in entries]
     assert texts[0] == "1. Executive Summary" and texts[-1] == "Annex. Compliance Matrix"
     assert "3.2 (B) Data Pipelines and Labeling Systems" in texts
     # Each entry links to a bookmark on its heading and takes its page from it.
@@ -358,7 +360,7 @@ def test_korean_body_is_justified_english_left_aligned(built: Path) -> None:
         document = Document(str(built / f"proposal-lodestar.{lang}.docx"))
         body = [p for p in document.element.body.iterchildren(qn("w:p"))
                 if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is None
-                and "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()]
+                and text_of(p).strip()]
         assert len(body) > 10
         assert {_alignment(document, p) for p in body} == {expected}, lang
 
@@ -391,7 +393,7 @@ def test_no_italic_hangul_in_the_side_by_side_copy(built: Path) -> None:
     for stem in ("letter-onnuri", "proposal-lodestar"):
         document = Document(str(built / f"{stem}.bilingual.docx"))
         runs = [r for r in document.element.body.iter(qn("w:r"))
-                if HANGUL.search("".join(t.text or "" for t in r.iter(qn("w:t"))))]
+                if HANGUL.search(text_of(r))]
         assert runs
         assert not [r for r in runs if _italic(document, r)], stem
     # English prompts stay italic; their Korean counterparts are bold instead.
@@ -540,3 +542,45 @@ def test_every_field_the_yaml_accepts_reaches_a_document(built: Path) -> None:
                 assert " ".join(paragraph.split()) in texts[lang], (sample.name, field, lang)
     # Every field is either shown in a sample and found above, or on the list.
     assert fields - printed - set(NOT_VERBATIM) == set()
+
+
+def test_ids_hold_non_breaking_hyphens_in_the_docx(built: Path) -> None:
+    """FR Doc. numbers and docket ids never break at a hyphen in Word either: each hyphen
+    of an id (capitals and digits, with a digit) is Word's non-breaking hyphen, and no
+    plain one is left; a word such as "AI-Optimized" keeps its own hyphen."""
+    plain = re.compile(r"(?<![0-9A-Za-z-])(?=[A-Z-]*[0-9])[0-9A-Z]+(?:-[0-9A-Z]+)+")
+    for name in ("proposal-lodestar", "letter-onnuri"):
+        for lang in ("en", "ko", "bilingual"):
+            path = built / f"{name}.{lang}.docx"
+            document = Document(str(path))
+            hyphens = [run for run in document.element.body.iter(qn("w:r"))
+                       if run.find(qn("w:noBreakHyphen")) is not None]
+            assert hyphens, path.name
+            for node in document.element.body.iter(qn("w:t")):
+                assert not plain.search(node.text or ""), (path.name, node.text)
+            text = body_text(path)
+            assert "2026-06952" in text if name.startswith("proposal") else "2025-19674" in text
+    letter = body_text(built / "letter-onnuri.en.docx")
+    assert "ITA-2025-0070" in letter
+    proposal = Document(str(built / "proposal-lodestar.en.docx"))
+    assert any("AI-Optimized" in (t.text or "") for t in proposal.element.body.iter(qn("w:t")))
+
+
+def test_side_by_side_long_tables_go_on_in_parts_under_their_header(built: Path) -> None:
+    """The compliance matrix runs over a page of the side-by-side copy: it goes on in
+    parts, each a table under its own header row, the same rows in both languages, and
+    no data row splits over pages."""
+    document = Document(str(built / "proposal-lodestar.bilingual.docx"))
+    outer = document.element.body.find(qn("w:tbl"))
+    parts: dict[str, list[int]] = {"Requirement": [], "요건": []}
+    for table in outer.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if table is outer or not rows:
+            continue
+        first = text_of(rows[0].find(qn("w:tc")))
+        if first in parts:
+            parts[first].append(len(rows) - 1)
+            assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            assert all(row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+                       for row in rows[1:])
+    assert len(parts["Requirement"]) >= 2 and parts["Requirement"] == parts["요건"], parts

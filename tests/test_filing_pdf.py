@@ -7,6 +7,7 @@ Renders through a real LibreOffice; skipped without one, except under CI.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -19,12 +20,13 @@ from test_pdf import needs_libreoffice
 
 from generator.build import BuildOptions, build_files
 
+from helpers import text_of
+
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "samples" / "proposal-lodestar.yaml"
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
-# Units LibreOffice keeps with their number once they are on its Korean list of forbidden
-# line starts (Export.bas); counters such as 개 after a space and a number it does not.
-UNITS = "년월일억"
+# Units and counters that follow numbers in Korean text.
+UNITS = "년월일억개원호명"
 
 pytestmark = needs_libreoffice
 
@@ -39,8 +41,7 @@ def pages(pdf: Path) -> list[list[str]]:
 
 def docx_text(path: Path) -> str:
     document = Document(str(path))
-    return " ".join("".join(t.text or "" for t in p.iter(qn("w:t")))
-                    for p in document.element.body.iter(qn("w:p")))
+    return " ".join(text_of(p) for p in document.element.body.iter(qn("w:p")))
 
 
 def build_pdfs(out: Path, *inputs: Path) -> None:
@@ -152,6 +153,55 @@ def test_a_question_prompt_starts_on_the_page_of_its_answer(letters: Path) -> No
     assert checked >= 30
 
 
+def test_ids_are_searchable_in_the_pdf_text(long_tables: Path) -> None:
+    """The DOCX's non-breaking hyphens come out of the PDF as the "-" a reader searches
+    for (LibreOffice prints its U+2011 with the hyphen glyph)."""
+    for lang in ("en", "ko", "bilingual"):
+        text = subprocess.run(["pdftotext", str(long_tables / f"long.{lang}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        assert "2026-06952" in text and "\u2011" not in text, lang
+
+
+def _contents(docx: Path) -> list[tuple[str, str]]:
+    """(heading, page number Word shows) of each entry of the DOCX's table of contents."""
+    entries = []
+    for paragraph in Document(str(docx)).element.body.iter(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None or style.get(qn("w:val")) not in ("toc1", "toc2"):
+            continue
+        instruction = next(n for n in paragraph.iter(qn("w:instrText"))
+                           if "PAGEREF" in (n.text or ""))
+        result = instruction.getparent().getnext().getnext()
+        heading = text_of(paragraph).removesuffix(text_of(result))
+        entries.append((heading, text_of(result)))
+    return entries
+
+
+def _starts(line: str, heading: str) -> bool:
+    """Whether a PDF line is the heading, or the first line of it when it wraps."""
+    line = " ".join(line.split())
+    return line == heading or (len(line) > 30 and heading.startswith(line))
+
+
+def test_the_contents_list_the_page_each_heading_starts_on(long_tables: Path) -> None:
+    """With --pdf, the DOCX's contents show LibreOffice's page numbers (Word shows them until
+    fields are updated), and each is the page of the PDF its heading starts on."""
+    for lang in ("en", "ko"):
+        entries = _contents(long_tables / f"long.{lang}.docx")
+        page_list = pages(long_tables / f"long.{lang}.pdf")
+        contents_page = next(i for i, page in enumerate(page_list)
+                             if any(line.startswith(entries[0][0]) and "..." in line
+                                    for line in page))
+        assert len(entries) > 10, lang
+        for heading, shown in entries:
+            starts = [number + 1 for number, page in enumerate(page_list)
+                      if number > contents_page and any(_starts(line, heading) for line in page)]
+            assert shown.isdigit() and starts[:1] == [int(shown)], (lang, heading, shown)
+            listed = " ".join(" ".join(page_list[contents_page]).split())
+            assert re.search(re.escape(heading.split()[-1]) + r"\.+ ?" + shown + r"\b",
+                             listed), (lang, heading)
+
+
 @pytest.fixture(scope="module")
 def korean_units(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Korean text full of numbers with units and middle dots, at many line positions."""
@@ -202,13 +252,113 @@ def test_korean_lines_keep_numbers_with_units_and_ids_whole(korean_units: Path,
                for line in page) > 20
 
 
-@pytest.mark.xfail(strict=True, reason="LibreOffice 7.4 lets 개 start a line after a number "
-                   "and a space, even on its list of forbidden line starts (Export.bas); Word "
-                   "keeps '16개사' whole. Strict: passes, and so fails, once LibreOffice does.")
 def test_korean_counters_stay_with_their_number(korean_units: Path) -> None:
     lines = [line for page in pages(korean_units / "units.ko.pdf") for line in page]
     assert not [(a, b) for a, b in itertools.pairwise(lines)
                 if re.search(r"[0-9]$", a) and b.startswith("개사가")]
+
+
+def _split_words(docx: Path, pdf: Path) -> list[str]:
+    """Words of the DOCX (text between spaces) that a line break cuts in two, where a Korean
+    reader and Word keep them whole: not before an opening bracket, a break Korean
+    typesetting allows."""
+    words = set(docx_text(docx).replace("\u2060", "").split())
+    lines = [line for page in pages(pdf) for line in page]
+    found = []
+    for before, after in itertools.pairwise(lines):
+        tail, head = before.split()[-1], after.split()[0]
+        if f"{tail}{head}" in words and not (tail in words and head in words) and \
+                not head.startswith(("(", "[", "\u201c")):
+            found.append(f"{tail}|{head}")
+    return found
+
+
+def test_no_korean_word_is_split_across_lines(korean_units: Path, long_tables: Path,
+                                              letters: Path) -> None:
+    """A number or a Latin word with the Hangul after it ("16개사가", "AI를"), "제" with
+    its number, a particle after a bracket (")이") stay on one line (Export.bas)."""
+    checked = [(korean_units / "units.ko.docx", korean_units / "units.ko.pdf"),
+               (long_tables / "long.ko.docx", long_tables / "long.ko.pdf"),
+               (long_tables / "long.bilingual.docx", long_tables / "long.bilingual.pdf"),
+               (letters / "letter-00.ko.docx", letters / "letter-00.ko.pdf"),
+               (letters / "letter-06.ko.docx", letters / "letter-06.ko.pdf")]
+    for docx, pdf in checked:
+        assert _split_words(docx, pdf) == [], pdf.name
+
+
+def _pdf_words(pdf: Path) -> list[str]:
+    """The words of a PDF, as poppler finds them (each line's words apart)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [html.unescape(word) for word in re.findall(r"<word [^>]*>([^<]*)</word>", out)]
+
+
+def _broken_words(docx: Path, pdf: Path) -> list[str]:
+    """Words of the DOCX that the PDF prints in two pieces ("Consortiu" "m"): a piece that
+    is no word of the DOCX, whose rest is a piece of the PDF and no word either."""
+    words = set(docx_text(docx).split())
+    printed = _pdf_words(pdf)
+    pieces = set(printed)
+    found = set()
+    for piece in printed:
+        if piece in words or len(piece) < 2:
+            continue
+        for word in words:
+            rest = word[len(piece):]
+            if word.startswith(piece) and rest and rest in pieces and rest not in words \
+                    and not rest.startswith("("):
+                found.add(f"{piece}|{rest}")
+    return sorted(found)
+
+
+def test_side_by_side_tables_break_no_word(long_tables: Path, letters: Path) -> None:
+    """The side-by-side copy's half-width tables give each column room for its longest
+    word, so none breaks inside ("Consortiu|m", "jiwon.kim@hanul|-memory.example")."""
+    for docx in (long_tables / "long.bilingual.docx", letters / "letter-00.bilingual.docx"):
+        assert _broken_words(docx, docx.with_suffix(".pdf")) == [], docx.name
+
+
+def test_side_by_side_tables_repeat_their_header_on_every_page(long_tables: Path) -> None:
+    """A table too long for a page goes on in parts, each under its header row in both
+    languages, with the same rows side by side."""
+    for page in pages(long_tables / "long.bilingual.pdf"):
+        rows = [i for i, line in enumerate(page) if "Milestone number" in line]
+        if not rows:
+            continue
+        above = " ".join(page[:rows[0]])
+        assert "Date" in above and "Milestone" in above and "일자" in above, page[:8]
+        text = " ".join(page)
+        english = re.findall(r"[A-Z][a-z]{2} \d{1,2}, 2029", text)
+        korean = re.findall(r"2029\. \d{1,2}\. \d{1,2}\.", text)
+        assert len(english) == len(korean) > 0, page
+
+
+def _loose_lines(pdf: Path, points: float) -> list[str]:
+    """Lines of running text whose words stand on average more than `points` apart (a
+    justified line spread wide before a word that did not fit); table rows left out."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    loose = []
+    for page in out.split("<page ")[1:]:
+        lines: dict[int, list[tuple[float, float, str]]] = {}
+        for found in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">([^<]*)</word>', page):
+            lines.setdefault(round(float(found[3])), []).append(
+                (float(found[1]), float(found[2]), html.unescape(found[4])))
+        for words in lines.values():
+            words.sort()
+            gaps = [b[0] - a[1] for a, b in itertools.pairwise(words)]
+            if len(gaps) >= 3 and max(gaps) < 40 and sum(gaps) / len(gaps) > points:
+                loose.append(" ".join(w for _x, _y, w in words))
+    return loose
+
+
+def test_the_korean_letter_has_no_line_spread_wide(letters: Path) -> None:
+    """The Korean letter's justified lines keep ordinary gaps: no id or address that
+    cannot break leaves a line before it spread across the page (a space at 12 pt is
+    about 3 pt; a line is loose from 7 pt on average)."""
+    assert _loose_lines(letters / "letter-00.ko.pdf", 7) == []
+    assert _loose_lines(letters / "letter-00.ko.pdf", 2)  # the measure sees the gaps
 
 
 SIGNATURES = {

@@ -23,6 +23,8 @@ from generator.loader import load_profile, load_submission
 from generator.pdf import convert_to_pdf
 from generator.richtext import parse
 
+from helpers import text_of
+
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "samples" / "letter-onnuri.yaml"
 PROFILE = load_profile()
@@ -42,7 +44,7 @@ def _body_paragraphs(document: DocumentObject) -> list[etree._Element]:
 
 
 def _text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+    return text_of(p)
 
 
 def _after(document: DocumentObject, start: str, count: int) -> list[etree._Element]:

@@ -45,7 +45,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def fake_convert(docx_paths: list[Path], outdir: Path | None = None,
-                 timeout: float = 600) -> list[Path]:
+                 timeout: float = 600, pages: dict[Path, list[str]] | None = None) -> list[Path]:
     """convert_to_pdf without LibreOffice: a small PDF per document."""
     assert outdir is not None
     made = []
