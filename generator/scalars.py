@@ -25,9 +25,12 @@ from typing import Any
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 
 
-def replacements(text: str) -> dict[str, str]:
+def replacements(text: str, lost: list[tuple[int, int, str]] | None = None
+                 ) -> dict[str, str]:
     """What each folded value becomes: its newlines doubled (they were blank lines), or,
-    for a `>` block holding a Markdown list, its lines as written."""
+    for a `>` block holding a Markdown list, its lines as written. A plain or quoted
+    scalar's lines are joined whatever they hold: the first line of each that reads as a
+    list item is added to `lost` (line, column, the line), for a warning."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import ScalarEvent
@@ -38,6 +41,15 @@ def replacements(text: str) -> dict[str, str]:
         for event in YAML(typ="safe", pure=False).parse(text):
             if not isinstance(event, ScalarEvent):
                 continue
+            if (lost is not None and event.style in (None, "", '"', "'")
+                    and event.end_mark.line > event.start_mark.line):
+                found = _LIST_LINE.search(text, text.find("\n", event.start_mark.index) + 1,
+                                          event.end_mark.index)
+                if found is not None:
+                    end = text.find("\n", found.start())
+                    line = text[found.start():end if end >= 0 else len(text)]
+                    lost.append((text.count("\n", 0, found.start()) + 1,
+                                 len(line) - len(line.lstrip()) + 1, line.strip()))
             if (event.style == ">" and _LIST_LINE.search(
                     text, text.find("\n", event.start_mark.index) + 1, event.end_mark.index)):
                 lists[event.start_mark.index] = event.value
@@ -79,13 +91,14 @@ def _folded(event: Any) -> bool:
     return True
 
 
-def paragraph_breaks(data: Any, text: str) -> Any:
+def paragraph_breaks(data: Any, text: str,
+                     lost: list[tuple[int, int, str]] | None = None) -> Any:
     """`data` with each folded multi-line string's newlines doubled, and each `>` block
     holding a list as written (in place, and returned). Strings written identically in
-    another style elsewhere are changed too."""
-    if not _has_newline(data) and ">" not in text:
+    another style elsewhere are changed too. `lost`: see `replacements`."""
+    if not _has_newline(data) and ">" not in text and lost is None:
         return data
-    new = replacements(text)
+    new = replacements(text, lost)
     if new:
         _replace(data, new)
     return data

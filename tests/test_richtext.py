@@ -488,3 +488,27 @@ def test_translate_and_pull_write_a_list_into_a_folded_field_as_lines() -> None:
     for position in _fold_positions(sentence, width=88):
         assert not sentence[position + 1:].startswith("- ")
     assert 83 not in _fold_positions("x" * 83 + " - 10", width=88)
+
+
+def test_a_list_in_a_quoted_text_is_warned_at_its_line(tmp_path: Path) -> None:
+    """A quoted (or plain) scalar has no block style to read as written: its list lines
+    are joined, and the reader of `validate`, `check` and `build` is told at the line."""
+    from generator.inputs import check_files
+
+    source = LETTER.read_text(encoding="utf-8")
+    old = ("      en: >-\n        High-bandwidth memory, server DRAM, enterprise SSDs and "
+           "advanced packaging services,\n        made in part in our New York and Texas "
+           "plants.\n")
+    assert old in source
+    path = tmp_path / "letter.yaml"
+    path.write_text(source.replace(old, '      en: "We supply:\n        - memory;\n'
+                                        '        - server DRAM."\n'), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index("        - memory;") + 1
+    for lang, words in (("en", "put '|-' after the key's colon"), ("ko", "'|-'를 쓰고")):
+        report = check_files([path], profile=PROFILE, lang=lang)
+        found = [(f.line, f.column, f.message) for f in report.findings
+                 if f.rule == "YAML-LIST"]
+        assert len(found) == 1 and found[0][:2] == (line, 9)
+        assert "'- memory;'" in found[0][2] and words in found[0][2]
+    assert not [f for f in check_files([LETTER], profile=PROFILE).findings
+                if f.rule == "YAML-LIST"]
