@@ -50,7 +50,8 @@ def replacements(text: str, lost: list[tuple[int, int, str]] | None = None
                     line = text[found.start():end if end >= 0 else len(text)]
                     lost.append((text.count("\n", 0, found.start()) + 1,
                                  len(line) - len(line.lstrip()) + 1, line.strip()))
-            if (event.style == ">" and _LIST_LINE.search(
+            if (event.style == ">" and text[event.start_mark.index] == ">"
+                    and _LIST_LINE.search(
                     text, text.find("\n", event.start_mark.index) + 1, event.end_mark.index)):
                 lists[event.start_mark.index] = event.value
             if "\n" in event.value and _folded(event):
