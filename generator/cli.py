@@ -134,8 +134,9 @@ def cli() -> None:
 @click.option("--draft", is_flag=True,
               help="Allow text given in one language only, and placeholders such as FILL-IN.")
 @click.option("--explain", is_flag=True,
-              help="Also print what each valid file says, in words: members with their "
-              "countries, the anchor, targets, amounts.")
+              help="Also print what each valid file says, in words, section by section: "
+              "members and their countries, who builds, owns and operates the data centers, "
+              "amounts, milestones, the signatory, and what is confidential.")
 @_format_option
 @_lang_option
 @_program_option

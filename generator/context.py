@@ -159,9 +159,7 @@ def proposal_context(
         return public and confidential
 
     anchor = next((m for m in proposal.consortium.members if m.role == "anchor"), None)
-    signer = members.get(proposal.signatory.member or "") or anchor
-    contact = (signer.contact if signer and signer.contact else
-               (anchor.contact if anchor else None))
+    contact = signer_and_contact(proposal)[1]
     confidential = _confidential_parts(proposal)
     ctx = base_context(lang, profile)
     redacted = _("[Business confidential information has been removed from this public "
@@ -250,6 +248,17 @@ def proposal_context(
         ctx["draft_note"] = _("DRAFT: some text is given in one language only.")
         ctx["page_header"] = " · ".join(x for x in (_("DRAFT"), ctx["page_header"]) if x)
     return ctx
+
+
+def signer_and_contact(proposal: Proposal) -> tuple[Member | None, Contact | None]:
+    """The member the signatory signs for (else the anchor), and the proposal's point of
+    contact: that member's contact, else the anchor's."""
+    anchor = next((m for m in proposal.consortium.members if m.role == "anchor"), None)
+    members = {m.id: m for m in proposal.consortium.members}
+    signer = members.get(proposal.signatory.member or "") or anchor
+    contact = (signer.contact if signer and signer.contact else
+               (anchor.contact if anchor else None))
+    return signer, contact
 
 
 def holds_confidential(submission: Proposal | CommentLetter) -> bool:

@@ -467,14 +467,21 @@ def _style_id(element: Any) -> str:
 
 def _units(block: list[Any]) -> list[list[Any]]:
     """A section's elements as rows: leads joined to the element after them, an empty
-    paragraph (spacing) to the row before it; the table of contents (a filed copy's) is
-    left out."""
+    paragraph (spacing) to the row before it, the signer's lines after the room to sign
+    (Signature Space) to its row, which then stays whole on one page; the table of contents
+    (a filed copy's) is left out."""
     units: list[list[Any]] = []
     pending: list[Any] = []
+    signing = False
     for element in block:
         style = _style_id(element)
         if element.tag == qn("w:p") and style in _SKIPPED:
             continue
+        signing = signing and element.tag == qn("w:p") and style.startswith("Signature")
+        if signing and units and not pending:
+            units[-1].append(element)
+            continue
+        signing = signing or style == "SignatureSpace"
         empty = element.tag == qn("w:p") and not "".join(
             t.text or "" for t in element.iter(qn("w:t"))).strip()
         if empty and units and not pending:

@@ -257,3 +257,25 @@ def test_filled_starter_meets_the_program_rules(invoke: Invoke, kind: str) -> No
     result = invoke("check", "filled.yaml")
     assert result.exit_code == 0, result.output
     assert " error " not in result.output
+
+
+def test_letter_starter_says_the_doubled_docket_id_is_the_notices_own() -> None:
+    """A writer meets "ITA-ITA-2025-0070" in the starter and would "fix" it: the comment at
+    the notice says why it stays, with the ids the profile holds (so it cannot go stale)."""
+    from generator.loader import load_profile
+
+    notice = load_profile().notice("rfi-2025")
+    head = starter_text("letter").split("\nnotice: rfi-2025\n")[0]
+    comment = " ".join(line.strip("# ") for line in head.splitlines()[-10:])
+    notice_id, agency_id = notice.docket_ids
+    assert "is not a typo: the notice itself prints" in comment
+    assert f'"docket number {notice_id}"' in comment and f'"{agency_id}"' in comment
+    assert f"Regulations.gov lists the comments under {notice.regulations_gov_docket} " \
+           "(reported, not verified)" in comment
+    assert "오타가 아닙니다" in comment and "미검증" in comment
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    letter_part = readme[readme.index("A **comment letter** has"):readme.index("**Confidential")]
+    words = " ".join(letter_part.split())
+    assert f'the notice itself says "Regulations.gov docket number {notice_id}"' in words
+    assert f"Regulations.gov lists the comments under {notice.regulations_gov_docket} " \
+           "(reported" in words

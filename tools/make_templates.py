@@ -457,7 +457,8 @@ def make_proposal() -> DocumentObject:
 
     _p(doc, _heading("signature"), "Heading 1")
     _p(doc, "{{ signature_intro }}", "Signature")
-    _p(doc, "", "Signature")
+    # Room to sign, as in the letter: kept on the page of the name, title and company.
+    _p(doc, "", "Signature Space")
     _p(doc, "{{ signatory.name }}", "Signature")
     _p(doc, "{{ signatory.title }}", "Signature")
     _p(doc, "{{ signatory.organization }}", "Signature")
