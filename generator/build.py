@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,8 @@ def build_submission(
         with field_paths(submission):  # each field's text in a Word content control
             if isinstance(submission, Proposal):
                 ctx = proposal_context(submission, profile, lang, draft=draft, public=public)
-                ctx["annex"] = annex_context(
-                    compliance_matrix(findings, profile, lang, acknowledged), lang,
-                    status=ctx["show_status"])
+                matrix = compliance_matrix(findings, profile, lang, acknowledged)
+                ctx["annex"] = annex_context(matrix, lang, status=ctx["show_status"])
             else:
                 ctx = letter_context(submission, profile, lang, public=public, draft=draft)
         document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
@@ -151,14 +151,16 @@ def build_submission(
         out[names[lang]] = to_bytes(document)
         if isinstance(submission, Proposal) and not ctx["show_status"]:
             # The review copy shows the checks' status, which a filed document does not:
-            # one more render (about 2 ms) rather than surgery on the annex table.
-            ctx["show_status"] = True
-            ctx["annex"] = annex_context(
-                compliance_matrix(findings, profile, lang, acknowledged), lang,
-                status=True)
-            document = renderer.render(ctx, lang=lang, title=title.get(lang), author=author,
-                                       date=submission.date)
-            highlight_gaps(document)
+            # the saved document with the annex's elements swapped, or one more render.
+            status = {"show_status": True, "annex": annex_context(matrix, lang, status=True)}
+            variant = renderer.render_variant(document, ctx, status)
+            if variant is None:
+                ctx.update(status)
+                document = renderer.render(ctx, lang=lang, title=title.get(lang),
+                                           author=author, date=submission.date)
+                highlight_gaps(document)
+            else:
+                document = variant
         documents[lang] = document
     bilingual = compose_bilingual(
         documents["en"], documents["ko"],
@@ -266,7 +268,7 @@ def _build_locked(
     progress: Callable[[FileOutcome], None] | None,
 ) -> BuildResult:
     from .keep import back_up, clear_stale, same_bytes
-    from .output import Manifest, is_regular_file, write_atomic
+    from .output import Manifest, is_regular_file
 
     result = BuildResult()
     changed: list[Path] = []  # documents whose bytes this build changed
@@ -274,8 +276,11 @@ def _build_locked(
     manifest = Manifest(options.output_dir)
     # Output names already written, case-folded: Windows and macOS ignore case.
     claimed: dict[str, tuple[str, Path]] = {}
+    # Closed on the way out, so that workers stop at once however the loop ends (a SIGTERM
+    # while files are written would otherwise leave the pool to finish the batch at exit).
+    outcomes = _outcomes(inputs, options, jobs)
     try:
-        for outcome in _outcomes(inputs, options, jobs):
+        for outcome in outcomes:
             if progress is not None:
                 progress(outcome)
             result.errors.extend(outcome.problems)
@@ -307,13 +312,13 @@ def _build_locked(
             if options.force:  # hand-edited files are kept as dated backups, never lost
                 result.backups.extend((t, back_up(t)) for t, data in targets.items()
                                       if manifest.edited(t) and not same_bytes(t, data))
-            manifest.expect(targets)
             for target, data in targets.items():
                 claimed[target.name.casefold()] = (target.name, outcome.path)
                 if not same_bytes(target, data):
                     changed.append(target)
-                write_atomic(target, data)
-                manifest.record(target, data)
+            # The hashes the targets are about to get are saved before any is replaced.
+            for target in _write_together(targets, before=partial(manifest.expect, targets)):
+                manifest.record(target, targets[target])
                 result.written.append(target)
                 if target.name in outcome.gaps:
                     result.gaps[target] = outcome.gaps[target.name]
@@ -327,11 +332,45 @@ def _build_locked(
                 result.tool_error = result.tool_error or error
         result.stale = clear_stale(changed, manifest, set(result.written))
     finally:
+        outcomes.close()
         # Also when interrupted: the files already written are propgen's, and the next
         # build must not refuse to overwrite them as if someone had edited them.
         if result.written or (result.stale is not None and result.stale.removed):
             manifest.save()
     return result
+
+
+def _write_together(targets: dict[Path, bytes],
+                    before: Callable[[], None] = lambda: None) -> Iterator[Path]:
+    """Write a submission's documents, each atomically, as one after the other would
+    (renamed into place in order; a failure stops the rest), but synced to disk at the same
+    time, and while `before` runs (the manifest's save): the file system commits the syncs
+    together. Yields each target once it is in place; no temporary file stays."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from .output import discard_staged, replace_staged, stage
+
+    futures: list[tuple[Path, Future[str]]] = []
+    done = 0
+    pool = ThreadPoolExecutor(max_workers=len(targets))
+    try:
+        try:
+            for target, data in targets.items():
+                futures.append((target, pool.submit(stage, target, data)))
+            before()
+        finally:
+            pool.shutdown(wait=True)  # even when interrupted: every temporary file is done
+        for target, future in futures:
+            failure = future.exception()
+            if failure is not None:
+                raise failure
+            replace_staged(target, future.result())
+            done += 1
+            yield target
+    finally:
+        for _target, future in futures[done:]:  # not put in place: removed
+            if future.exception() is None:
+                discard_staged(future.result())
 
 
 def place_outputs(options: BuildOptions, staged: dict[Path, Path]) -> tuple[list[Path],
@@ -375,7 +414,8 @@ def _clash_message(name: str, other_name: str, other: Path, lang: str) -> str:
 MIN_FILES_PER_JOB = 3
 
 
-def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int) -> Iterator[FileOutcome]:
+def _outcomes(inputs: list[Path], options: BuildOptions, jobs: int
+              ) -> Generator[FileOutcome, None, None]:
     jobs = min(jobs, len(inputs) // MIN_FILES_PER_JOB)
     if jobs <= 1:
         for path in inputs:

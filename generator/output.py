@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 import unicodedata
 import zipfile
@@ -75,6 +76,12 @@ def docx_bytes(document: object) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    replace_staged(path, stage(path, data))
+
+
+def stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, synced to disk: the name, for
+    `replace_staged`. Nothing stays if it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -83,17 +90,36 @@ def write_atomic(path: Path, data: bytes) -> None:
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
+    except BaseException:
+        discard_staged(temp_name)
+        raise
+    return temp_name
+
+
+def replace_staged(path: Path, temp_name: str) -> None:
+    """Put a `stage`d file in place of `path` (atomic); the temporary file goes if not."""
+    try:
         os.replace(temp_name, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+        discard_staged(temp_name)
         raise
 
 
+def discard_staged(temp_name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp_name)
+
+
 def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
+    # Reading the umask means setting it for a moment: one thread at a time (a build
+    # stages a submission's documents in parallel), so none reads another's 022.
+    with _UMASK_LOCK:
+        current = os.umask(0o022)
+        os.umask(current)
     return current
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 def safe_stem(name: str) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from docx import Document
@@ -21,9 +23,10 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import element_class_lookup
 from docx.shared import Cm, Emu, Pt
 from docxtpl import DocxTemplate
-from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -39,11 +42,19 @@ from .budget import (
 )
 from .budget import lipsum as budget_lipsum
 from .errors import UserError
-from .fields import add_content_controls
+from .fields import END as FIELD_END
+from .fields import MC, W15, add_content_controls
+from .fields import SEP as FIELD_SEP
+from .fields import START as FIELD_START
 from .i18n import LANGUAGES, N_, language
-from .layout import fill_toc, fill_toc_pages, justify_korean, keep_ids_whole
+from .language import GAP_END, GAP_START
+from .layout import TOC_PARAGRAPHS, fill_toc, fill_toc_pages, justify_korean, keep_ids_whole
 from .output import docx_bytes
-from .richtext import collecting
+from .richtext import PLACEHOLDER_NS, collecting
+
+# Clark names of the tags this module looks up, computed once each: the side-by-side copy
+# asks for them some 20,000 times a submission.
+_qn = functools.lru_cache(maxsize=None)(qn)
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -54,14 +65,14 @@ _PPR_NAMES = """
     suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle
     rPr sectPr pPrChange
 """
-PPR_ORDER = tuple(qn(f"w:{name}") for name in _PPR_NAMES.split())
+PPR_ORDER = tuple(_qn(f"w:{name}") for name in _PPR_NAMES.split())
 # The same for run properties (w:rPr).
 _RPR_NAMES = """
     rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
     noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
     effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange
 """
-RPR_ORDER = tuple(qn(f"w:{name}") for name in _RPR_NAMES.split())
+RPR_ORDER = tuple(_qn(f"w:{name}") for name in _RPR_NAMES.split())
 
 
 def set_child(parent: Any, child: Any, order: tuple[str, ...] = PPR_ORDER) -> Any:
@@ -149,6 +160,9 @@ class _CachingSandbox(SandboxedEnvironment):
 
 # Text that docxtpl's resolve_listing turns into breaks, tabs, paragraphs or page breaks.
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+# A paragraph as docxtpl's resolve_listing finds it, and what it changes in one.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTED = re.compile("[\t\a\n\f]")
 
 
 class _Template(DocxTemplate):
@@ -159,11 +173,15 @@ class _Template(DocxTemplate):
     is_rendered: bool
 
     def __init__(self, data: bytes, parsed: Callable[[], DocumentObject],
-                 patched: dict[str, str]) -> None:
+                 patched: dict[str | tuple[str, str], str],
+                 shell: Callable[[bool], tuple[str, str, dict[str, str]] | None]) -> None:
         super().__init__(io.BytesIO(data))
         self._parsed = parsed
         self._patched = patched
+        self._shell = shell
         self.source = ""
+        self.body = ("", "")
+        self.patched_body = ""
 
     def init_docx(self, reload: bool = True) -> None:
         # docxtpl re-reads and re-parses the whole package for every document; a deep copy
@@ -181,19 +199,232 @@ class _Template(DocxTemplate):
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         # docxtpl's version also turns "{_{" in the *output* into "{{", which would change
         # what a user typed; propgen does not use that escape, so the output is left as is.
-        source = self.source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        # One paragraph a line, for the line numbers of Jinja's errors; the same for every
+        # document, so made once (kept beside the clean-up, under its own key).
+        source = self._patched.get(("lines", src_xml))
+        if source is None:
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            self._patched[("lines", src_xml)] = source
+        self.source = source
         self.current_rendering_part = part
-        rendered = jinja_env.from_string(source).render(context)
+        return self.finish(jinja_env.from_string(source).render(context))
+
+    def finish(self, rendered: str) -> str:
+        """Jinja's output of a part as docxtpl leaves it: tabs and breaks in text made
+        Word's."""
         rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
         if not _LISTING.search(rendered):
             return rendered  # resolve_listing would change nothing, slowly
-        return str(self.resolve_listing(rendered))
+        # docxtpl's resolve_listing rewrites every paragraph, one regular expression per
+        # run; only those holding a tab or break change (the contacts line of a letter).
+        return _PARAGRAPH.sub(lambda found: self._listing(found.group(0)), rendered)
+
+    def build_xml(self, context: Any, jinja_env: Any = None) -> str:
+        # The template's body, serialised once: every document starts from the same copy.
+        source = self._patched.get(("body", ""))
+        if source is None:
+            source = self._patched[("body", "")] = self.get_xml()
+        xml = self.patched_body = self.patch_xml(source)
+        rendered = self.render_xml_part(xml, self.docx._part, context, jinja_env)
+        self.body = (self.source, rendered)  # for `Renderer.render_variant`
+        return rendered
+
+    def _listing(self, paragraph: str) -> str:
+        return str(self.resolve_listing(paragraph)) if _LISTED.search(paragraph) else paragraph
 
     def fix_tables(self, xml: str) -> Any:
         # docxtpl parses the rendered body in lxml's recover mode, which silently drops
         # whatever does not parse; a template that writes broken XML must fail instead.
+        # Parsed once, strictly, straight into a copy of the document's root (`map_tree`):
+        # docxtpl's own way parses twice and then moves the body into the document, which
+        # makes lxml re-link the namespaces of every element (together about 3 ms).
+        # A body with field marks gets content controls, whose w15 namespace the root
+        # declares (fields.declare_w15): declared here already, the root is not remade.
+        shell = self._shell(_MARKED.search(xml) is not None)
+        body = _parse_body(shell, xml) if shell is not None else None
+        if body is not None and not _tables_need_fixing(body):
+            return body
         etree.fromstring(xml)
         return super().fix_tables(xml)
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        # docxtpl asks lxml's xpath with `namespaces=`, which python-docx's elements (the
+        # body parsed by `fix_tables`) do not take.
+        super().fix_docpr_ids(_LxmlXPath(tree))
+
+    def map_tree(self, tree: Any) -> None:
+        root = tree.getparent()
+        if root is None:  # docxtpl's own parse
+            super().map_tree(tree)
+            return
+        self.docx._element = self.docx.part._element = root
+        self.docx._Document__body = None  # python-docx's proxy of the old body
+
+
+# A field mark in a text of the body: content controls will be made (`add_content_controls`).
+_MARKED = re.compile(f"<w:t(?: [^>]*)?>[^<]*[{FIELD_START}{FIELD_END}]")
+# The start tag of a rendered body: its attributes (namespace declarations) and whether it
+# is empty.
+_BODY_TAG = re.compile(r'<w:body((?:\s+[^\s=/>]+="[^"]*")*)\s*(/?)>')
+_ATTRIBUTE = re.compile(r'\s+([^\s=]+)="([^"]*)"')
+# lxml's defaults (as docxtpl's parse has them), making python-docx's element classes.
+_BODY_PARSER = etree.XMLParser()
+_BODY_PARSER.set_element_class_lookup(element_class_lookup)
+
+
+def _document_shell(document: DocumentObject, w15: bool = False
+                    ) -> tuple[str, str, dict[str, str]] | None:
+    """The document part's XML before and after its body, and the namespaces its root
+    declares (with `w15`, as `fields.declare_w15` remakes the root); None if the root holds
+    more than the body (then docxtpl's way is taken)."""
+    root = document.element
+    if len(root) != 1 or root[0].tag != _qn("w:body"):
+        return None
+    if w15:
+        shell = root.makeelement(root.tag, dict(root.attrib), nsmap={
+            **root.nsmap, "w15": W15, "mc": root.nsmap.get("mc", MC)})
+        shell.append(shell.makeelement(_qn("w:body")))
+    else:
+        shell = copy.deepcopy(root)
+        shell.replace(shell[0], shell.makeelement(_qn("w:body")))
+    head, _, tail = etree.tostring(shell, encoding="unicode").partition("<w:body/>")
+    return head, tail, {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+
+
+def _parse_body(shell: tuple[str, str, dict[str, str]], xml: str) -> Any:
+    """The rendered body parsed inside the document's root, as docxtpl's parse followed by
+    its move into the document gives it (the move drops the body's namespace declarations,
+    which repeat the root's); None where that cannot be had this way."""
+    head, tail, namespaces = shell
+    found = _BODY_TAG.match(xml)
+    if found is None:
+        return None
+    kept = []
+    for name, value in _ATTRIBUTE.findall(found.group(1)):
+        if name == "xmlns" or (name.startswith("xmlns:")
+                               and namespaces.get(name[len("xmlns:"):]) != value):
+            return None  # a declaration the move would keep or rename
+        if not name.startswith("xmlns:"):
+            kept.append(f' {name}="{value}"')
+    start = f"<w:body{''.join(kept)}{found.group(2)}>"
+    try:
+        root = etree.fromstring(head + start + xml[found.end():] + tail, _BODY_PARSER)
+    except etree.XMLSyntaxError:
+        return None  # reported as docxtpl's input would be
+    return root[0]
+
+
+class _LxmlXPath:
+    """An element whose `xpath` is lxml's own, not python-docx's override."""
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+
+    def xpath(self, path: str, **options: Any) -> Any:
+        return etree._Element.xpath(self.element, path, **options)
+
+
+def _tables_need_fixing(body: Any) -> bool:
+    """Whether docxtpl's fix_tables would change a table of `body`: a row with more cells
+    than the grid has columns, or a grid wider than its widest row (spans counted)."""
+    tr, tc, span_path = _qn("w:tr"), _qn("w:tc"), f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}"
+    for table in body.iter(_qn("w:tbl")):
+        grid = table.find(_qn("w:tblGrid"))
+        if grid is None:
+            return True
+        columns = len(grid.findall(_qn("w:gridCol")))
+        widest = 0
+        for row in table.iter(tr):
+            cells = row.findall(tc)
+            if len(cells) > columns:
+                return True
+            width = 0
+            for cell in cells:
+                span = cell.find(span_path)
+                value = "1" if span is None else span.get(_qn("w:val"), "")
+                if not value.isdigit():
+                    return True
+                width += int(value)
+            widest = max(widest, width)
+        if widest < columns:
+            return True
+    return False
+
+
+# docxtpl renders these document properties as templates (`render_properties`).
+_TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+# Statements whose effect outlasts them: after one, the end of a template cannot be
+# rendered on its own.
+_STATEFUL = (nodes.Assign, nodes.AssignBlock, nodes.Macro, nodes.CallBlock, nodes.Import,
+             nodes.FromImport, nodes.Include, nodes.Extends, nodes.Block,
+             nodes.EvalContextModifier)
+# What later passes act on: field and gap marks, rich-text placeholders, drawings' ids.
+_UNSWAPPABLE = (FIELD_START, FIELD_SEP, FIELD_END, GAP_START, GAP_END, PLACEHOLDER_NS, "docPr")
+
+
+def _swap_tail(document: DocumentObject, shell: tuple[str, str, dict[str, str]] | None,
+               old: str, new: str) -> DocumentObject | None:
+    """Swap, in `document`'s body, the elements rendered as `old` (the end of the body,
+    with its closing tag) for those of `new` where they differ; None where a later pass
+    would have treated them (headings of the contents, a section), or `old`'s elements
+    are not as rendered (a pass changed them)."""
+    if shell is None:
+        return None
+    parsed = [_parse_body(shell, f"<w:body>{xml}") for xml in (old, new)]
+    if parsed[0] is None or parsed[1] is None:
+        return None
+    for elements in parsed:  # the passes `render` runs after the contents, on both
+        keep_ids_whole(_BodyOnly(elements))  # type: ignore[arg-type]
+    before, after = list(parsed[0]), list(parsed[1])
+    body = document.element.body
+    start = len(body) - len(before)
+    if start < 0:
+        return None
+    text = [[_serialised(e) for e in before], [_serialised(e) for e in after]]
+    same_start = 0
+    while (same_start < min(len(before), len(after))
+           and text[0][same_start] == text[1][same_start]):
+        same_start += 1
+    same_end = 0
+    while (same_end < min(len(before), len(after)) - same_start
+           and text[0][-1 - same_end] == text[1][-1 - same_end]):
+        same_end += 1
+    gone = list(body)[start + same_start:len(body) - same_end]
+    coming = after[same_start:len(after) - same_end]
+    if [_serialised(e) for e in gone] != text[0][same_start:len(before) - same_end]:
+        return None
+    for element in gone + coming:
+        if (element.tag == _qn("w:sectPr") or TOC_PARAGRAPHS(element)
+                or element.find(f".//{_qn('w:sectPr')}") is not None
+                or _tables_need_fixing(element)):
+            return None
+    if parsed[0].text != parsed[1].text:
+        return None
+    index = start + same_start
+    for element in gone:
+        body.remove(element)
+    for offset, element in enumerate(coming):
+        body.insert(index + offset, element)
+    return document
+
+
+class _BodyOnly:
+    """A document of just a body, for a pass over the elements a swap brings in."""
+
+    def __init__(self, body: Any) -> None:
+        self.element = SimpleNamespace(body=body)
+        self.part = SimpleNamespace(rels={})
+
+
+def _serialised(element: Any) -> bytes:
+    """An element's XML without the namespace declarations of its start tag, which hold
+    whatever its document's root declares (a later pass may add one there)."""
+    xml = etree.tostring(element)
+    end = xml.index(b">")
+    return _XMLNS.sub(b"", xml[:end]) + xml[end:]
+
+
+_XMLNS = re.compile(rb'\s+xmlns(?::[^\s=]+)?="[^"]*"')
 
 
 class Renderer:
@@ -204,7 +435,12 @@ class Renderer:
         self._data = template_path.read_bytes()
         self._parsed: DocumentObject | None = None
         self._env = _CachingSandbox()
-        self._patched: dict[str, str] = {}
+        self._patched: dict[str | tuple[str, str], str] = {}
+        self._shells: list[tuple[str, str, dict[str, str]] | None] = []
+        # The last document rendered and its docxtpl run, for `render_variant`.
+        self._last: tuple[DocumentObject, _Template] | None = None
+        self._tails: dict[tuple[str, frozenset[str]], Template | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self._outside: str | None = None  # why the package reaches outside itself, if so
 
     def _parsed_template(self) -> DocumentObject:
@@ -215,6 +451,12 @@ class Renderer:
             drop_attached_template(self._parsed)
         return self._parsed
 
+    def _shell(self, w15: bool = False) -> tuple[str, str, dict[str, str]] | None:
+        if not self._shells:
+            parsed = self._parsed_template()
+            self._shells.extend([_document_shell(parsed), _document_shell(parsed, w15=True)])
+        return self._shells[1 if w15 else 0]
+
     def _problem(self, template: str, reason: str) -> TemplateProblem:
         return TemplateProblem(template=template, ctx={"reason": reason},
                                prefix=f"{self.template_path}: ")
@@ -224,7 +466,7 @@ class Renderer:
         """The rendered document, not yet saved (the bilingual copy reuses it)."""
         from .ooxml import resolve  # same layer; ooxml uses set_child from here
 
-        template = _Template(self._data, self._parsed_template, self._patched)
+        template = _Template(self._data, self._parsed_template, self._patched, self._shell)
         try:
             if self._outside is None:
                 self._outside = check_package(self._data) or ""
@@ -282,13 +524,84 @@ class Renderer:
         if language(lang).east_asian_hint:
             # Punctuation Korean and Latin text share (“ ” — § ·) in the Korean face, as
             # Korean Word sets it; the English documents keep it in the Latin face.
-            for fonts in document.styles.element.iter(qn("w:rFonts")):
-                fonts.set(qn("w:hint"), "eastAsia")
+            for fonts in document.styles.element.iter(_qn("w:rFonts")):
+                fonts.set(_qn("w:hint"), "eastAsia")
         fill_toc(document)
         keep_ids_whole(document)
         set_page(document, lang)
         set_properties(document, lang=lang, title=title, author=author, date=date)
+        self._last = (document, template)
         return document
+
+    def render_variant(self, document: DocumentObject, context: dict[str, Any],
+                       changes: dict[str, Any]) -> DocumentObject | None:
+        """`document`, just rendered from `context` (and saved: it is changed in place),
+        made what rendering `context` with `changes` would give, without rendering it
+        again; None where this cannot be told, and `render` must do it.
+
+        This is for the review copy, whose proposals show the checks' status in the annex:
+        where the changed values are used only by the end of the body's template, and what
+        that end gives differs only in elements no later pass touches (no fields, rich
+        text, gaps, headings, drawings or section), those elements are swapped for the
+        changed ones. About 6 ms a document.
+        """
+        last, self._last = self._last, None
+        changed = frozenset(name for name, value in changes.items()
+                            if name not in context or context[name] != value)
+        if last is None or last[0] is not document:
+            return None
+        template = last[1]
+        source, rendered = template.body
+        if not changed:
+            return document
+        # Headers, footers, footnotes and document properties must not use them.
+        parts = [xml for key, xml in self._patched.items() if isinstance(key, str)]
+        properties = self._parsed_template().core_properties
+        parts += [str(getattr(properties, name) or "") for name in _TEMPLATED_PROPERTIES]
+        if any(self._reads(xml, changed) for xml in parts if xml is not template.patched_body):
+            return None
+        tail = self._tail(source, changed)
+        if tail is None:
+            return None
+        try:
+            with render_budget(), collecting():
+                old = template.finish(tail.render(context))
+                new = template.finish(tail.render({**context, **changes}))
+        except Exception:
+            return None  # a full render reports it
+        if not rendered.endswith(old) or any(mark in old or mark in new for mark in _UNSWAPPABLE):
+            return None
+        return _swap_tail(document, self._shell(), old, new)
+
+    def _reads(self, source: str, changed: frozenset[str]) -> bool:
+        """Whether a template source may read one of the `changed` names."""
+        names = self._names.get(source)
+        if names is None:
+            try:
+                names = frozenset(node.name for node in self._env.parse(source).find_all(
+                    nodes.Name))
+            except TemplateError:
+                names = frozenset({"\0"})  # unknown: reads anything
+            self._names[source] = names
+        return "\0" in names or bool(names & changed)
+
+    def _tail(self, source: str, changed: frozenset[str]) -> Template | None:
+        """The body's template from its first top-level node that reads a changed name on,
+        compiled; None if an earlier node sets anything the rest could read."""
+        key = (source, changed)
+        if key not in self._tails:
+            self._tails[key] = None
+            body = self._env.parse(source).body
+            first = next((index for index, node in enumerate(body)
+                          if {n.name for n in node.find_all(nodes.Name)} & changed), None)
+            if first is not None and not any(
+                    isinstance(node, _STATEFUL) or any(True for _ in node.find_all(_STATEFUL))
+                    for node in body[:first]):
+                tail = nodes.Template(body[first:], lineno=1)
+                tail.set_environment(self._env)
+                self._tails[key] = self._env.template_class.from_code(
+                    self._env, self._env.compile(tail), self._env.make_globals(None), None)
+        return self._tails[key]
 
 
 def _clause(exc: BaseException) -> str:
@@ -376,10 +689,10 @@ def _blocks(document: DocumentObject) -> list[list[Any]]:
     """Body elements split at each Heading 1; the first block is the cover."""
     blocks: list[list[Any]] = [[]]
     for element in document.element.body.iterchildren():
-        if element.tag == qn("w:sectPr"):
+        if element.tag == _qn("w:sectPr"):
             continue
-        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is not None and style.get(qn("w:val")) == "Heading1":
+        style = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        if style is not None and style.get(_qn("w:val")) == "Heading1":
             blocks.append([])
         blocks[-1].append(element)
     return blocks
@@ -389,15 +702,15 @@ def section_headings(document: DocumentObject) -> list[tuple[str, str]]:
     """(style id, text) of every heading, for comparing document structure."""
     out = []
     for paragraph in _iter_paragraphs(document.element.body):
-        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is not None and style.get(qn("w:val")).startswith("Heading"):
-            texts = paragraph.findall(f".//{qn('w:t')}")
-            out.append((style.get(qn("w:val")), "".join(t.text or "" for t in texts)))
+        style = paragraph.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        if style is not None and style.get(_qn("w:val")).startswith("Heading"):
+            texts = paragraph.findall(f".//{_qn('w:t')}")
+            out.append((style.get(_qn("w:val")), "".join(t.text or "" for t in texts)))
     return out
 
 
 def _iter_paragraphs(element: Any) -> Iterator[Any]:
-    yield from element.iter(qn("w:p"))
+    yield from element.iter(_qn("w:p"))
 
 
 def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title: str,
@@ -422,7 +735,7 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
         section.bottom_margin or 0)
     table = _side_by_side(english, korean, Emu(usable // 2).twips, Emu(page).twips)
     body = composed.element.body
-    section_properties = body.find(qn("w:sectPr"))
+    section_properties = body.find(_qn("w:sectPr"))
     if section_properties is not None:
         body.remove(section_properties)
     # Emptied in one go: lxml frees the old content outright when no Python object points
@@ -461,8 +774,8 @@ _SKIPPED = ("TOCHeading", "toc1", "toc2")
 
 
 def _style_id(element: Any) -> str:
-    node = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return "" if node is None else str(node.get(qn("w:val")))
+    node = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+    return "" if node is None else str(node.get(_qn("w:val")))
 
 
 def _units(block: list[Any]) -> list[list[Any]]:
@@ -475,20 +788,20 @@ def _units(block: list[Any]) -> list[list[Any]]:
     signing = False
     for element in block:
         style = _style_id(element)
-        if element.tag == qn("w:p") and style in _SKIPPED:
+        if element.tag == _qn("w:p") and style in _SKIPPED:
             continue
-        signing = signing and element.tag == qn("w:p") and style.startswith("Signature")
+        signing = signing and element.tag == _qn("w:p") and style.startswith("Signature")
         if signing and units and not pending:
             units[-1].append(element)
             continue
         signing = signing or style == "SignatureSpace"
-        empty = element.tag == qn("w:p") and not "".join(
-            t.text or "" for t in element.iter(qn("w:t"))).strip()
+        empty = element.tag == _qn("w:p") and not "".join(
+            t.text or "" for t in element.iter(_qn("w:t"))).strip()
         if empty and units and not pending:
             units[-1].append(element)
             continue
         pending.append(element)
-        if not empty and not (element.tag == qn("w:p") and style.startswith(_LEADS)):
+        if not empty and not (element.tag == _qn("w:p") and style.startswith(_LEADS)):
             units.append(pending)
             pending = []
     if pending:
@@ -502,9 +815,9 @@ def _signature(unit: list[Any]) -> tuple[tuple[str, str], ...]:
 
 def _table_style(document: DocumentObject) -> str:
     """The single-language copies' table style: their first table's, or Filing Table."""
-    first = document.element.body.find(f".//{qn('w:tblStyle')}")
+    first = document.element.body.find(f".//{_qn('w:tblStyle')}")
     if first is not None:
-        return str(first.get(qn("w:val")))
+        return str(first.get(_qn("w:val")))
     return "FilingTable"
 
 
@@ -541,7 +854,7 @@ def _side_by_side(english: DocumentObject, korean: DocumentObject, column: int,
                                  for part in _page_parts(*pair, column, page)):
             for cells in _lead_rows([en_unit, ko_unit], column):
                 row = _row(cells, column, page=page)
-                _upright_korean(row.findall(qn("w:tc"))[1], italic)
+                _upright_korean(row.findall(_qn("w:tc"))[1], italic)
                 table.append(row)
     return table
 
@@ -555,10 +868,10 @@ def _lead_rows(cells: list[list[Any]], column: int) -> list[list[list[Any]]]:
         return [cells]
 
     def lead(e: Any) -> bool:
-        return bool(e.tag == qn("w:p") and _style_id(e).startswith(_LEADS))
+        return bool(e.tag == _qn("w:p") and _style_id(e).startswith(_LEADS))
 
     def signature(e: Any) -> bool:
-        return bool(e.tag == qn("w:p") and _style_id(e).startswith("Signature"))
+        return bool(e.tag == _qn("w:p") and _style_id(e).startswith("Signature"))
 
     heads = [next((i for i, e in enumerate(c) if not lead(e)), len(c)) for c in cells]
     tails = [len(c) - next((i for i, e in enumerate(reversed(c)) if not signature(e)), len(c))
@@ -591,23 +904,31 @@ def _upright_korean(cell: Any, italic_styles: set[str]) -> None:
     """No italic on Hangul: Korean has no true italics. Direct italics go; in a paragraph
     whose (English) style is italic the run is set upright explicitly, and a prompt in
     bold instead, as the Korean documents set it."""
-    for run in cell.iter(qn("w:r")):
-        rpr = run.find(qn("w:rPr"))
+    r_tag, rpr_tag, p_tag, italics = _qn("w:r"), _qn("w:rPr"), _qn("w:p"), _ITALIC_TAGS
+    styles: dict[Any, str] = {}  # each paragraph's style, looked up once
+    for run in cell.iter(r_tag):
+        rpr = run.find(rpr_tag)
         if rpr is None:
-            rpr = parse_xml(f'<w:rPr {nsdecls("w")}/>')
+            rpr = run.makeelement(rpr_tag)
             run.insert(0, rpr)
-        for tag in ("w:i", "w:iCs"):
-            for old in rpr.findall(qn(tag)):
-                rpr.remove(old)
+        for old in [child for child in rpr if child.tag in italics]:
+            rpr.remove(old)
         paragraph = run.getparent()
-        while paragraph is not None and paragraph.tag != qn("w:p"):
+        while paragraph is not None and paragraph.tag != p_tag:
             paragraph = paragraph.getparent()
-        style = _style_id(paragraph) if paragraph is not None else ""
-        if style == "Question" and rpr.find(qn("w:b")) is None:
+        style = styles.get(paragraph)
+        if style is None:
+            style = styles[paragraph] = _style_id(paragraph) if paragraph is not None else ""
+        if style == "Question" and rpr.find(_qn("w:b")) is None:
             _rpr_insert(rpr, parse_xml(f'<w:b {nsdecls("w")}/>'))
         if style in italic_styles:
-            _rpr_insert(rpr, parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'))
-            _rpr_insert(rpr, parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
+            _rpr_insert(rpr, copy.deepcopy(_UPRIGHT[0]))
+            _rpr_insert(rpr, copy.deepcopy(_UPRIGHT[1]))
+
+
+_ITALIC_TAGS = (_qn("w:i"), _qn("w:iCs"))
+_UPRIGHT = (parse_xml(f'<w:i {nsdecls("w")} w:val="0"/>'),
+            parse_xml(f'<w:iCs {nsdecls("w")} w:val="0"/>'))
 
 
 def _rpr_insert(rpr: Any, child: Any) -> None:
@@ -622,7 +943,7 @@ def _header_texts(document: DocumentObject) -> list[Any]:
     """
     parts = [rel.target_part for _rid, rel in sorted(document.part.rels.items())
              if rel.reltype.endswith("/header")]
-    return [list(part.element.iter(qn("w:t"))) for part in parts]
+    return [list(part.element.iter(_qn("w:t"))) for part in parts]
 
 
 def _bilingual_headers(composed: DocumentObject, korean: DocumentObject) -> None:
@@ -644,7 +965,7 @@ def _label_paragraph(label: str) -> Any:
     )
 
 
-_KEEPS = (qn("w:keepNext"), qn("w:keepLines"))
+_KEEPS = (_qn("w:keepNext"), _qn("w:keepLines"))
 
 
 def _drop_keeps(element: Any) -> None:
@@ -668,8 +989,8 @@ def _lines(content: list[Any], column: int) -> int:
     per_line = max(1, column // (BODY_PT * 10))
     total = 0
     for element in content:
-        for paragraph in element.iter(qn("w:p")):
-            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        for paragraph in element.iter(_qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(_qn("w:t")))
             width = sum(2 if ord(c) >= 0x1100 else 1 for c in text)
             total += max(1, -(-width // per_line))
     return total
@@ -686,20 +1007,20 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
     fitted = [[_fit(copy.deepcopy(element), column) for element in content]
               for content in cells]
     if header:
-        row.find(qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        row.find(_qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     elif all(_lines(content, column) <= SHORT_ROW_LINES
-             if all(e.tag == qn("w:p") for e in content)
+             if all(e.tag == _qn("w:p") for e in content)
              else sum(_height(e, column) for e in content) <= page * SHORT_ROW_SHARE
              for content in fitted):
         # Headings and a prompt stay on the page of the paragraph they introduce, a lead-in
         # with its table when the row fits on a page (rather than leaving the table's
         # header row alone at the foot of one); rows that hold a long text or table may
         # break (a long table is in parts that fit, `_page_parts`).
-        row.find(qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        row.find(_qn("w:trPr")).append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
     # A row of headings and a prompt only stays with the row after it (Word and LibreOffice
     # keep a row whose paragraphs all keep with the next).
     leads_only = not header and all(
-        e.tag == qn("w:p") and _style_id(e).startswith(_LEADS) for c in cells for e in c)
+        e.tag == _qn("w:p") and _style_id(e).startswith(_LEADS) for c in cells for e in c)
     for content in fitted:
         cell = parse_xml(
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
@@ -707,9 +1028,9 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
         for element in content:
             cell.append(element)
         if leads_only:
-            for paragraph in cell.iterchildren(qn("w:p")):
-                set_child(paragraph.find(qn("w:pPr")), parse_xml(f'<w:keepNext {nsdecls("w")}/>'))
-        if not len(cell) or cell[-1].tag != qn("w:p"):
+            for paragraph in cell.iterchildren(_qn("w:p")):
+                set_child(paragraph.find(_qn("w:pPr")), parse_xml(f'<w:keepNext {nsdecls("w")}/>'))
+        if not len(cell) or cell[-1].tag != _qn("w:p"):
             cell.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
         row.append(cell)
     return row
@@ -723,32 +1044,32 @@ _LINE, _AFTER, _ROW_PADDING = 250, 120, 150
 def _height(element: Any, width: int, after: int = _AFTER) -> int:
     """An estimate of the height in twips of a paragraph or table set `width` twips wide
     (generous, like `text_width`)."""
-    if element.tag == qn("w:p"):
+    if element.tag == _qn("w:p"):
         words = [text_width(w) + 60 for w in "".join(
-            "-" if n.tag == qn("w:noBreakHyphen") else n.text or ""
-            for n in element.iter(qn("w:t"), qn("w:noBreakHyphen"))).split()]
+            "-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
+            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))).split()]
         lines, used = 1, 0
         for word in words:
             if used and used + word > width - _CELL_PADDING:
                 lines, used = lines + 1, 0
             used += word
         return lines * _LINE + after
-    if element.tag != qn("w:tbl"):
+    if element.tag != _qn("w:tbl"):
         return 0
     grid = _grid_widths(element)
-    return sum(_row_height(row, grid, width) for row in element.findall(qn("w:tr")))
+    return sum(_row_height(row, grid, width) for row in element.findall(_qn("w:tr")))
 
 
 def _grid_widths(table: Any) -> list[int]:
-    return [int(c.get(qn("w:w"), "0")) for c in table.iter(qn("w:gridCol"))]
+    return [int(c.get(_qn("w:w"), "0")) for c in table.iter(_qn("w:gridCol"))]
 
 
 def _row_height(row: Any, grid: list[int], width: int) -> int:
     """An estimate of the height of a row of a table whose columns are `grid` wide."""
     at, tallest = 0, 0
-    for cell in row.findall(qn("w:tc")):
-        span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        count = int(span.get(qn("w:val"))) if span is not None else 1
+    for cell in row.findall(_qn("w:tc")):
+        span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+        count = int(span.get(_qn("w:val"))) if span is not None else 1
         cell_width = sum(grid[at:at + count]) or width
         tallest = max(tallest, sum(_height(e, cell_width, 0) for e in cell))
         at += count
@@ -768,13 +1089,13 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
     whole = [(en_unit, ko_unit)]
     tables = []
     for unit in (en_unit, ko_unit):
-        at = next((i for i in range(len(unit) - 1, -1, -1) if unit[i].tag == qn("w:tbl")), None)
-        if at is None or any(e.tag != qn("w:p") for e in unit[at + 1:]):
+        at = next((i for i in range(len(unit) - 1, -1, -1) if unit[i].tag == _qn("w:tbl")), None)
+        if at is None or any(e.tag != _qn("w:p") for e in unit[at + 1:]):
             return whole
         tables.append((at, _fit(copy.deepcopy(unit[at]), column)))
-    rows = [table.findall(qn("w:tr")) for _at, table in tables]
+    rows = [table.findall(_qn("w:tr")) for _at, table in tables]
     if len(rows[0]) != len(rows[1]) or len(rows[0]) < 3 or any(
-            r[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for r in rows):
+            r[0].find(f"{_qn('w:trPr')}/{_qn('w:tblHeader')}") is None for r in rows):
         return whole
     budget = page * PART_SHARE
     grids = [_grid_widths(table) for _at, table in tables]
@@ -799,7 +1120,7 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
         sides = []
         for unit, (at, table), side_rows in zip((en_unit, ko_unit), tables, rows, strict=True):
             part = copy.deepcopy(table)
-            for row in part.findall(qn("w:tr"))[1:]:
+            for row in part.findall(_qn("w:tr"))[1:]:
                 part.remove(row)
             for index in run:
                 part.append(copy.deepcopy(side_rows[index]))
@@ -818,31 +1139,31 @@ def _fit(element: Any, column: int) -> Any:
     with what follows.
     """
     _drop_keeps(element)
-    for br in list(element.iter(qn("w:br"))):
-        if br.get(qn("w:type")) == "page":
+    for br in list(element.iter(_qn("w:br"))):
+        if br.get(_qn("w:type")) == "page":
             br.getparent().remove(br)
-    tables = [element] if element.tag == qn("w:tbl") else []
-    tables += list(element.iter(qn("w:tbl")))[len(tables):]
+    tables = [element] if element.tag == _qn("w:tbl") else []
+    tables += list(element.iter(_qn("w:tbl")))[len(tables):]
     for tbl in tables:
-        grid = tbl.find(qn("w:tblGrid"))
+        grid = tbl.find(_qn("w:tblGrid"))
         if grid is None:
             continue
-        cols = grid.findall(qn("w:gridCol"))
-        widths = [int(c.get(qn("w:w"), "0")) for c in cols]
+        cols = grid.findall(_qn("w:gridCol"))
+        widths = [int(c.get(_qn("w:w"), "0")) for c in cols]
         limit = column - 200
         if sum(widths) <= limit or not sum(widths):
             continue
         fitted = fit_columns(widths, _longest_words(tbl, len(cols)), limit)
         for col, width in zip(cols, fitted, strict=True):
-            col.set(qn("w:w"), str(width))
-        for row in tbl.findall(qn("w:tr")):
+            col.set(_qn("w:w"), str(width))
+        for row in tbl.findall(_qn("w:tr")):
             at = 0
-            for cell in row.findall(qn("w:tc")):
-                span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                count = int(span.get(qn("w:val"))) if span is not None else 1
-                width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-                if width is not None and width.get(qn("w:type")) == "dxa":
-                    width.set(qn("w:w"), str(sum(fitted[at:at + count])))
+            for cell in row.findall(_qn("w:tc")):
+                span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+                count = int(span.get(_qn("w:val"))) if span is not None else 1
+                width = cell.find(f"{_qn('w:tcPr')}/{_qn('w:tcW')}")
+                if width is not None and width.get(_qn("w:type")) == "dxa":
+                    width.set(_qn("w:w"), str(sum(fitted[at:at + count])))
                 at += count
     return element
 
@@ -860,24 +1181,29 @@ _WIDE = frozenset("mwMW@%")
 _CELL_PADDING = 260
 
 
-def text_width(word: str, bold: bool = False) -> int:
-    """An estimate of the width of `word` in twips at the side-by-side body size."""
+@functools.lru_cache(maxsize=4096)
+def _char_width(char: str) -> float:
+    """One character's width in ems, by the classes `text_width` describes."""
     import unicodedata
 
+    if unicodedata.east_asian_width(char) in "WF":
+        return 1.0
+    if char in _NARROW:
+        return 0.34
+    if char in _BRACKETS:
+        return 0.45
+    if char in _WIDE:
+        return 0.9
+    return 0.68 if char.isupper() else 0.56
+
+
+@functools.lru_cache(maxsize=16384)
+def text_width(word: str, bold: bool = False) -> int:
+    """An estimate of the width of `word` in twips at the side-by-side body size (cached:
+    the side-by-side copy measures the same words many times over)."""
     total = 0.0
     for char in word:
-        if unicodedata.east_asian_width(char) in "WF":
-            total += 1.0
-        elif char in _NARROW:
-            total += 0.34
-        elif char in _BRACKETS:
-            total += 0.45
-        elif char in _WIDE:
-            total += 0.9
-        elif char.isupper():
-            total += 0.68
-        else:
-            total += 0.56
+        total += _char_width(char)
     return int(total * _EM * (1.09 if bold else 1.0))
 
 
@@ -885,16 +1211,16 @@ def _longest_words(tbl: Any, count: int) -> list[int]:
     """For each grid column, the width of the widest word (text between spaces, an id's
     non-breaking hyphens included) in a cell of that column alone."""
     longest = [0] * count
-    for row in tbl.findall(qn("w:tr")):
+    for row in tbl.findall(_qn("w:tr")):
         at = 0
-        for cell in row.findall(qn("w:tc")):
-            span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-            width = int(span.get(qn("w:val"))) if span is not None else 1
+        for cell in row.findall(_qn("w:tc")):
+            span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+            width = int(span.get(_qn("w:val"))) if span is not None else 1
             if width == 1 and at < count:
-                for run in cell.iter(qn("w:r")):
-                    bold = run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
-                    text = "".join("-" if n.tag == qn("w:noBreakHyphen") else n.text or ""
-                                   for n in run.iter(qn("w:t"), qn("w:noBreakHyphen")))
+                for run in cell.iter(_qn("w:r")):
+                    bold = run.find(f"{_qn('w:rPr')}/{_qn('w:b')}") is not None
+                    text = "".join("-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
+                                   for n in run.iter(_qn("w:t"), _qn("w:noBreakHyphen")))
                     for word in text.split():
                         longest[at] = max(longest[at], text_width(word, bold))
             at += width
