@@ -114,14 +114,22 @@ def cite(citation: str, lang: str) -> str:
     return re.sub(r"(?<=[\uac00-\ud7a3]) \(", "(", citation)
 
 
-def contact_line(contact: Contact | None, lang: str) -> str:
-    """"Name, Title · e-mail · telephone" on one line, or ""."""
+def telephone(number: str | None) -> str | None:
+    """A telephone number as a document prints it: its spaces no-break spaces, so it never
+    breaks across lines ("+82 2 555 | 0731")."""
+    return number.replace(" ", "\u00a0") if number else number
+
+
+def contact_line(contact: Contact | None, lang: str, *, printed: bool = False) -> str:
+    """"Name, Title · e-mail · telephone" on one line, or ""; `printed` for a document
+    (the number kept on one line), not for the terminal."""
     if contact is None:
         return ""
     who = inline(contact.name, lang)
     if contact.title is not None:
         who = f"{who}, {inline(contact.title, lang)}"
-    return " · ".join(x for x in (who, contact.email, contact.phone) if x)
+    phone = telephone(contact.phone) if printed else contact.phone
+    return " · ".join(x for x in (who, contact.email, phone) if x)
 
 
 def base_context(lang: str, profile: Profile) -> dict[str, Any]:
@@ -174,7 +182,7 @@ def proposal_context(
         submitted_to=(profile.proposal.call.agency.get(lang) if profile.proposal.call
                       else ""),
         call=_call(profile, lang, _),
-        point_of_contact=contact_line(contact, lang),
+        point_of_contact=contact_line(contact, lang, printed=True),
         legend=_legend(profile, lang) if confidential and not public else "",
         public_note=redacted if confidential and public else "",
         confidential_mark=_("BUSINESS CONFIDENTIAL"),
@@ -190,7 +198,8 @@ def proposal_context(
         contacts=[
             {"member": inline(m.name, lang), "name": inline(m.contact.name, lang),
              "title": inline(m.contact.title, lang) if m.contact.title else "",
-             "reach": "\n".join(x for x in (m.contact.email, m.contact.phone) if x)}
+             "reach": "\n".join(x for x in (m.contact.email, telephone(m.contact.phone))
+                                if x)}
             for m in proposal.consortium.members if m.contact is not None
         ],
         # Suppliers in a country of concern that members disclose (reported 2026 call rule).
@@ -450,7 +459,7 @@ def letter_context(
     notice = profile.notice(letter.notice)
     ctx = base_context(lang, profile)
     contacts = " · ".join(x for x in (letter.commenter.website, letter.commenter.email,
-                                       letter.commenter.phone) if x)
+                                       telephone(letter.commenter.phone)) if x)
     country = letterhead_country(letter.commenter.country, letter.commenter.address, profile,
                                  lang)
     any_confidential = any(a.confidential for a in letter.answers)

@@ -124,9 +124,11 @@ def justify_korean(document: DocumentObject) -> None:
     styles = styles_by_name(document)
     if "Normal" in styles:
         styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    # Lines set on their own (notices, the RE line, prompts, addresses) stay flush left:
-    # justified, their last words would spread across the line.
-    for name in ("Table Text", "Signature", "Letterhead", "Letterhead Detail", "toc 1",
+    # Lines set on their own (titles and headings, notices, the RE line, prompts,
+    # addresses) stay flush left: justified, a long title's first line spreads its words
+    # across the page ("필리핀을  위한  캐스케이드 ...").
+    for name in ("Title", "Subtitle", "heading 1", "heading 2", "heading 3", "TOC Heading",
+                 "Table Text", "Signature", "Letterhead", "Letterhead Detail", "toc 1",
                  "toc 2", "Notice Box", "Reference Line", "Question", "Confidential Label",
                  "Redaction"):
         if name in styles and styles[name].paragraph_format.alignment is None:

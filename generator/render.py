@@ -55,6 +55,12 @@ from .richtext import PLACEHOLDER_NS, collecting
 # Clark names of the tags this module looks up, computed once each: the side-by-side copy
 # asks for them some 20,000 times a submission.
 _qn = functools.lru_cache(maxsize=None)(qn)
+# Child paths looked up for every paragraph, run or cell.
+_PPR_PSTYLE = f"{_qn('w:pPr')}/{_qn('w:pStyle')}"
+_RPR_B = f"{_qn('w:rPr')}/{_qn('w:b')}"
+_TCPR_GRIDSPAN = f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}"
+_TCPR_TCW = f"{_qn('w:tcPr')}/{_qn('w:tcW')}"
+_TRPR_TBLHEADER = f"{_qn('w:trPr')}/{_qn('w:tblHeader')}"
 
 # Word refuses ("unreadable content") a w:pPr whose children are out of the schema's
 # order, where LibreOffice is lenient; every child propgen adds goes in its place.
@@ -327,7 +333,7 @@ class _LxmlXPath:
 def _tables_need_fixing(body: Any) -> bool:
     """Whether docxtpl's fix_tables would change a table of `body`: a row with more cells
     than the grid has columns, or a grid wider than its widest row (spans counted)."""
-    tr, tc, span_path = _qn("w:tr"), _qn("w:tc"), f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}"
+    tr, tc, span_path = _qn("w:tr"), _qn("w:tc"), _TCPR_GRIDSPAN
     for table in body.iter(_qn("w:tbl")):
         grid = table.find(_qn("w:tblGrid"))
         if grid is None:
@@ -691,7 +697,7 @@ def _blocks(document: DocumentObject) -> list[list[Any]]:
     for element in document.element.body.iterchildren():
         if element.tag == _qn("w:sectPr"):
             continue
-        style = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        style = element.find(_PPR_PSTYLE)
         if style is not None and style.get(_qn("w:val")) == "Heading1":
             blocks.append([])
         blocks[-1].append(element)
@@ -702,7 +708,7 @@ def section_headings(document: DocumentObject) -> list[tuple[str, str]]:
     """(style id, text) of every heading, for comparing document structure."""
     out = []
     for paragraph in _iter_paragraphs(document.element.body):
-        style = paragraph.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+        style = paragraph.find(_PPR_PSTYLE)
         if style is not None and style.get(_qn("w:val")).startswith("Heading"):
             texts = paragraph.findall(f".//{_qn('w:t')}")
             out.append((style.get(_qn("w:val")), "".join(t.text or "" for t in texts)))
@@ -733,7 +739,10 @@ def compose_bilingual(english: DocumentObject, korean: DocumentObject, *, title:
         section.right_margin or 0)
     page = int(section.page_height or 0) - int(section.top_margin or 0) - int(
         section.bottom_margin or 0)
-    table = _side_by_side(english, korean, Emu(usable // 2).twips, Emu(page).twips)
+    try:
+        table = _side_by_side(english, korean, Emu(usable // 2).twips, Emu(page).twips)
+    finally:
+        _MEASURED.clear()
     body = composed.element.body
     section_properties = body.find(_qn("w:sectPr"))
     if section_properties is not None:
@@ -774,7 +783,7 @@ _SKIPPED = ("TOCHeading", "toc1", "toc2")
 
 
 def _style_id(element: Any) -> str:
-    node = element.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+    node = element.find(_PPR_PSTYLE)
     return "" if node is None else str(node.get(_qn("w:val")))
 
 
@@ -983,6 +992,10 @@ SHORT_ROW_SHARE, PART_SHARE = 0.95, 0.85
 SHORT_ROW_LINES = 12
 
 
+# Characters from U+1100 on count two (Hangul and other wide scripts), roughly.
+_WIDE_CHARS = re.compile("[\u1100-\U0010ffff]")
+
+
 def _lines(content: list[Any], column: int) -> int:
     """About how many lines `content` takes in a cell `column` twips wide, at the body
     size: a Latin character about half an em wide, a Hangul one a full em."""
@@ -991,7 +1004,7 @@ def _lines(content: list[Any], column: int) -> int:
     for element in content:
         for paragraph in element.iter(_qn("w:p")):
             text = "".join(t.text or "" for t in paragraph.iter(_qn("w:t")))
-            width = sum(2 if ord(c) >= 0x1100 else 1 for c in text)
+            width = len(text) + len(_WIDE_CHARS.findall(text))
             total += max(1, -(-width // per_line))
     return total
 
@@ -1004,8 +1017,7 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
     throughout it: 30 times slower than copying for a 1,000-member table.
     """
     row = parse_xml(f'<w:tr {nsdecls("w")}><w:trPr/></w:tr>')
-    fitted = [[_fit(copy.deepcopy(element), column) for element in content]
-              for content in cells]
+    fitted = [[_fitted_copy(element, column) for element in content] for content in cells]
     if header:
         row.find(_qn("w:trPr")).append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     elif all(_lines(content, column) <= SHORT_ROW_LINES
@@ -1045,19 +1057,26 @@ def _height(element: Any, width: int, after: int = _AFTER) -> int:
     """An estimate of the height in twips of a paragraph or table set `width` twips wide
     (generous, like `text_width`)."""
     if element.tag == _qn("w:p"):
-        words = [text_width(w) + 60 for w in "".join(
+        return _wrapped_lines("".join(
             "-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
-            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))).split()]
-        lines, used = 1, 0
-        for word in words:
-            if used and used + word > width - _CELL_PADDING:
-                lines, used = lines + 1, 0
-            used += word
-        return lines * _LINE + after
+            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))), width) * _LINE + after
     if element.tag != _qn("w:tbl"):
         return 0
     grid = _grid_widths(element)
     return sum(_row_height(row, grid, width) for row in element.findall(_qn("w:tr")))
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped_lines(text: str, width: int) -> int:
+    """The lines `text` takes wrapped at word boundaries in `width` twips (cached: a table
+    is measured to cut it in parts, then again to keep its row whole)."""
+    lines, used = 1, 0
+    for word in text.split():
+        size = text_width(word) + 60
+        if used and used + size > width - _CELL_PADDING:
+            lines, used = lines + 1, 0
+        used += size
+    return lines
 
 
 def _grid_widths(table: Any) -> list[int]:
@@ -1068,7 +1087,7 @@ def _row_height(row: Any, grid: list[int], width: int) -> int:
     """An estimate of the height of a row of a table whose columns are `grid` wide."""
     at, tallest = 0, 0
     for cell in row.findall(_qn("w:tc")):
-        span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+        span = cell.find(_TCPR_GRIDSPAN)
         count = int(span.get(_qn("w:val"))) if span is not None else 1
         cell_width = sum(grid[at:at + count]) or width
         tallest = max(tallest, sum(_height(e, cell_width, 0) for e in cell))
@@ -1092,10 +1111,10 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
         at = next((i for i in range(len(unit) - 1, -1, -1) if unit[i].tag == _qn("w:tbl")), None)
         if at is None or any(e.tag != _qn("w:p") for e in unit[at + 1:]):
             return whole
-        tables.append((at, _fit(copy.deepcopy(unit[at]), column)))
+        tables.append((at, _fitted_copy(unit[at], column, keep=True)))
     rows = [table.findall(_qn("w:tr")) for _at, table in tables]
     if len(rows[0]) != len(rows[1]) or len(rows[0]) < 3 or any(
-            r[0].find(f"{_qn('w:trPr')}/{_qn('w:tblHeader')}") is None for r in rows):
+            r[0].find(_TRPR_TBLHEADER) is None for r in rows):
         return whole
     budget = page * PART_SHARE
     grids = [_grid_widths(table) for _at, table in tables]
@@ -1131,6 +1150,24 @@ def _page_parts(en_unit: list[Any], ko_unit: list[Any], column: int,
     return parts
 
 
+# Fitted copies `_page_parts` made to measure a table, by the original's id, for the row
+# that then prints it unsplit (copying and fitting a table twice cost a fifth of the
+# side-by-side copy). Emptied by `compose_bilingual` when the table is done.
+_MEASURED: dict[int, Any] = {}
+
+
+def _fitted_copy(element: Any, column: int, keep: bool = False) -> Any:
+    """A copy of `element` fitted to a cell `column` twips wide; with `keep`, also kept
+    for the next caller asking for the same element (who gets it, not a copy of it)."""
+    key = id(element)
+    fitted = _MEASURED.pop(key, None)
+    if fitted is None or fitted[0] != column:
+        fitted = (column, _fit(copy.deepcopy(element), column))
+    if keep:
+        _MEASURED[key] = fitted
+    return fitted[1]
+
+
 def _fit(element: Any, column: int) -> Any:
     """Make copied content fit a half-page cell: no page breaks, tables scaled down.
 
@@ -1138,12 +1175,13 @@ def _fit(element: Any, column: int) -> Any:
     otherwise moves a whole row to the next page when a heading inside it asks to stay
     with what follows.
     """
-    _drop_keeps(element)
-    for br in list(element.iter(_qn("w:br"))):
-        if br.get(_qn("w:type")) == "page":
-            br.getparent().remove(br)
-    tables = [element] if element.tag == _qn("w:tbl") else []
-    tables += list(element.iter(_qn("w:tbl")))[len(tables):]
+    tbl_tag, br_tag = _qn("w:tbl"), _qn("w:br")
+    tables = []
+    for node in list(element.iter(*_KEEPS, br_tag, tbl_tag)):  # one walk, in C
+        if node.tag == tbl_tag:
+            tables.append(node)
+        elif node.tag != br_tag or node.get(_qn("w:type")) == "page":
+            node.getparent().remove(node)
     for tbl in tables:
         grid = tbl.find(_qn("w:tblGrid"))
         if grid is None:
@@ -1159,9 +1197,9 @@ def _fit(element: Any, column: int) -> Any:
         for row in tbl.findall(_qn("w:tr")):
             at = 0
             for cell in row.findall(_qn("w:tc")):
-                span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+                span = cell.find(_TCPR_GRIDSPAN)
                 count = int(span.get(_qn("w:val"))) if span is not None else 1
-                width = cell.find(f"{_qn('w:tcPr')}/{_qn('w:tcW')}")
+                width = cell.find(_TCPR_TCW)
                 if width is not None and width.get(_qn("w:type")) == "dxa":
                     width.set(_qn("w:w"), str(sum(fitted[at:at + count])))
                 at += count
@@ -1214,11 +1252,11 @@ def _longest_words(tbl: Any, count: int) -> list[int]:
     for row in tbl.findall(_qn("w:tr")):
         at = 0
         for cell in row.findall(_qn("w:tc")):
-            span = cell.find(f"{_qn('w:tcPr')}/{_qn('w:gridSpan')}")
+            span = cell.find(_TCPR_GRIDSPAN)
             width = int(span.get(_qn("w:val"))) if span is not None else 1
             if width == 1 and at < count:
                 for run in cell.iter(_qn("w:r")):
-                    bold = run.find(f"{_qn('w:rPr')}/{_qn('w:b')}") is not None
+                    bold = run.find(_RPR_B) is not None
                     text = "".join("-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
                                    for n in run.iter(_qn("w:t"), _qn("w:noBreakHyphen")))
                     for word in text.split():

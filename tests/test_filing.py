@@ -82,8 +82,9 @@ def table_starting(path: Path, first: str) -> list[list[str]]:
 
 def test_proposal_names_its_point_of_contact_on_the_cover_and_by_the_signature(
         built: Path) -> None:
+    # The telephone number is set with no-break spaces: it never breaks across lines.
     contact = "Maria Alvarez, Vice President, Government Affairs · m.alvarez@lodestar.example" \
-              " · +1 512 555 0142"
+              " · +1\u00a0512\u00a0555\u00a00142"
     cover = table_starting(built / "proposal-lodestar.en.docx", "Document")
     assert ["Point of contact", contact] in cover
     text = body_text(built / "proposal-lodestar.en.docx")
@@ -95,10 +96,10 @@ def test_proposal_names_its_point_of_contact_on_the_cover_and_by_the_signature(
     assert ["Hanul Memory Co., Ltd.", "Kim Jiwon, Head of Global Business",
             "jiwon.kim@hanul-memory.example"] in contacts
     assert ["Lodestar Compute, Inc.", "Maria Alvarez, Vice President, Government Affairs",
-            "m.alvarez@lodestar.example\n+1 512 555 0142"] in contacts
+            "m.alvarez@lodestar.example\n+1\u00a0512\u00a0555\u00a00142"] in contacts
     ko = table_starting(built / "proposal-lodestar.ko.docx", "문서")
     assert ["담당자", "마리아 알바레즈, 대외협력 부사장 · m.alvarez@lodestar.example · "
-            "+1 512 555 0142"] in ko
+            "+1\u00a0512\u00a0555\u00a00142"] in ko
 
 
 def test_letterhead_carries_the_commenters_country_and_contacts(built: Path) -> None:
@@ -106,7 +107,8 @@ def test_letterhead_carries_the_commenters_country_and_contacts(built: Path) -> 
     # The English address ends in the country: it is not printed again on the next line.
     assert en[:3] == ["Onnuri Semiconductor Co., Ltd.",
                       "88 Teheran-ro, Gangnam-gu, Seoul 06164, Republic of Korea",
-                      "www.onnuri-semi.example · ga@onnuri-semi.example · +82 2 555 0188"]
+                      "www.onnuri-semi.example · ga@onnuri-semi.example · "
+                      "+82\u00a02\u00a0555\u00a00188"]
     # The Korean one does not: the country follows it, once.
     ko = body_text(built / "letter-onnuri.ko.docx").splitlines()
     assert ko[:3] == ["온누리반도체", "서울특별시 강남구 테헤란로 88 (우 06164)", "대한민국"]
@@ -363,6 +365,26 @@ def test_korean_body_is_justified_english_left_aligned(built: Path) -> None:
                 and text_of(p).strip()]
         assert len(body) > 10
         assert {_alignment(document, p) for p in body} == {expected}, lang
+
+
+
+def test_korean_titles_and_headings_stay_flush_left(built: Path) -> None:
+    """Justified, a Korean title or heading that wraps spreads its first line's words
+    across the page; they are set flush left like the English ones."""
+    for stem in ("proposal-lodestar", "letter-onnuri"):
+        document = Document(str(built / f"{stem}.ko.docx"))
+        by_id = {s.style_id: s.name for s in document.styles}
+        titles = [p for p in document.element.body.iter(qn("w:p"))
+                  if by_id.get(_style_id(p), "") in ("Title", "Subtitle", "Heading 1",
+                                                    "Heading 2", "Heading 3")
+                  and text_of(p).strip()]
+        assert len(titles) > 3, stem
+        assert "both" not in {_alignment(document, p) for p in titles}, stem
+
+
+def _style_id(paragraph: Any) -> str:
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return str(style.get(qn("w:val"))) if style is not None else ""
 
 
 # --- the side-by-side copy ---------------------------------------------------------------
