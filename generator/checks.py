@@ -682,9 +682,35 @@ def _suggestion(finding: Finding, lang: str) -> str:
     return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
 
 
+def _line_of(text: str, needle: str, start: tuple[int, int]) -> tuple[int, int]:
+    """The line and column of `needle` in the text of the field that starts at `start`
+    (its own line, then a block scalar's lines below it); `start` when not found."""
+    lines = text.split("\n")
+    first = start[0] - 1
+    if first >= len(lines):
+        return start
+    if needle in lines[first][start[1] - 1:]:
+        return start[0], lines[first].index(needle, start[1] - 1) + 1
+    indent: int | None = None
+    for number in range(first + 1, len(lines)):
+        line = lines[number]
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        if indent is None:
+            indent = depth
+        if depth < indent:
+            break
+        if needle in line:
+            return number + 1, line.index(needle) + 1
+    return start
+
+
 def locate_finding(finding: Finding, loaded: Any, lang: str) -> Diagnostic:
     """The finding placed in its file and worded in the reader's language."""
     line, column = locate(loaded.tree, finding.loc)
+    if finding.needle:
+        line, column = _line_of(loaded.text, finding.needle, (line, column))
     return Diagnostic(
         loaded.display, line, column, format_path(finding.loc),
         message(finding.rule, finding.template, finding.ctx, lang) + _suggestion(finding, lang),

@@ -107,6 +107,8 @@ class LanguageData(BaseModel):
     placeholders: list[Placeholder]
     hangul_allowed_inside: list[tuple[str, str]]
     untranslated_min_english_words: int = Field(ge=1)
+    hangul_units: list[str] = Field(min_length=1)
+    unit_endings: list[str]
 
 
 @cache
@@ -164,6 +166,25 @@ def untranslated(english: str | None, korean: str | None) -> bool:
     minimum = language_data().untranslated_min_english_words
     return latin_words(visible(english or "")) >= minimum and not has_hangul(
         visible(korean or ""))
+
+
+@cache
+def _spaced_unit() -> re.Pattern[str]:
+    data = language_data()
+    units = "|".join(map(re.escape, sorted(data.hangul_units, key=len, reverse=True)))
+    endings = "|".join(map(re.escape, sorted(data.unit_endings, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w.,])(\d(?:[\d,.]*\d)?)[ \u00a0]+({units})"
+                      rf"((?:{endings})?)(?![\uac00-\ud7a3])")
+
+
+def spaced_units(text: str) -> list[tuple[str, str]]:
+    """Each number followed by a space and a Hangul counter or unit ("3 년", "8 억"), with
+    how Korean writes it ("3년", "8억"); `profiles/language.yaml` lists the units."""
+    seen = visible(text)
+    if not has_hangul(seen) or not any(c.isdigit() for c in seen):
+        return []
+    return [(found.group(0), found.group(1) + found.group(2) + found.group(3))
+            for found in _spaced_unit().finditer(seen)]
 
 
 # --- draft gaps -------------------------------------------------------------------------

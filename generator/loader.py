@@ -55,6 +55,12 @@ def _validated(loaded: Loaded, model: type[M], lang: str) -> M:
         ) from None
 
 
+_LIST_JOINED = N_(
+    "YAML joins the lines of a plain or quoted text, so the line '{line}' does not start a "
+    "list item; to keep the lines as written, put '|-' after the key's colon and the text "
+    "on the lines below it, indented")
+
+
 def load_submission(
     path: Path,
     *,
@@ -75,7 +81,13 @@ def load_submission(
     """
     profile = profile or load_profile()
     loaded = read_yaml(path, lang, limits)
-    paragraph_breaks(loaded.data, loaded.text)
+    lost: list[tuple[int, int, str]] = []
+    paragraph_breaks(loaded.data, loaded.text, lost)
+    loaded.warnings.extend(
+        Problem(loaded.display, line, column, "", message("YAML-LIST", _LIST_JOINED,
+                                                          {"line": text}, lang),
+                "warning", "YAML-LIST", template=_LIST_JOINED, ctx={"line": text})
+        for line, column, text in lost)
     if not isinstance(loaded.data, dict):
         raise _single(
             loaded.display,

@@ -35,6 +35,7 @@ from .language import find_placeholder, is_blank, untranslated
 from .loader import load_submission
 from .models import XML_INVALID
 from .output import FIXED_ZIP_TIME, write_atomic
+from .richtext import could_have_structure, parse
 from .yaml_source import locate
 
 LANGS = ("en", "ko")
@@ -555,7 +556,11 @@ def _set_text(node: Any, lang: str, new: str) -> None:
     new = new.replace("\r\n", "\n").strip()
     flow = node.fa.flow_style()
     value: Any
-    if isinstance(old, FoldedScalarString) and not flow:
+    if isinstance(old, FoldedScalarString) and not flow and _has_list(new):
+        # A folded block would join the list's lines; the loader reads it as written, but
+        # a literal block keeps them without the blank lines folding would add.
+        value = LiteralScalarString(new + ("\n" if str(old).endswith("\n") else ""))
+    elif isinstance(old, FoldedScalarString) and not flow:
         value = FoldedScalarString(new + ("\n" if str(old).endswith("\n") else ""))
         value.fold_pos = _fold_positions(str(value))
     elif isinstance(old, LiteralScalarString) and not flow:
@@ -583,6 +588,17 @@ def _set_text(node: Any, lang: str, new: str) -> None:
 FOLD_WIDTH = 88
 
 
+# A word that, first on a line, opens a list item ("- 10 percent", "2. x"): no fold goes
+# before it, since the loader reads a `>` block with list lines as written (scalars.py).
+_OPENS_LIST = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?: |$)")
+
+
+def _has_list(text: str) -> bool:
+    """Whether `text`, read as Markdown, holds a list item."""
+    return could_have_structure(text) and any(
+        block.kind is not None for block in parse(text).blocks)
+
+
 def _fold_positions(text: str, width: int = FOLD_WIDTH) -> list[int]:
     """Spaces at which a folded (>) scalar breaks its lines, so that a new text keeps
     lines of about `width` characters as hand-wrapped YAML does (a space next to another
@@ -596,7 +612,8 @@ def _fold_positions(text: str, width: int = FOLD_WIDTH) -> list[int]:
         # Hangul and other wide characters take two columns in an editor.
         column += 2 if unicodedata.east_asian_width(char) in "WF" else 1
         if (char == " " and index > start and text[index - 1] != " "
-                and index + 1 < len(text) and text[index + 1] not in " \n"):
+                and index + 1 < len(text) and text[index + 1] not in " \n"
+                and not _OPENS_LIST.match(text, index + 1)):
             last = index
         if column >= width and last > start:
             positions.append(last)

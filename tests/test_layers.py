@@ -57,6 +57,10 @@ LAZY: frozenset[tuple[str, str]] = frozenset({
     # markdown-it only when a rule reads a field's structure (not for `validate`); ooxml
     # uses render's set_child, so render reaches it inside functions.
     ("checks", "richtext"), ("render", "ooxml"),
+    # a `>` block holding list lines is parsed only when a file has one (scalars.py)
+    ("scalars", "richtext"),
+    # markdown-it only when a text holds a list mark (rules/text.py)
+    ("rules", "richtext"),
 })
 
 

@@ -405,3 +405,110 @@ def test_a_stand_in_translation_keeps_its_structure_and_is_highlighted(tmp_path:
         runs = [r for r in item.iter(f"{W}r") if _text(r)]
         assert runs and all(r.find(f"{W}rPr/{W}highlight") is not None for r in runs)
     assert all("\ue000" not in _text(p) and "\ue001" not in _text(p) for p in paragraphs)
+
+
+# --- a list written in a folded (>) block --------------------------------------------------
+
+_FOLDED_LIST = (
+    "      en: >-\n"
+    "        We represent:\n"
+    "        - Onnuri Semiconductor;\n"
+    "        - its U.S. subsidiary,\n"
+    "          which makes memory.\n"
+    "\n"
+    "        Both make memory.\n"
+    "      ko: >-\n"
+    "        당사는 다음을 대표합니다.\n"
+    "        - 온누리반도체\n"
+    "        - 미국 자회사\n"
+    "\n"
+    "        두 회사 모두 메모리를 만듭니다.\n"
+)
+
+
+def _folded_list_letter(tmp_path: Path) -> Path:
+    source = LETTER.read_text(encoding="utf-8")
+    start = source.index("      en: >-\n        We represent Onnuri")
+    end = source.index("  - question: A.2")
+    path = tmp_path / "letter.yaml"
+    path.write_text(source[:start] + _FOLDED_LIST + source[end:], encoding="utf-8")
+    return path
+
+
+def test_a_list_in_a_folded_block_stays_a_list(tmp_path: Path) -> None:
+    """YAML folds a `>-` block's lines into one before Markdown sees them; the loader reads
+    a block with list lines as written, so the reader meets a list, not stray hyphens."""
+    submission, _ = load_submission(_folded_list_letter(tmp_path), profile=PROFILE)
+    data = build_submission(submission, PROFILE, stem="letter")
+    for lang, (lead, first, second, after) in {
+        "en": ("We represent:", "Onnuri Semiconductor;",
+               "its U.S. subsidiary, which makes memory.", "Both make memory."),
+        "ko": ("당사는 다음을 대표합니다.", "온누리반도체", "미국 자회사",
+               "두 회사 모두 메모리를 만듭니다."),
+    }.items():
+        document = Document(io.BytesIO(data[f"letter.{lang}.docx"]))
+        paragraphs = _after(document, lead, 4)
+        assert [_text(p) for p in paragraphs] == [lead, first, second, after]
+        marks = [p.find(f"{W}pPr/{W}numPr") is not None for p in paragraphs]
+        assert marks == [False, True, True, False]
+        assert not any(" - " in _text(p) for p in _body_paragraphs(document))
+
+
+def test_a_folded_block_without_a_list_keeps_its_value() -> None:
+    """Paragraphs, more-indented lines (YAML keeps their breaks) and a hyphen inside a
+    sentence read as before: only a block whose lines make a Markdown list is read as
+    written."""
+    from ruamel.yaml import YAML
+
+    from generator.scalars import paragraph_breaks
+
+    text = ("a: >-\n  One\n  line.\n\n  Two.\n   more indented\n  back\n"
+            "b: >-\n  costs fell by 5 - 10\n  percent\n"
+            "c: >-\n  We represent:\n  - A;\n  - B\n")
+    data = paragraph_breaks(YAML(typ="safe").load(text), text)
+    assert data["a"] == "One line.\n\nTwo.\n\n more indented\n\nback"
+    assert data["b"] == "costs fell by 5 - 10 percent"
+    assert data["c"] == "We represent:\n- A;\n- B"
+    assert parse(data["c"]).items == 2
+
+
+def test_translate_and_pull_write_a_list_into_a_folded_field_as_lines() -> None:
+    """A new text with a list, into a field that was a `>` block, is written as a `|`
+    block (a folded one would join its lines), and no fold opens a line with "- "."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    from generator.translate import _fold_positions, _set_text
+
+    yaml = YAML()
+    node = yaml.load("text:\n  en: >-\n    Old text.\n")["text"]
+    _set_text(node, "en", "We represent:\n\n- A;\n- B")
+    assert isinstance(node["en"], LiteralScalarString)
+    sentence = "word " * 16 + "fell by 5 - 10 percent " + "word " * 20
+    for position in _fold_positions(sentence, width=88):
+        assert not sentence[position + 1:].startswith("- ")
+    assert 83 not in _fold_positions("x" * 83 + " - 10", width=88)
+
+
+def test_a_list_in_a_quoted_text_is_warned_at_its_line(tmp_path: Path) -> None:
+    """A quoted (or plain) scalar has no block style to read as written: its list lines
+    are joined, and the reader of `validate`, `check` and `build` is told at the line."""
+    from generator.inputs import check_files
+
+    source = LETTER.read_text(encoding="utf-8")
+    old = ("      en: >-\n        High-bandwidth memory, server DRAM, enterprise SSDs and "
+           "advanced packaging services,\n        made in part in our New York and Texas "
+           "plants.\n")
+    assert old in source
+    path = tmp_path / "letter.yaml"
+    path.write_text(source.replace(old, '      en: "We supply:\n        - memory;\n'
+                                        '        - server DRAM."\n'), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index("        - memory;") + 1
+    for lang, words in (("en", "put '|-' after the key's colon"), ("ko", "'|-'를 쓰고")):
+        report = check_files([path], profile=PROFILE, lang=lang)
+        found = [(f.line, f.column, f.message) for f in report.findings
+                 if f.rule == "YAML-LIST"]
+        assert len(found) == 1 and found[0][:2] == (line, 9)
+        assert "'- memory;'" in found[0][2] and words in found[0][2]
+    assert not [f for f in check_files([LETTER], profile=PROFILE).findings
+                if f.rule == "YAML-LIST"]

@@ -40,9 +40,11 @@ RuleFunc = Callable[[Any, Profile], Iterable["Finding"]]
 F = TypeVar("F", bound=RuleFunc)
 
 # Rule ids reported outside the per-file rules: across files (one response per
-# institution), by the YAML reader (a control character removed, ' #' cutting a value), and
+# institution), by the YAML reader (a control character removed, ' #' cutting a value, list
+# lines joined in a plain or quoted text), and
 # from the file's review sidecar (drift between the languages, generator/drift.py).
-OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "YAML-COMMENT", "DRIFT"})
+OTHER_RULE_IDS = frozenset({"ONE-RESPONSE", "CONTROL-CHAR", "YAML-COMMENT", "YAML-LIST",
+                            "DRIFT"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Finding:
     template: str
     ctx: dict[str, Any] = field(default_factory=dict)
     citation: str = ""
+    # Words of the text the finding is about: located at the line of the field's text that
+    # holds them (a list item, a number), not at the field, when that line is found.
+    needle: str = ""
 
     @property
     def structural(self) -> bool:
