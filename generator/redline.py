@@ -58,6 +58,9 @@ PAIR_RATIO = 0.5
 _IGNORED = {qn(f"w:{n}") for n in ("bookmarkStart", "bookmarkEnd", "proofErr",
                                     "lastRenderedPageBreak", "permStart", "permEnd")}
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# Run formatting a reader sees change (bold, italic, the Korean emphasis dots, underline,
+# strike-through, raised or lowered): a word whose formatting changed is a change.
+_SEEN = tuple(qn(f"w:{n}") for n in ("b", "i", "em", "u", "strike", "vertAlign"))
 # Placeholder keys of run content that is not text.
 _SPECIAL = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
             qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad"}
@@ -223,7 +226,7 @@ def _key(block: Any) -> tuple[str, str]:
         return ("tbl", str(len(grid) if grid is not None else 0))
     style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return ("p", f"{style.get(qn('w:val')) if style is not None else ''}\x00{text_of(block)}"
-                 f"\x01{_links(block)}")
+                 f"\x01{_links(block)}\x02{_styled_words(block)}")
 
 
 def _row_key(row: Any) -> tuple[str, ...]:
@@ -491,7 +494,8 @@ class _Differ:
 
     def _paragraph(self, old: Any, new: Any) -> Any:
         """NEW's paragraph with the words added and removed against OLD's."""
-        if text_of(old) == text_of(new) and _links(old) == _links(new):
+        if text_of(old) == text_of(new) and _links(old) == _links(new) and \
+                _styled_words(old) == _styled_words(new):
             return new
         before, after = list(_tokens(old)), list(_tokens(new))
         matcher = SequenceMatcher(None, [t.match for t in before], [t.match for t in after],
@@ -541,6 +545,27 @@ def _to_deleted(run: Any) -> None:
         node.tag = W_DELTEXT if node.tag == W_T else W_DELINSTR
 
 
+def _formatting(props: Any) -> str:
+    """The formatting of a run's properties that a reader sees, as a comparable string."""
+    if props is None:
+        return ""
+    seen = []
+    for tag in _SEEN:
+        node = props.find(tag)
+        if node is not None:
+            value = node.get(qn("w:val"), "1")
+            if value not in ("0", "false", "off", "none"):
+                seen.append(f"{tag.rpartition('}')[2]}={value}")
+    return " ".join(seen)
+
+
+def _styled_words(paragraph: Any) -> str:
+    """The words of a paragraph set in some formatting, with it: the same however Word
+    split the runs, so a paragraph whose formatting alone changed is not 'equal'."""
+    return "\x02".join(f"{t.key}\x03{f}" for t in _tokens(paragraph)
+                        if (f := _formatting(t.run_props)) and t.key.strip())
+
+
 @dataclass
 class _Token:
     key: str
@@ -550,9 +575,11 @@ class _Token:
     source: int  # which run it came from, so formatting boundaries survive
 
     @property
-    def match(self) -> tuple[str, str]:
-        """What must agree for a token to be unchanged: its text and its link's target."""
-        return self.key, _links(self.wrapper) if self.wrapper is not None else ""
+    def match(self) -> tuple[str, str, str]:
+        """What must agree for a token to be unchanged: its text, its link's target and
+        the formatting a reader sees."""
+        return (self.key, _links(self.wrapper) if self.wrapper is not None else "",
+                _formatting(self.run_props) if self.key.strip() else "")
 
 
 def _tokens(paragraph: Any) -> Iterator[_Token]:

@@ -404,3 +404,35 @@ def test_a_header_only_new_has_is_inserted_whole() -> None:
     assert changes(root, "ins") == ["DRAFT FOR REVIEW"]
     assert paragraph_texts(accept_all(copy.deepcopy(root))) == ["DRAFT FOR REVIEW"]
     assert "".join(paragraph_texts(reject_all(copy.deepcopy(root)))) == ""
+
+
+def _bold_words(body: etree._Element) -> list[str]:
+    """The text of every bold run a reader sees (deleted text included)."""
+    out = []
+    for run in body.iter(W + "r"):
+        props = run.find(W + "rPr")
+        bold = props.find(W + "b") if props is not None else None
+        if bold is not None and bold.get(W + "val", "1") not in ("0", "false"):
+            out.append("".join(t.text or "" for t in run.iter(W + "t", W + "delText")))
+    return out
+
+
+@pytest.mark.parametrize(("lang", "plain", "bold"), [
+    ("en", "We represent Onnuri Semiconductor", "We represent **Onnuri Semiconductor**"),
+    ("ko", "당사는 온누리반도체와", "당사는 **온누리반도체**와"),
+])
+def test_a_word_made_bold_is_a_tracked_change(tmp_path: Path, lang: str, plain: str,
+                                              bold: str) -> None:
+    """Formatting alone changed (a reviewer's bold word pulled into the YAML): the word
+    is shown deleted and inserted, so rejecting every change gives OLD's formatting too."""
+    text = LETTER.read_text("utf-8")
+    assert text.count(plain) == 1
+    new = version(tmp_path / "new", LETTER, text.replace(plain, bold))
+    written = redline_versions(str(LETTER), str(new), tmp_path / "out")
+    path = next(p for p in written.written if p.name.endswith(f".redline.{lang}.docx"))
+    body = open_document(path.read_bytes()).element.body
+    word = bold.split("**")[1]
+    # Korean: the old word is one token with its particle ("온누리반도체와"), deleted whole.
+    assert word in changes(body, "ins") and any(word in c for c in changes(body, "del"))
+    assert word in _bold_words(accept_all(copy.deepcopy(body)))
+    assert word not in _bold_words(reject_all(copy.deepcopy(body)))
