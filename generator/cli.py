@@ -817,6 +817,9 @@ def redline(old: str, new: str, output_dir: Path, author: str | None, date: Any,
         click.echo(backup_message(target, backup, lang), err=True)
     for path in done.written:
         click.echo(_("wrote {path}").format(path=path))
+    for path in done.unchanged:
+        click.echo(_("{path}: no changes: {old} and {new} read the same in this "
+                     "language").format(path=path, old=old, new=new))
 
 
 @cli.command()

@@ -819,6 +819,8 @@ def redline_versions(
         write_atomic(target, data)
         manifest.record(target, data)
         result.written.append(target)
+        if not has_changes(data):
+            result.unchanged.append(target)
     manifest.save()
     return result
 
@@ -829,3 +831,15 @@ class Redlines:
 
     written: list[Path] = field(default_factory=list)
     backups: list[tuple[Path, Path]] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # written, but with no change
+
+
+def has_changes(docx: bytes) -> bool:
+    """Whether a redline holds any tracked change, in any part: a redline of two versions
+    that read the same says so rather than looking like a review with nothing found."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return any(b"<w:ins " in package.read(name) or b"<w:del " in package.read(name)
+                   for name in package.namelist()
+                   if name.startswith("word/") and name.endswith(".xml"))

@@ -436,3 +436,18 @@ def test_a_word_made_bold_is_a_tracked_change(tmp_path: Path, lang: str, plain: 
     assert word in changes(body, "ins") and any(word in c for c in changes(body, "del"))
     assert word in _bold_words(accept_all(copy.deepcopy(body)))
     assert word not in _bold_words(reject_all(copy.deepcopy(body)))
+
+
+def test_a_redline_of_two_same_versions_says_there_is_no_change(
+        tmp_path: Path, invoke: Invoke) -> None:
+    same = version(tmp_path / "copy", LETTER, LETTER.read_text("utf-8"))
+    result = invoke("redline", str(LETTER), str(same), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no changes") == 2, result.output
+    changed = tmp_path / "changed"
+    new = version(changed, LETTER, LETTER.read_text("utf-8").replace(
+        "We represent Onnuri", "We represent and speak for Onnuri", 1))
+    result = invoke("redline", str(LETTER), str(new), "-o", str(changed / "out"))
+    # Only the English text changed: the Korean redline is the one with no change.
+    assert result.output.count("no changes") == 1, result.output
+    assert "redline.ko.docx: no changes" in result.output
