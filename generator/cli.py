@@ -483,7 +483,8 @@ def build(
             click.echo(left_message(path, docx, options.lang), err=True)
     for problem in result.errors:
         click.echo(str(problem), err=True)
-    for finding in result.findings:
+    # In file and line order, as check prints them.
+    for finding in sorted(result.findings, key=lambda f: (f.file, f.line, f.column)):
         click.echo(_finding_line(finding, options.lang), err=True)
     for path in result.refused:
         click.echo(_("{path}: not built: the program checks found errors (fix them, or build "

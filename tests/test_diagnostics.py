@@ -179,3 +179,25 @@ def test_a_file_the_reference_rules_cannot_read_gets_its_field_errors_only(
     assert result.exit_code == ExitCode.BAD_INPUT and "Traceback" not in result.output
     assert f"{path}:2:1: title: unknown field 'title'" in result.output
     assert "[QUESTION" not in result.output
+
+
+def test_check_and_build_print_warnings_in_the_same_order(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    """A file's warnings in line order from both commands (build printed the notice's
+    section-title warnings before the others, whatever their lines)."""
+    text = LETTER.read_text("utf-8")
+    text = text.replace("미국 인력 2,300명을", "미국 인력 2,300 명을", 1)
+    # The section-title warnings of answers C and F, no longer acknowledged (the block
+    # ends the file).
+    path = tmp_path / "letter.yaml"
+    path.write_text(text[:text.index("\nacknowledge:\n") + 1], "utf-8")
+
+    def warnings(*args: Any) -> list[str]:
+        result = invoke(*args, path)
+        assert result.exit_code == 0, result.output
+        return [line for line in result.output.splitlines() if ": warning [" in line]
+
+    checked = warnings("check")
+    assert len(checked) >= 3, checked
+    assert warnings("build", "-o", tmp_path / "out") == checked
