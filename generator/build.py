@@ -301,20 +301,21 @@ def _build_locked(
                 continue
             targets = {options.output_dir / name: data
                        for name, data in outcome.documents.items()}
-            # A file that already holds these bytes loses nothing (the manifest may be lost).
-            refusals = [(t, None if is_regular_file(t) and same_bytes(t, data) else
-                         manifest.refusal(t, options.force, options.lang))
-                        for t, data in targets.items()]
+            # A file that already holds these bytes loses nothing (the manifest may be lost);
+            # each target is read once for that, not once per question below.
+            same = {t: is_regular_file(t) and same_bytes(t, data) for t, data in targets.items()}
+            refusals = [(t, None if same[t] else manifest.refusal(t, options.force, options.lang))
+                        for t in targets]
             if any(reason for _t, reason in refusals):
                 result.errors.extend(
                     Problem(str(t), 0, 0, "", reason) for t, reason in refusals if reason)
                 continue
             if options.force:  # hand-edited files are kept as dated backups, never lost
-                result.backups.extend((t, back_up(t)) for t, data in targets.items()
-                                      if manifest.edited(t) and not same_bytes(t, data))
-            for target, data in targets.items():
+                result.backups.extend((t, back_up(t)) for t in targets
+                                      if manifest.edited(t) and not same[t])
+            for target in targets:
                 claimed[target.name.casefold()] = (target.name, outcome.path)
-                if not same_bytes(target, data):
+                if not same[target]:
                     changed.append(target)
             # The hashes the targets are about to get are saved before any is replaced.
             for target in _write_together(targets, before=partial(manifest.expect, targets)):

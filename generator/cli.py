@@ -263,8 +263,9 @@ def check(files: tuple[Path, ...], output_format: str, matrix: bool, draft: bool
                     "check ran the rules for comment letters on it: {rules}").format(
                         file=name, rules=", ".join(rules)))
         # A file that could not be read or validated is an error too, not "0 error(s)".
-        errors = sum(f.severity == "error" for f in report.findings) + len(report.input_errors)
-        warnings = len(report.findings) - sum(f.severity == "error" for f in report.findings)
+        check_errors = sum(f.severity == "error" for f in report.findings)
+        errors = check_errors + len(report.input_errors)
+        warnings = len(report.findings) - check_errors
         summary = _("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
             files=len(files), errors=errors, warnings=warnings)
         if report.acknowledged:

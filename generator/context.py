@@ -41,6 +41,10 @@ LAYER_LETTERS = dict(zip(LAYER_KEYS, "ABCDE", strict=True))
 ROLE_LABELS = {"anchor": N_("Anchor member"), "member": N_("Consortium member")}
 
 
+# What stands in a --public build for a confidential text (one message in the catalogs).
+REDACTED = N_("[Business confidential information has been removed from this public "
+              "version.]")
+
 def text(value: Bilingual | None, lang: str) -> RichText | str:
     """Bilingual text for one document, in the Markdown subset of `generator.richtext`: a
     blank line starts a new paragraph, a single newline is a space, and lists, emphasis,
@@ -170,8 +174,7 @@ def proposal_context(
     contact = signer_and_contact(proposal)[1]
     confidential = _confidential_parts(proposal)
     ctx = base_context(lang, profile)
-    redacted = _("[Business confidential information has been removed from this public "
-                 "version.]")
+    redacted = _(REDACTED)
     ctx.update(
         kind="proposal",
         title=text(proposal.title, lang),
@@ -382,8 +385,7 @@ def _target(target: Any, lang: str, _: Callable[[str], str],
             public: bool = False) -> dict[str, Any]:
     rationale: RichText | str
     if public and target.confidential:
-        rationale = _("[Business confidential information has been removed from this public "
-                      "version.]")
+        rationale = _(REDACTED)
     else:
         rationale = _bracketed(required_text(target.rationale, lang), target.confidential)
     if target.country:
@@ -422,8 +424,7 @@ def _support(
             "agency": agency.name.get(lang),
             "amount": "[…]" if hide else _bracketed(amount, item.confidential and bool(
                 item.amount)),
-            "purpose": (_("[Business confidential information has been removed from this "
-                          "public version.]") if hide
+            "purpose": (_(REDACTED) if hide
                         else _bracketed(text(item.purpose, lang), item.confidential)),
             "citation": cite(instrument.citation, lang),
         })
@@ -503,8 +504,7 @@ def letter_context(
         closing_heading=_numbered_heading(len(sections) + 2, _("Conclusion"), lang),
         closing=closing,
         signature=_letter_signature(letter, lang, _),
-        redaction_notice=_("[Business confidential information has been removed from this "
-                           "public version.]"),
+        redaction_notice=_(REDACTED),
         confidential_label=_("BUSINESS CONFIDENTIAL INFORMATION: justification for "
                              "non-disclosure"),
         public=public,

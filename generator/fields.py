@@ -188,7 +188,7 @@ def _split_run(run: Any) -> Iterator[tuple[Any, str | None]]:
         if child is props:
             continue
         if child.tag != W_T or not _MARKS.search(child.text or ""):
-            current.append(_clone(child))
+            current.append(copy.deepcopy(child))
             continue
         position = 0
         text = child.text or ""
@@ -211,10 +211,6 @@ def _copy_run(props: Any) -> Any:
     if props is not None:
         run.append(copy.deepcopy(props))
     return run
-
-
-def _clone(element: Any) -> Any:
-    return copy.deepcopy(element)
 
 
 def _text(value: str) -> Any:

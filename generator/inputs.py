@@ -131,8 +131,7 @@ def check_files(
             report.input_errors.extend(error.problems)
             continue
         submission, loaded, findings = checked.submission, checked.loaded, checked.findings
-        report.findings.extend(loaded.warnings)
-        report.findings.extend(locate_finding(f, loaded, lang) for f in findings)
+        report.findings.extend(checked.located(lang))
         report.acknowledged.extend(
             (locate_finding(f, loaded, lang), reason(f, submission)) for f in checked.acknowledged)
         if isinstance(submission, Proposal):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -28,17 +29,17 @@ TOC_PARAGRAPHS = etree.XPath(
     namespaces={"w": nsmap["w"]})
 
 
-def _style(paragraph: Any) -> str:
-    node = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+_PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+
+
+def style_id(paragraph: Any) -> str:
+    """The id of a paragraph's style, or "" (the document's default)."""
+    node = paragraph.find(_PSTYLE)
     return "" if node is None else str(node.get(qn("w:val")))
 
 
 def _text(paragraph: Any) -> str:
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _field_runs(instruction: str, result: str = "") -> str:
@@ -60,11 +61,11 @@ def fill_toc(document: DocumentObject) -> None:
     """
     body = document.element.body
     paragraphs = list(TOC_PARAGRAPHS(body))
-    anchor = next((p for p in paragraphs if _style(p) == "TOCHeading"), None)
+    anchor = next((p for p in paragraphs if style_id(p) == "TOCHeading"), None)
     if anchor is None:
         return
     headings = [p for p in paragraphs[paragraphs.index(anchor) + 1:]
-                if _style(p) in TOC_LEVELS and _text(p).strip()]
+                if style_id(p) in TOC_LEVELS and _text(p).strip()]
     if not headings:
         return
     entries = []
@@ -79,9 +80,9 @@ def fill_toc(document: DocumentObject) -> None:
         end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if number == len(headings) else ""
         pageref = _field_runs(f" PAGEREF {name} \\h ")
         entries.append(parse_xml(
-            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{TOC_LEVELS[_style(heading)]}"/>'
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{TOC_LEVELS[style_id(heading)]}"/>'
             f'</w:pPr>{begin}<w:hyperlink w:anchor="{name}" w:history="1">'
-            f'<w:r><w:t xml:space="preserve">{_escape(_text(heading))}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve">{escape(_text(heading))}</w:t></w:r>'
             f'<w:r><w:tab/></w:r>{pageref}'
             f'</w:hyperlink>{end}</w:p>'))
     for entry in reversed(entries):
@@ -95,7 +96,7 @@ def fill_toc_pages(document: DocumentObject, pages: list[str]) -> bool:
     the entries changes nothing. True if anything changed."""
     results = []
     for paragraph in document.element.body.iter(qn("w:p")):
-        if _style(paragraph) not in TOC_LEVELS.values():
+        if style_id(paragraph) not in TOC_LEVELS.values():
             continue
         instructions = [node for node in paragraph.iter(qn("w:instrText"))
                         if (node.text or "").strip().startswith("PAGEREF ")]

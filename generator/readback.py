@@ -26,7 +26,7 @@ W_P, W_R, W_T, W_SDT, W_SDTCONTENT = (qn(f"w:{n}") for n in ("p", "r", "t", "sdt
 W_HYPERLINK, W_INS, W_RPR, W_PPR = (qn(f"w:{n}") for n in ("hyperlink", "ins", "rPr", "pPr"))
 W_TAB, W_BR, W_CR, W_NOTE_REF = (qn(f"w:{n}") for n in ("tab", "br", "cr", "footnoteReference"))
 W_VAL, R_ID = qn("w:val"), qn("r:id")
-_OFF = ("0", "false", "off", "none")
+OFF_VALUES = ("0", "false", "off", "none")  # a toggle property set off
 # Run content the Markdown subset has no words for.
 _OBJECTS = {qn("w:drawing"): N_("an image"), qn("w:pict"): N_("an image"),
             qn("w:object"): N_("an embedded object"),
@@ -143,7 +143,7 @@ class Reader:
 
         def on(name: str) -> bool:
             found = rpr.find(qn(f"w:{name}"))
-            return found is not None and found.get(W_VAL, "true") not in _OFF
+            return found is not None and found.get(W_VAL, "true") not in OFF_VALUES
 
         style = rpr.find(qn("w:rStyle"))
         style_id = style.get(W_VAL, "") if style is not None else ""

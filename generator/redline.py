@@ -36,6 +36,7 @@ from .keep import back_up, same_bytes
 from .loader import load_profile
 from .ooxml import footnotes_element
 from .output import Manifest, docx_bytes, safe_stem, write_atomic
+from .readback import OFF_VALUES
 from .revisions import load_version, parse_version
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(f"w:{n}") for n in ("p", "r", "t", "tbl", "tr", "tc"))
@@ -554,7 +555,7 @@ def _formatting(props: Any) -> str:
         node = props.find(tag)
         if node is not None:
             value = node.get(qn("w:val"), "1")
-            if value not in ("0", "false", "off", "none"):
+            if value not in OFF_VALUES:
                 seen.append(f"{tag.rpartition('}')[2]}={value}")
     return " ".join(seen)
 
@@ -840,6 +841,6 @@ def has_changes(docx: bytes) -> bool:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        return any(b"<w:ins " in package.read(name) or b"<w:del " in package.read(name)
-                   for name in package.namelist()
-                   if name.startswith("word/") and name.endswith(".xml"))
+        parts = (package.read(name) for name in package.namelist()
+                 if name.startswith("word/") and name.endswith(".xml"))
+        return any(b"<w:ins " in xml or b"<w:del " in xml for xml in parts)

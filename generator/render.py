@@ -48,7 +48,14 @@ from .fields import SEP as FIELD_SEP
 from .fields import START as FIELD_START
 from .i18n import LANGUAGES, N_, language
 from .language import GAP_END, GAP_START
-from .layout import TOC_PARAGRAPHS, fill_toc, fill_toc_pages, justify_korean, keep_ids_whole
+from .layout import (
+    TOC_PARAGRAPHS,
+    fill_toc,
+    fill_toc_pages,
+    justify_korean,
+    keep_ids_whole,
+    style_id,
+)
 from .output import docx_bytes
 from .richtext import PLACEHOLDER_NS, collecting
 
@@ -782,11 +789,6 @@ _LEADS = ("Heading", "Title", "Subtitle", "Question", "ConfidentialLabel", "Prov
 _SKIPPED = ("TOCHeading", "toc1", "toc2")
 
 
-def _style_id(element: Any) -> str:
-    node = element.find(_PPR_PSTYLE)
-    return "" if node is None else str(node.get(_qn("w:val")))
-
-
 def _units(block: list[Any]) -> list[list[Any]]:
     """A section's elements as rows: leads joined to the element after them, an empty
     paragraph (spacing) to the row before it, the signer's lines after the room to sign
@@ -796,7 +798,7 @@ def _units(block: list[Any]) -> list[list[Any]]:
     pending: list[Any] = []
     signing = False
     for element in block:
-        style = _style_id(element)
+        style = style_id(element)
         if element.tag == _qn("w:p") and style in _SKIPPED:
             continue
         signing = signing and element.tag == _qn("w:p") and style.startswith("Signature")
@@ -819,7 +821,7 @@ def _units(block: list[Any]) -> list[list[Any]]:
 
 
 def _signature(unit: list[Any]) -> tuple[tuple[str, str], ...]:
-    return tuple((element.tag, _style_id(element)) for element in unit)
+    return tuple((element.tag, style_id(element)) for element in unit)
 
 
 def _table_style(document: DocumentObject) -> str:
@@ -877,10 +879,10 @@ def _lead_rows(cells: list[list[Any]], column: int) -> list[list[list[Any]]]:
         return [cells]
 
     def lead(e: Any) -> bool:
-        return bool(e.tag == _qn("w:p") and _style_id(e).startswith(_LEADS))
+        return bool(e.tag == _qn("w:p") and style_id(e).startswith(_LEADS))
 
     def signature(e: Any) -> bool:
-        return bool(e.tag == _qn("w:p") and _style_id(e).startswith("Signature"))
+        return bool(e.tag == _qn("w:p") and style_id(e).startswith("Signature"))
 
     heads = [next((i for i, e in enumerate(c) if not lead(e)), len(c)) for c in cells]
     tails = [len(c) - next((i for i, e in enumerate(reversed(c)) if not signature(e)), len(c))
@@ -927,7 +929,7 @@ def _upright_korean(cell: Any, italic_styles: set[str]) -> None:
             paragraph = paragraph.getparent()
         style = styles.get(paragraph)
         if style is None:
-            style = styles[paragraph] = _style_id(paragraph) if paragraph is not None else ""
+            style = styles[paragraph] = style_id(paragraph) if paragraph is not None else ""
         if style == "Question" and rpr.find(_qn("w:b")) is None:
             _rpr_insert(rpr, parse_xml(f'<w:b {nsdecls("w")}/>'))
         if style in italic_styles:
@@ -1032,7 +1034,7 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
     # A row of headings and a prompt only stays with the row after it (Word and LibreOffice
     # keep a row whose paragraphs all keep with the next).
     leads_only = not header and all(
-        e.tag == _qn("w:p") and _style_id(e).startswith(_LEADS) for c in cells for e in c)
+        e.tag == _qn("w:p") and style_id(e).startswith(_LEADS) for c in cells for e in c)
     for content in fitted:
         cell = parse_xml(
             f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr></w:tc>'
@@ -1053,13 +1055,24 @@ def _row(cells: list[list[Any]], column: int, header: bool = False,
 _LINE, _AFTER, _ROW_PADDING = 250, 120, 150
 
 
+def _plain_text(element: Any) -> str:
+    """The text of `element` as a reader sees it, an id's non-breaking hyphens as "-"."""
+    hyphen = _qn("w:noBreakHyphen")
+    return "".join("-" if n.tag == hyphen else n.text or ""
+                   for n in element.iter(_qn("w:t"), hyphen))
+
+
+def _span(cell: Any) -> int:
+    """How many grid columns a table cell spans."""
+    span = cell.find(_TCPR_GRIDSPAN)
+    return int(span.get(_qn("w:val"))) if span is not None else 1
+
+
 def _height(element: Any, width: int, after: int = _AFTER) -> int:
     """An estimate of the height in twips of a paragraph or table set `width` twips wide
     (generous, like `text_width`)."""
     if element.tag == _qn("w:p"):
-        return _wrapped_lines("".join(
-            "-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
-            for n in element.iter(_qn("w:t"), _qn("w:noBreakHyphen"))), width) * _LINE + after
+        return _wrapped_lines(_plain_text(element), width) * _LINE + after
     if element.tag != _qn("w:tbl"):
         return 0
     grid = _grid_widths(element)
@@ -1087,8 +1100,7 @@ def _row_height(row: Any, grid: list[int], width: int) -> int:
     """An estimate of the height of a row of a table whose columns are `grid` wide."""
     at, tallest = 0, 0
     for cell in row.findall(_qn("w:tc")):
-        span = cell.find(_TCPR_GRIDSPAN)
-        count = int(span.get(_qn("w:val"))) if span is not None else 1
+        count = _span(cell)
         cell_width = sum(grid[at:at + count]) or width
         tallest = max(tallest, sum(_height(e, cell_width, 0) for e in cell))
         at += count
@@ -1197,8 +1209,7 @@ def _fit(element: Any, column: int) -> Any:
         for row in tbl.findall(_qn("w:tr")):
             at = 0
             for cell in row.findall(_qn("w:tc")):
-                span = cell.find(_TCPR_GRIDSPAN)
-                count = int(span.get(_qn("w:val"))) if span is not None else 1
+                count = _span(cell)
                 width = cell.find(_TCPR_TCW)
                 if width is not None and width.get(_qn("w:type")) == "dxa":
                     width.set(_qn("w:w"), str(sum(fitted[at:at + count])))
@@ -1252,13 +1263,11 @@ def _longest_words(tbl: Any, count: int) -> list[int]:
     for row in tbl.findall(_qn("w:tr")):
         at = 0
         for cell in row.findall(_qn("w:tc")):
-            span = cell.find(_TCPR_GRIDSPAN)
-            width = int(span.get(_qn("w:val"))) if span is not None else 1
+            width = _span(cell)
             if width == 1 and at < count:
                 for run in cell.iter(_qn("w:r")):
                     bold = run.find(_RPR_B) is not None
-                    text = "".join("-" if n.tag == _qn("w:noBreakHyphen") else n.text or ""
-                                   for n in run.iter(_qn("w:t"), _qn("w:noBreakHyphen")))
+                    text = _plain_text(run)
                     for word in text.split():
                         longest[at] = max(longest[at], text_width(word, bold))
             at += width

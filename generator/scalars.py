@@ -97,8 +97,8 @@ def paragraph_breaks(data: Any, text: str,
     """`data` with each folded multi-line string's newlines doubled, and each `>` block
     holding a list as written (in place, and returned). Strings written identically in
     another style elsewhere are changed too. `lost`: see `replacements`."""
-    if not _has_newline(data) and ">" not in text and lost is None:
-        return data
+    if not _has_newline(data) and _LIST_LINE.search(text) is None:
+        return data  # nothing folded, no list lines: no value can change, nothing is lost
     new = replacements(text, lost)
     if new:
         _replace(data, new)

@@ -235,6 +235,8 @@ def explain(exc: Any, text: str) -> Hint:
 def fullwidth_indent(text: str) -> Hint | None:
     """A full-width space in a line's indentation: YAML reads it as text, not as indentation,
     so the line silently becomes part of another value; refuse it by name instead."""
+    if FULLWIDTH_SPACE not in text:
+        return None
     for index, line in enumerate(text.splitlines()):
         lead = line[: len(line) - len(line.lstrip(" \t" + FULLWIDTH_SPACE))]
         if FULLWIDTH_SPACE in lead and line.strip(" \t" + FULLWIDTH_SPACE):
@@ -268,6 +270,8 @@ _PLAIN_WITH_COMMENT = re.compile(
 def comment_cuts_text(text: str) -> list[Hint]:
     """`title: Plan #1` keeps 'Plan' and drops '#1' silently; a comment written right against
     its '#' ('#1', '#2') is far more likely part of the text than a note."""
+    if "#" not in text:
+        return []
     hints = []
     block_indent: int | None = None
     for index, line in enumerate(text.splitlines()):

@@ -226,25 +226,24 @@ def test_pull_from_the_side_by_side_copy(tmp_path: Path, invoke: Invoke) -> None
     assert "not pulled" not in result.output
 
 
+def _tracked(near: Any, kind: str, number: str, text_tag: str, text: str) -> Any:
+    """A counsel's tracked change (w:ins / w:del) holding one run of `text`."""
+    mark = near.makeelement(qn(f"w:{kind}"), {qn("w:id"): number, qn("w:author"): "counsel"})
+    run = mark.makeelement(qn("w:r"), {})
+    node = run.makeelement(qn(f"w:{text_tag}"), {})
+    node.text = text
+    run.append(node)
+    mark.append(run)
+    return mark
+
+
 def test_tracked_changes_count_as_accepted(tmp_path: Path, invoke: Invoke) -> None:
     yaml_path = commented_copy(tmp_path, LETTER)
     document = built_document(yaml_path, tmp_path / "out", "letter-onnuri.en.docx")
     sdt = controls(document)["closing"][0]
     run = sdt.find(f"{qn('w:sdtContent')}/{qn('w:r')}")
-    deleted = run.makeelement(qn("w:del"), {qn("w:id"): "1", qn("w:author"): "counsel"})
-    gone = run.makeelement(qn("w:r"), {})
-    gone_text = gone.makeelement(qn("w:delText"), {})
-    gone_text.text = "Old words. "
-    gone.append(gone_text)
-    deleted.append(gone)
-    run.addprevious(deleted)
-    inserted = run.makeelement(qn("w:ins"), {qn("w:id"): "2", qn("w:author"): "counsel"})
-    new = run.makeelement(qn("w:r"), {})
-    new_text = new.makeelement(qn("w:t"), {})
-    new_text.text = " Thank you."
-    new.append(new_text)
-    inserted.append(new)
-    run.addnext(inserted)
+    run.addprevious(_tracked(run, "del", "1", "delText", "Old words. "))
+    run.addnext(_tracked(run, "ins", "2", "t", " Thank you."))
     document.save(str(tmp_path / "tracked.en.docx"))
     result = invoke("pull", tmp_path / "tracked.en.docx", "--into", yaml_path, "--yes")
     assert result.exit_code == 0, result.output
