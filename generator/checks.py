@@ -24,6 +24,7 @@ from .program import Element, Notice, Profile
 from .rules import Finding, Loc, cite, registered_rules, rule, run_rules
 from .sections import where_addressed
 from .suggest import closest
+from .validation import did_you_mean
 from .yaml_source import format_path, locate
 
 SOFTWARE_LAYERS = ("data", "models", "security", "applications")
@@ -678,8 +679,7 @@ def compliance_matrix(
 
 def _suggestion(finding: Finding, lang: str) -> str:
     """A finding about a mistyped reference names the id it most likely means."""
-    guess = finding.ctx.get("suggestion")
-    return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
+    return did_you_mean(finding.ctx.get("suggestion"), lang)
 
 
 def _line_of(text: str, needle: str, start: tuple[int, int]) -> tuple[int, int]:

@@ -153,11 +153,11 @@ def base_context(lang: str, profile: Profile) -> dict[str, Any]:
 
 def proposal_context(
     proposal: Proposal, profile: Profile, lang: str, *, draft: bool = False,
-    public: bool = False, show_status: bool | None = None,
+    public: bool = False,
 ) -> dict[str, Any]:
     """What the proposal template sees. `public` leaves out the parts marked confidential;
-    `show_status` puts the checks' status column in the annex (drafts and the review copy
-    only: a filed document does not show internal review)."""
+    a draft's annex shows the checks' status column (a filed document does not show
+    internal review; the review copy adds it in build)."""
     _ = gettext_for(lang)
     members = {m.id: m for m in proposal.consortium.members}
     model = proposal.business_model
@@ -249,7 +249,7 @@ def proposal_context(
         },
         signature_intro=_("Submitted on behalf of the consortium by its anchor member."),
         annex=None,
-        show_status=draft if show_status is None else show_status,
+        show_status=draft,
     )
     ctx.update(_support(proposal, profile, lang, _, public))
     if public:

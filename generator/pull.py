@@ -33,7 +33,7 @@ from .i18n import LANGS, N_, language
 from .language import GAP_END, GAP_START, gap_marker
 from .loader import load_profile, load_submission
 from .output import write_atomic
-from .readback import Reader
+from .readback import Reader, report_once
 from .richtext import Block, RichDoc, Span, canonical, parse, reference_labels, serialise
 from .translate import _fold_positions, _Layout, _round_trip, _set_text, parse_path
 
@@ -156,8 +156,7 @@ def field_places(document: Any) -> dict[tuple[str, str], list[Occurrence]]:
                     shown[-1].paragraphs.append((paragraph, [sdt]))  # the next paragraph
                 elif before is not None and _tables_between(ordered[before], paragraph):
                     shown[-1].paragraphs.append((paragraph, [sdt]))
-                    if N_("a table") not in shown[-1].problems:
-                        shown[-1].problems.append(N_("a table"))
+                    report_once(shown[-1].problems, N_("a table"))
                 else:
                     shown.append(Occurrence([(paragraph, [sdt])]))  # shown again, elsewhere
                 last[path] = index
@@ -293,9 +292,8 @@ def _plan_rich(plan: PullPlan, doc_lang: str, path: str, source: str,
             continue  # a draft's stand-in text, not a translation
         read = reader.read(place.paragraphs)
         problems += [p for p in place.problems + read.problems if p not in problems]
-        if (styles and any(style not in styles for style in read.styles)
-                and N_("a paragraph style") not in problems):
-            problems.append(N_("a paragraph style"))
+        if styles and any(style not in styles for style in read.styles):
+            report_once(problems, N_("a paragraph style"))
         doc = canonical(_without_base_format(read.doc, expected))
         if doc == expected:
             continue
@@ -481,10 +479,14 @@ def _rewritten(raw: bytes, yaml_path: Path, edits: list[FieldEdit]) -> str:
             template=N_("propgen cannot rewrite {path} without changing other lines "
                         "(line {line} would change); nothing was written"),
             ctx={"path": yaml_path, "line": layout.line}) from None
-    for edit in edits:
-        node = data
+    def at(root: Any, edit: FieldEdit) -> Any:
+        node = root
         for step in parse_path(edit.path):
             node = node[step]
+        return node
+
+    for edit in edits:
+        node = at(data, edit)
         if edit.block:
             _set_block(node, edit.lang, edit.block)
         else:
@@ -496,9 +498,7 @@ def _rewritten(raw: bytes, yaml_path: Path, edits: list[FieldEdit]) -> str:
     after = stream.getvalue()
     check = yaml.load(after)
     for edit in edits:
-        node = check
-        for step in parse_path(edit.path):
-            node = node[step]
+        node = at(check, edit)
         if str(node[edit.lang]).strip() != (edit.block or _as_stored(node, edit)).strip():
             raise UserError(template=N_("could not write the text of {field} back into the "
                                         "YAML unchanged; copy it in by hand"),

@@ -100,7 +100,7 @@ class Reader:
             elif tag == W_HYPERLINK:
                 target = self._link(child)
                 if target is None:
-                    _report(problems, N_("a link to a place in the document"))
+                    report_once(problems, N_("a link to a place in the document"))
                 out.extend(self._spans(list(child), notes, problems, target or link))
             elif tag in (W_INS, qn("w:moveTo"), qn("w:smartTag"), qn("w:customXml"),
                          qn("w:fldSimple")):  # tracked insertions and moves as accepted
@@ -108,7 +108,7 @@ class Reader:
             elif tag == W_SDT:
                 out.extend(self._spans(_content(child), notes, problems, link))
             elif tag in _OBJECTS:
-                _report(problems, _OBJECTS[tag])
+                report_once(problems, _OBJECTS[tag])
         return out
 
     def _run(self, run: Any, notes: list[tuple[Block, ...]], problems: list[str],
@@ -122,7 +122,7 @@ class Reader:
             elif tag == W_TAB:
                 out.append(Span("\t", bold, italic, link))
             elif tag == W_BR and child.get(qn("w:type")) in ("page", "column"):
-                _report(problems, N_("a page break"))
+                report_once(problems, N_("a page break"))
             elif tag in (W_BR, W_CR):
                 out.append(Span(brk=True, bold=bold, italic=italic, link=link))
             elif tag == qn("w:noBreakHyphen"):
@@ -132,7 +132,7 @@ class Reader:
                 out.append(Span(note=len(notes)))
                 notes.append(self._note(child.get(qn("w:id"), ""), problems))
             elif tag in _OBJECTS:
-                _report(problems, _OBJECTS[tag])
+                report_once(problems, _OBJECTS[tag])
             # Anything else in a run (properties, deleted text, proofing and bookmark
             # marks, the footnote's own number) shows no text of its own.
         return out
@@ -242,6 +242,7 @@ def _indent(ppr: Any) -> int | None:
         return None
 
 
-def _report(problems: list[str], problem: str) -> None:
+def report_once(problems: list[str], problem: str) -> None:
+    """Add `problem` to the reasons a field is not pulled, once."""
     if problem not in problems:
         problems.append(problem)

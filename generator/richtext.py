@@ -125,6 +125,12 @@ def could_have_structure(source: str) -> bool:
     return bool(first) and (first in "-*+" or first.isdigit())
 
 
+def has_list(source: str) -> bool:
+    """Whether `source`, read as Markdown, holds a list item."""
+    return could_have_structure(source) and any(
+        block.kind is not None for block in parse(source).blocks)
+
+
 @lru_cache(maxsize=16384)
 def parse(source: str) -> RichDoc:
     """A field's text as blocks; cached, so each distinct text is parsed once per process

@@ -69,7 +69,7 @@ def _as_written(text: str, lists: dict[int, str]) -> dict[str, str]:
     from ruamel.yaml import YAML
     from ruamel.yaml.events import ScalarEvent
 
-    from .richtext import parse
+    from .richtext import has_list
 
     literal = list(text)
     for index in lists:
@@ -77,7 +77,7 @@ def _as_written(text: str, lists: dict[int, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for event in YAML(typ="safe", pure=False).parse("".join(literal)):
         if (isinstance(event, ScalarEvent) and event.start_mark.index in lists
-                and any(block.kind is not None for block in parse(event.value).blocks)):
+                and has_list(event.value)):
             out[lists[event.start_mark.index]] = event.value
     return out
 

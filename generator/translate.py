@@ -35,7 +35,7 @@ from .language import find_placeholder, is_blank, untranslated
 from .loader import load_submission
 from .models import XML_INVALID
 from .output import FIXED_ZIP_TIME, write_atomic
-from .richtext import could_have_structure, parse
+from .richtext import has_list
 from .yaml_source import locate
 
 LANGS = ("en", "ko")
@@ -556,7 +556,7 @@ def _set_text(node: Any, lang: str, new: str) -> None:
     new = new.replace("\r\n", "\n").strip()
     flow = node.fa.flow_style()
     value: Any
-    if isinstance(old, FoldedScalarString) and not flow and _has_list(new):
+    if isinstance(old, FoldedScalarString) and not flow and has_list(new):
         # A folded block would join the list's lines; the loader reads it as written, but
         # a literal block keeps them without the blank lines folding would add.
         value = LiteralScalarString(new + ("\n" if str(old).endswith("\n") else ""))
@@ -591,12 +591,6 @@ FOLD_WIDTH = 88
 # A word that, first on a line, opens a list item ("- 10 percent", "2. x"): no fold goes
 # before it, since the loader reads a `>` block with list lines as written (scalars.py).
 _OPENS_LIST = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?: |$)")
-
-
-def _has_list(text: str) -> bool:
-    """Whether `text`, read as Markdown, holds a list item."""
-    return could_have_structure(text) and any(
-        block.kind is not None for block in parse(text).blocks)
 
 
 def _fold_positions(text: str, width: int = FOLD_WIDTH) -> list[int]:

@@ -169,6 +169,11 @@ def _value_hint(kind: str, ctx: dict[str, Any], lang: str) -> str:
         guess = suggest.question_id(str(ctx.get("input", "")))
     else:
         return ""
+    return did_you_mean(guess, lang)
+
+
+def did_you_mean(guess: str | None, lang: str) -> str:
+    """"; did you mean 'x'?" after a message, or "" without a guess."""
     return message("hint", N_("; did you mean '{name}'?"), {"name": guess}, lang) if guess else ""
 
 
